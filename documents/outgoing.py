@@ -1,0 +1,167 @@
+"""``OutgoingDocument`` (văn bản đi): draft → submitted → signed → issued → dispatched."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from documents.errors import ConflictError
+
+
+class DocumentStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SIGNED = "signed"
+    ISSUING = "issuing"
+    ISSUED = "issued"
+    DISPATCHED = "dispatched"
+
+
+STATUS_LABELS = {
+    DocumentStatus.DRAFT: ("Dự thảo", "Draft"),
+    DocumentStatus.SUBMITTED: ("Đã trình ký", "Submitted for signature"),
+    DocumentStatus.SIGNED: ("Lãnh đạo đã ký", "Signed by the leader"),
+    DocumentStatus.ISSUING: ("Đang cấp số, phát hành", "Being numbered and issued"),
+    DocumentStatus.ISSUED: ("Đã ban hành", "Issued"),
+    DocumentStatus.DISPATCHED: ("Đã gửi", "Dispatched"),
+}
+
+
+class OutgoingDocument(Aggregate):
+    """A document drafted, signed and issued by one unit (the issuer)."""
+
+    @event("Drafted")
+    def __init__(
+        self,
+        issuer_unit_id: UUID,
+        doc_type: str,
+        subject: str,
+        urgency: str,
+        recipient_unit_ids: list[UUID],
+        drafted_by: UUID,
+        body_sha256: str,
+        body_size: int,
+        body_source: str,
+        signer_authority: str | None,
+    ) -> None:
+        self.issuer_unit_id = issuer_unit_id
+        self.doc_type = doc_type
+        self.subject = subject
+        self.urgency = urgency
+        self.recipient_unit_ids = recipient_unit_ids
+        self.drafted_by = drafted_by
+        self.body_sha256 = body_sha256
+        self.body_size = body_size
+        self.body_source = body_source
+        self.signer_authority = signer_authority
+        self.status = DocumentStatus.DRAFT
+        self.signed_sha256: str | None = None
+        self.signer_name: str | None = None
+        self.issued_sha256: str | None = None
+        self.number: int | None = None
+        self.number_symbol: str | None = None
+        self.issued_at: datetime | None = None
+        self.delivered_count = 0
+
+    @property
+    def current_sha256(self) -> str:
+        """The newest file of the document: the issued PDF, else the signed one, else the draft."""
+        return self.issued_sha256 or self.signed_sha256 or self.body_sha256
+
+    def _expect(self, *allowed: DocumentStatus, action_vi: str, action_en: str) -> None:
+        if self.status not in allowed:
+            vi, en = STATUS_LABELS[DocumentStatus(self.status)]
+            raise ConflictError(
+                f"Không thể {action_vi}: văn bản đang ở trạng thái «{vi}».",
+                f"Cannot {action_en}: the document is '{en}'.",
+            )
+
+    def submit(self, by: UUID) -> None:
+        self._expect(DocumentStatus.DRAFT, action_vi="trình ký", action_en="submit")
+        self._submitted(by=by)
+
+    @event("Submitted")
+    def _submitted(self, by: UUID) -> None:
+        self.status = DocumentStatus.SUBMITTED
+
+    def sign(
+        self, by: UUID, signer_name: str, certificate_sha256: str, level: str, signed_sha256: str
+    ) -> None:
+        if self.signed_sha256 is not None:
+            raise ConflictError(
+                "Văn bản đã được ký, không thể ký lần nữa.",
+                "The document is signed already and cannot be signed twice.",
+            )
+        self._expect(DocumentStatus.SUBMITTED, action_vi="ký", action_en="sign")
+        self._signed(
+            by=by,
+            signer_name=signer_name,
+            certificate_sha256=certificate_sha256,
+            level=level,
+            signed_sha256=signed_sha256,
+        )
+
+    @event("ApprovedAndSigned")
+    def _signed(
+        self, by: UUID, signer_name: str, certificate_sha256: str, level: str, signed_sha256: str
+    ) -> None:
+        self.status = DocumentStatus.SIGNED
+        self.signer_name = signer_name
+        self.signed_sha256 = signed_sha256
+
+    def request_issue(self, by: UUID) -> None:
+        self._expect(DocumentStatus.SIGNED, action_vi="phát hành", action_en="issue")
+        self._issue_requested(by=by)
+
+    @event("IssueRequested")
+    def _issue_requested(self, by: UUID) -> None:
+        self.status = DocumentStatus.ISSUING
+
+    def issue(
+        self,
+        number: int,
+        number_symbol: str,
+        register_id: UUID,
+        issued_sha256: str,
+        sealed_by_unit: str,
+        issued_at: datetime,
+    ) -> None:
+        self._expect(DocumentStatus.ISSUING, action_vi="cấp số", action_en="number")
+        self._issued(
+            number=number,
+            number_symbol=number_symbol,
+            register_id=register_id,
+            issued_sha256=issued_sha256,
+            sealed_by_unit=sealed_by_unit,
+            issued_at=issued_at,
+        )
+
+    @event("NumberedAndIssued")
+    def _issued(
+        self,
+        number: int,
+        number_symbol: str,
+        register_id: UUID,
+        issued_sha256: str,
+        sealed_by_unit: str,
+        issued_at: datetime,
+    ) -> None:
+        self.status = DocumentStatus.ISSUED
+        self.number = number
+        self.number_symbol = number_symbol
+        self.issued_sha256 = issued_sha256
+        self.issued_at = issued_at
+
+    def mark_dispatched(self, recipient_count: int) -> None:
+        if self.status == DocumentStatus.DISPATCHED:
+            return
+        self._expect(DocumentStatus.ISSUED, action_vi="gửi", action_en="dispatch")
+        self._dispatched(recipient_count=recipient_count)
+
+    @event("Dispatched")
+    def _dispatched(self, recipient_count: int) -> None:
+        self.status = DocumentStatus.DISPATCHED
+        self.delivered_count = recipient_count

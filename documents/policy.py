@@ -1,0 +1,111 @@
+"""The one authorisation policy: may this person do this to this document?
+
+Answers from the actor's roles and the relation between the actor's unit and the document's
+issuer and recipients (own unit, parent, child, sibling, unrelated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from uuid import UUID
+
+from documents.accounts import Role
+from documents.errors import ForbiddenError
+from documents.units import UnitTree
+
+
+class Action(StrEnum):
+    DRAFT = "draft"
+    SUBMIT = "submit"
+    SIGN = "sign"
+    ISSUE = "issue"
+    VIEW = "view"
+    RECEIVE = "receive"  # register an arrival, acknowledge
+
+
+ACTION_LABELS = {
+    Action.DRAFT: ("soạn thảo văn bản", "draft documents"),
+    Action.SUBMIT: ("trình ký văn bản", "submit documents for signature"),
+    Action.SIGN: ("duyệt và ký văn bản", "approve and sign documents"),
+    Action.ISSUE: ("cấp số và phát hành văn bản", "number and issue documents"),
+    Action.VIEW: ("xem văn bản", "view documents"),
+    Action.RECEIVE: ("tiếp nhận văn bản đến", "receive incoming documents"),
+}
+
+
+class Relation(StrEnum):
+    OWN = "own"
+    PARENT = "parent"  # the actor's unit is an ancestor of the target unit
+    CHILD = "child"  # the actor's unit is a descendant of the target unit
+    SIBLING = "sibling"
+    UNRELATED = "unrelated"
+
+
+@dataclass(frozen=True)
+class Actor:
+    account_id: UUID
+    username: str
+    full_name: str
+    unit_id: UUID
+    roles: frozenset[str]
+
+    def has(self, role: Role) -> bool:
+        return role.value in self.roles
+
+
+@dataclass(frozen=True)
+class DocumentParties:
+    issuer_unit_id: UUID
+    recipient_unit_ids: Sequence[UUID] = field(default_factory=tuple)
+
+
+def relation(tree: UnitTree, actor_unit: UUID, target_unit: UUID) -> Relation:
+    if actor_unit == target_unit:
+        return Relation.OWN
+    if actor_unit in tree.ancestors(target_unit):
+        return Relation.PARENT
+    if target_unit in tree.ancestors(actor_unit):
+        return Relation.CHILD
+    actor_parent = tree.get(actor_unit).parent_id if actor_unit in tree else None
+    target_parent = tree.get(target_unit).parent_id if target_unit in tree else None
+    if actor_parent is not None and actor_parent == target_parent:
+        return Relation.SIBLING
+    return Relation.UNRELATED
+
+
+def _issuer_role(action: Action) -> Role | None:
+    return {
+        Action.DRAFT: Role.DRAFTER,
+        Action.SUBMIT: Role.DRAFTER,
+        Action.SIGN: Role.LEADER,
+        Action.ISSUE: Role.CLERK,
+    }.get(action)
+
+
+def is_allowed(actor: Actor, action: Action, parties: DocumentParties, tree: UnitTree) -> bool:
+    issuer_relation = relation(tree, actor.unit_id, parties.issuer_unit_id)
+    role = _issuer_role(action)
+    if role is not None:
+        return actor.has(role) and issuer_relation is Relation.OWN
+    recipient_relations = [relation(tree, actor.unit_id, r) for r in parties.recipient_unit_ids]
+    if action is Action.RECEIVE:
+        return actor.has(Role.CLERK) and Relation.OWN in recipient_relations
+    if action is Action.VIEW:
+        relations = [issuer_relation, *recipient_relations]
+        if Relation.OWN in relations:
+            return True
+        return actor.has(Role.AUDITOR) and Relation.PARENT in relations
+    return False
+
+
+def require(actor: Actor, action: Action, parties: DocumentParties, tree: UnitTree) -> None:
+    if not is_allowed(actor, action, parties, tree):
+        what_vi, what_en = ACTION_LABELS[action]
+        raise ForbiddenError(
+            f"Tài khoản «{actor.username}» không có quyền {what_vi} này "
+            "(ngoài vai trò hoặc ngoài đơn vị của mình).",
+            f"Account '{actor.username}' may not {what_en} here "
+            "(outside their role or their unit).",
+        )

@@ -1,0 +1,115 @@
+"""The union hierarchy: a ``Unit`` (tổ chức công đoàn) and the ``UnitTree`` read from units."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+
+class UnitLevel(StrEnum):
+    NATIONAL = "national"
+    PROVINCIAL = "provincial"
+    UPPER_GRASSROOTS = "upper_grassroots"
+    GRASSROOTS = "grassroots"
+
+
+LEVEL_LABELS = {
+    UnitLevel.NATIONAL: "Trung ương",
+    UnitLevel.PROVINCIAL: "Tỉnh, thành phố / ngành trung ương",
+    UnitLevel.UPPER_GRASSROOTS: "Cấp trên trực tiếp cơ sở",
+    UnitLevel.GRASSROOTS: "Cơ sở",
+}
+
+
+class Unit(Aggregate):
+    """A union organisation, identified for ever by its ``code``."""
+
+    @staticmethod
+    def create_id(code: str) -> UUID:
+        return unit_id_for(code)
+
+    @event("Registered")
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        short_name: str,
+        abbreviation: str,
+        level: str,
+        parent_id: UUID | None,
+        place: str,
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.short_name = short_name
+        self.abbreviation = abbreviation
+        self.level = level
+        self.parent_id = parent_id
+        self.place = place
+
+
+def unit_id_for(code: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/units/{code}")
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """What the rest of the system reads about a unit (a row of the units read model)."""
+
+    id: UUID
+    code: str
+    name: str
+    short_name: str
+    abbreviation: str
+    level: str
+    parent_id: UUID | None
+    place: str
+
+
+class UnitTree:
+    """Parent links of every unit, for relations (own, parent, child, ...) and subtrees."""
+
+    def __init__(self, units: Iterable[UnitInfo]) -> None:
+        self._units = {unit.id: unit for unit in units}
+        self._children: dict[UUID, list[UUID]] = {}
+        for unit in self._units.values():
+            if unit.parent_id is not None:
+                self._children.setdefault(unit.parent_id, []).append(unit.id)
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self._units
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def get(self, unit_id: UUID) -> UnitInfo:
+        return self._units[unit_id]
+
+    def all(self) -> list[UnitInfo]:
+        return list(self._units.values())
+
+    def children(self, unit_id: UUID) -> list[UnitInfo]:
+        return [self._units[c] for c in self._children.get(unit_id, [])]
+
+    def ancestors(self, unit_id: UUID) -> list[UUID]:
+        """Parent, grandparent, ... up to the root (the unit itself excluded)."""
+        chain: list[UUID] = []
+        parent = self._units[unit_id].parent_id
+        while parent is not None and parent in self._units:
+            chain.append(parent)
+            parent = self._units[parent].parent_id
+        return chain
+
+    def is_in_subtree(self, unit_id: UUID, root_id: UUID) -> bool:
+        return unit_id == root_id or root_id in self.ancestors(unit_id)
+
+    def issuer_header(self, unit_id: UUID) -> tuple[str | None, str]:
+        """The issuer lines printed on a document: the direct parent's short name, then the unit."""
+        unit = self._units[unit_id]
+        parent = self._units.get(unit.parent_id) if unit.parent_id else None
+        parent_line = parent.short_name.upper() if parent else None
+        return parent_line, unit.name.upper()

@@ -1,0 +1,387 @@
+"""Read models (inbox, outbox with per-recipient status, history, units) as one SQLite projection.
+
+The projection follows the event store's notification log and records its position in the same
+transaction as the rows it writes, so a restart neither loses nor repeats an event; deleting the
+file and catching up again rebuilds it from the event store.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+from uuid import UUID
+
+from documents.units import UnitInfo, UnitTree
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tracking (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS units (
+    id TEXT PRIMARY KEY, code TEXT UNIQUE, name TEXT, short_name TEXT, abbreviation TEXT,
+    level TEXT, parent_id TEXT, place TEXT);
+CREATE TABLE IF NOT EXISTS accounts (
+    id TEXT PRIMARY KEY, username TEXT UNIQUE, full_name TEXT, unit_id TEXT, roles TEXT,
+    title TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, issuer_unit_id TEXT, doc_type TEXT, subject TEXT, urgency TEXT,
+    status TEXT, number_symbol TEXT, signer_name TEXT, drafted_by TEXT, drafted_at TEXT,
+    issued_at TEXT, recipient_count INTEGER, updated_at TEXT);
+CREATE INDEX IF NOT EXISTS documents_issuer ON documents (issuer_unit_id, status);
+CREATE TABLE IF NOT EXISTS receipts (
+    id TEXT PRIMARY KEY, document_id TEXT, unit_id TEXT, issuer_unit_id TEXT, status TEXT,
+    number_symbol TEXT, subject TEXT, doc_type TEXT, urgency TEXT, arrival_number INTEGER,
+    delivered_at TEXT, registered_at TEXT, acknowledged_at TEXT);
+CREATE INDEX IF NOT EXISTS receipts_unit ON receipts (unit_id, status);
+CREATE INDEX IF NOT EXISTS receipts_document ON receipts (document_id);
+CREATE TABLE IF NOT EXISTS history (
+    position INTEGER PRIMARY KEY, document_id TEXT, at TEXT, actor_id TEXT, unit_id TEXT,
+    event TEXT, detail TEXT);
+CREATE INDEX IF NOT EXISTS history_document ON history (document_id, position);
+"""
+
+TRACKING_NAME = "views"
+
+
+class NotificationSource(Protocol):
+    """What the projection needs from the event store: ordered notifications and their events."""
+
+    def select_notifications(self, start: int, limit: int) -> Sequence[Any]: ...
+
+    def to_domain_event(self, notification: Any) -> Any: ...
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    position: int
+    at: datetime
+    actor_id: str | None
+    unit_id: str | None
+    event: str
+    detail: dict[str, Any]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+class ReadModel:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield db
+        finally:
+            db.close()
+
+    # -- the projection -------------------------------------------------------------------
+    def position(self) -> int:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT position FROM tracking WHERE name=?", (TRACKING_NAME,)
+            ).fetchone()
+            return int(row[0]) if row else 0
+
+    def catch_up(self, source: NotificationSource, batch_size: int = 500) -> int:
+        """Applies every notification after the recorded position; returns how many it applied."""
+        applied = 0
+        while True:
+            with self._connect() as db:
+                db.execute("BEGIN IMMEDIATE")
+                row = db.execute(
+                    "SELECT position FROM tracking WHERE name=?", (TRACKING_NAME,)
+                ).fetchone()
+                position = int(row[0]) if row else 0
+                notifications = source.select_notifications(position + 1, batch_size)
+                for notification in notifications:
+                    self._apply(db, notification.id, source.to_domain_event(notification))
+                    position = notification.id
+                db.execute(
+                    "INSERT INTO tracking (name, position) VALUES (?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET position=excluded.position",
+                    (TRACKING_NAME, position),
+                )
+                db.execute("COMMIT")
+            applied += len(notifications)
+            if len(notifications) < batch_size:
+                return applied
+
+    def _apply(self, db: sqlite3.Connection, position: int, event: Any) -> None:
+        kind = type(event).__qualname__
+        handler = getattr(self, "_on_" + kind.replace(".", "_"), None)
+        if handler is not None:
+            handler(db, position, event)
+
+    def _history(
+        self,
+        db: sqlite3.Connection,
+        position: int,
+        document_id: object,
+        event: Any,
+        actor_id: object,
+        unit_id: object = None,
+        **detail: object,
+    ) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                position,
+                str(document_id),
+                _iso(event.timestamp),
+                _str(actor_id),
+                _str(unit_id),
+                type(event).__qualname__,
+                json.dumps(detail, ensure_ascii=False, default=str),
+            ),
+        )
+
+    def _on_Unit_Registered(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                str(e.originator_id),
+                e.code,
+                e.name,
+                e.short_name,
+                e.abbreviation,
+                e.level,
+                _str(e.parent_id),
+                e.place,
+            ),
+        )
+
+    def _on_Account_Opened(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                str(e.originator_id),
+                e.username,
+                e.full_name,
+                str(e.unit_id),
+                ",".join(e.roles),
+                e.title,
+            ),
+        )
+
+    def _on_OutgoingDocument_Drafted(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?, ?, 'draft', NULL, NULL, ?, ?, "
+            "NULL, ?, ?)",
+            (
+                str(e.originator_id),
+                str(e.issuer_unit_id),
+                e.doc_type,
+                e.subject,
+                e.urgency,
+                str(e.drafted_by),
+                _iso(e.timestamp),
+                len(e.recipient_unit_ids),
+                _iso(e.timestamp),
+            ),
+        )
+        self._history(
+            db,
+            position,
+            e.originator_id,
+            e,
+            e.drafted_by,
+            e.issuer_unit_id,
+            subject=e.subject,
+            file_sha256=e.body_sha256,
+            source=e.body_source,
+        )
+
+    def _set_status(self, db: sqlite3.Connection, e: Any, status: str, **columns: object) -> None:
+        assignments = "".join(f", {name}=?" for name in columns)
+        db.execute(
+            f"UPDATE documents SET status=?, updated_at=?{assignments} WHERE id=?",
+            (status, _iso(e.timestamp), *columns.values(), str(e.originator_id)),
+        )
+
+    def _on_OutgoingDocument_Submitted(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._set_status(db, e, "submitted")
+        self._history(db, pos, e.originator_id, e, e.by)
+
+    def _on_OutgoingDocument_ApprovedAndSigned(
+        self, db: sqlite3.Connection, pos: int, e: Any
+    ) -> None:
+        self._set_status(db, e, "signed", signer_name=e.signer_name)
+        self._history(
+            db,
+            pos,
+            e.originator_id,
+            e,
+            e.by,
+            signer=e.signer_name,
+            level=e.level,
+            certificate_sha256=e.certificate_sha256,
+            file_sha256=e.signed_sha256,
+        )
+
+    def _on_OutgoingDocument_IssueRequested(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._set_status(db, e, "issuing")
+        self._history(db, pos, e.originator_id, e, e.by)
+
+    def _on_OutgoingDocument_NumberedAndIssued(
+        self, db: sqlite3.Connection, pos: int, e: Any
+    ) -> None:
+        self._set_status(
+            db, e, "issued", number_symbol=e.number_symbol, issued_at=_iso(e.issued_at)
+        )
+        self._history(
+            db,
+            pos,
+            e.originator_id,
+            e,
+            None,
+            number_symbol=e.number_symbol,
+            sealed_by=e.sealed_by_unit,
+            file_sha256=e.issued_sha256,
+        )
+
+    def _on_OutgoingDocument_Dispatched(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._set_status(db, e, "dispatched")
+        self._history(db, pos, e.originator_id, e, None, recipient_count=e.recipient_count)
+
+    def _on_Receipt_Delivered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO receipts VALUES "
+            "(?, ?, ?, ?, 'delivered', ?, ?, ?, ?, NULL, ?, NULL, NULL)",
+            (
+                str(e.originator_id),
+                str(e.document_id),
+                str(e.recipient_unit_id),
+                str(e.issuer_unit_id),
+                e.number_symbol,
+                e.subject,
+                e.doc_type,
+                e.urgency,
+                _iso(e.timestamp),
+            ),
+        )
+        self._history(db, pos, e.document_id, e, None, e.recipient_unit_id)
+
+    def _receipt_document(self, db: sqlite3.Connection, receipt_id: object) -> tuple[str, str]:
+        row = db.execute(
+            "SELECT document_id, unit_id FROM receipts WHERE id=?", (str(receipt_id),)
+        ).fetchone()
+        return row[0], row[1]
+
+    def _on_Receipt_Registered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "UPDATE receipts SET status='registered', arrival_number=?, registered_at=? WHERE id=?",
+            (e.arrival_number, _iso(e.received_at), str(e.originator_id)),
+        )
+        document_id, unit_id = self._receipt_document(db, e.originator_id)
+        self._history(
+            db,
+            pos,
+            document_id,
+            e,
+            e.by,
+            unit_id,
+            arrival_number=e.arrival_number,
+            signatures_valid=e.signatures_valid,
+            verification=e.verification_summary,
+        )
+
+    def _on_Receipt_Acknowledged(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "UPDATE receipts SET status='acknowledged', acknowledged_at=? WHERE id=?",
+            (_iso(e.timestamp), str(e.originator_id)),
+        )
+        document_id, unit_id = self._receipt_document(db, e.originator_id)
+        self._history(db, pos, document_id, e, e.by, unit_id)
+
+    # -- queries --------------------------------------------------------------------------
+    def _rows(self, sql: str, *params: object) -> list[dict[str, Any]]:
+        with self._connect() as db:
+            return [dict(row) for row in db.execute(sql, params).fetchall()]
+
+    def units(self) -> list[UnitInfo]:
+        return [
+            UnitInfo(
+                id=UUID(r["id"]),
+                code=r["code"],
+                name=r["name"],
+                short_name=r["short_name"],
+                abbreviation=r["abbreviation"],
+                level=r["level"],
+                parent_id=UUID(r["parent_id"]) if r["parent_id"] else None,
+                place=r["place"],
+            )
+            for r in self._rows("SELECT * FROM units ORDER BY rowid")
+        ]
+
+    def unit_tree(self) -> UnitTree:
+        return UnitTree(self.units())
+
+    def accounts(self) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM accounts ORDER BY unit_id, username")
+
+    def document(self, document_id: UUID) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM documents WHERE id=?", str(document_id))
+        return rows[0] if rows else None
+
+    def outbox(self, unit_id: UUID) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT d.*, "
+            "(SELECT COUNT(*) FROM receipts r WHERE r.document_id=d.id) AS delivered, "
+            "(SELECT COUNT(*) FROM receipts r WHERE r.document_id=d.id "
+            " AND r.status='acknowledged') AS acknowledged "
+            "FROM documents d WHERE issuer_unit_id=? ORDER BY updated_at DESC",
+            str(unit_id),
+        )
+
+    def documents_in_status(self, unit_id: UUID, status: str) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT * FROM documents WHERE issuer_unit_id=? AND status=? ORDER BY updated_at",
+            str(unit_id),
+            status,
+        )
+
+    def inbox(self, unit_id: UUID) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT * FROM receipts WHERE unit_id=? ORDER BY delivered_at DESC", str(unit_id)
+        )
+
+    def receipts_of(self, document_id: UUID) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT r.*, u.name AS unit_name FROM receipts r JOIN units u ON u.id=r.unit_id "
+            "WHERE document_id=? ORDER BY u.rowid",
+            str(document_id),
+        )
+
+    def history(self, document_id: UUID) -> list[HistoryEntry]:
+        return [
+            HistoryEntry(
+                position=r["position"],
+                at=datetime.fromisoformat(r["at"]),
+                actor_id=r["actor_id"],
+                unit_id=r["unit_id"],
+                event=r["event"],
+                detail=json.loads(r["detail"]),
+            )
+            for r in self._rows(
+                "SELECT * FROM history WHERE document_id=? ORDER BY position", str(document_id)
+            )
+        ]
