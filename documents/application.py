@@ -15,10 +15,10 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Notification
 
-from documents.accounts import Account, account_id_for
+from documents.accounts import Account, Role, account_id_for
 from documents.blobs import BlobStore
 from documents.clock import now_vietnam
-from documents.errors import ConflictError, InvalidInputError, NotFoundError
+from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from documents.outgoing import DocumentStatus, OutgoingDocument
 from documents.policy import Action, Actor, DocumentParties, require
 from documents.receipts import Receipt, receipt_id_for
@@ -171,6 +171,7 @@ class OfficeApplication(Application[UUID]):
         body_pdf: bytes,
         body_source: str,
         body_text: str,
+        signer_id: UUID,
         signer_authority: str | None = None,
     ) -> UUID:
         refuse_secret_documents(secrecy, body_text)
@@ -187,6 +188,7 @@ class OfficeApplication(Application[UUID]):
         tree = self.tree()
         require(actor, Action.DRAFT, DocumentParties(actor.unit_id), tree)
         recipients = self._checked_recipients(recipient_unit_ids, actor.unit_id, tree)
+        self.check_signer(signer_id, actor.unit_id)
         sha256 = self.blobs.put(body_pdf)
         document = OutgoingDocument(
             issuer_unit_id=actor.unit_id,
@@ -199,9 +201,31 @@ class OfficeApplication(Application[UUID]):
             body_size=len(body_pdf),
             body_source=body_source,
             signer_authority=signer_authority,
+            signer_id=signer_id,
         )
         self.save_and_refresh(document)
         return document.id
+
+    def check_signer(self, signer_id: UUID, unit_id: UUID) -> Account:
+        """The designated signer must be a leader of the issuing unit."""
+        try:
+            signer = self.account_by_id(signer_id)
+        except NotFoundError:
+            signer = None
+        if signer is None or signer.unit_id != unit_id or Role.LEADER not in signer.roles:
+            raise InvalidInputError(
+                "Người ký phải là lãnh đạo của đơn vị ban hành.",
+                "The signer must be a leader of the issuing unit.",
+            )
+        return signer
+
+    def leaders_of(self, unit_id: UUID) -> list[Account]:
+        self.refresh_views()
+        return [
+            self.account_by_id(UUID(row["id"]))
+            for row in self.views.accounts()
+            if row["unit_id"] == str(unit_id) and Role.LEADER in row["roles"].split(",")
+        ]
 
     @staticmethod
     def _checked_recipients(
@@ -234,6 +258,12 @@ class OfficeApplication(Application[UUID]):
         """Refuses early (before any PDF work) what ``record_signature`` would refuse."""
         document = self.document(document_id)
         self.authorize(actor, Action.SIGN, document)
+        if actor.account_id != document.signer_id:
+            signer = self.account_by_id(document.signer_id)
+            raise ForbiddenError(
+                f"Văn bản này được trình cho {signer.full_name} ký.",
+                f"This document was submitted for {signer.full_name}'s signature.",
+            )
         if document.signed_sha256 is not None:
             raise ConflictError(
                 "Văn bản đã được ký, không thể ký lần nữa.",

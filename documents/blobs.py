@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from documents.errors import InvalidInputError, NotFoundError
+from documents.errors import InvalidInputError, NotFoundError, PayloadTooLargeError
 
 
 class BlobStore(Protocol):
@@ -33,7 +33,7 @@ def sha256_hex(data: bytes) -> str:
 
 def check_size(data: bytes, max_bytes: int) -> None:
     if len(data) > max_bytes:
-        raise InvalidInputError(
+        raise PayloadTooLargeError(
             f"Tệp quá lớn: {len(data):,} byte, giới hạn là {max_bytes:,} byte.",
             f"File too large: {len(data):,} bytes, the limit is {max_bytes:,} bytes.",
         )

@@ -26,6 +26,10 @@ class InvalidInputError(DomainError):
     code = "invalid_input"
 
 
+class PayloadTooLargeError(InvalidInputError):
+    code = "payload_too_large"
+
+
 class SecretDocumentRefusedError(InvalidInputError):
     code = "secret_document_refused"
 

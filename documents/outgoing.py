@@ -46,6 +46,7 @@ class OutgoingDocument(Aggregate):
         body_size: int,
         body_source: str,
         signer_authority: str | None,
+        signer_id: UUID,
     ) -> None:
         self.issuer_unit_id = issuer_unit_id
         self.doc_type = doc_type
@@ -57,6 +58,7 @@ class OutgoingDocument(Aggregate):
         self.body_size = body_size
         self.body_source = body_source
         self.signer_authority = signer_authority
+        self.signer_id = signer_id
         self.status = DocumentStatus.DRAFT
         self.signed_sha256: str | None = None
         self.signer_name: str | None = None

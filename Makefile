@@ -1,0 +1,31 @@
+# make run  — the embedded stack with demo data on http://127.0.0.1:8000
+# make test — installs what the tests need and runs the whole suite
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint install clean
+
+$(INSTALLED): pyproject.toml constraints.txt scripts/install-system-packages.sh
+	scripts/install-system-packages.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e ".[test]"
+	touch $@
+
+install: $(INSTALLED)
+
+run: $(INSTALLED)
+	$(PY) -m eoffice.cli run
+
+test: $(INSTALLED)
+	$(PY) -m pytest
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy documents workflow signing search api eoffice
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

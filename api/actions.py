@@ -1,0 +1,110 @@
+"""The commands a person can give, shared by the JSON API and the pages."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from api.context import WebContext
+from documents.errors import InvalidInputError, PayloadTooLargeError
+from documents.policy import Action, Actor
+from documents.units import unit_id_for
+from workflow.composition import DraftRequest, draft
+from workflow.signing_steps import register_arrival, sign_as_leader
+from workflow.starter import start_issuance
+
+
+def parse_unit_ref(ref: str) -> UUID:
+    """A unit named by its id or by its code."""
+    ref = ref.strip()
+    try:
+        return UUID(ref)
+    except ValueError:
+        return unit_id_for(ref)
+
+
+def parse_unit_refs(refs: list[str]) -> list[UUID]:
+    return [parse_unit_ref(part) for ref in refs for part in ref.split(",") if part.strip()]
+
+
+async def read_upload(context: WebContext, upload: UploadFile | None) -> bytes | None:
+    if upload is None or not upload.filename:
+        return None
+    limit = context.max_upload_bytes
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLargeError(
+            f"Tệp quá lớn: giới hạn là {limit:,} byte.",
+            f"File too large: the limit is {limit:,} bytes.",
+        )
+    return data
+
+
+async def create_draft(
+    context: WebContext,
+    actor: Actor,
+    *,
+    doc_type: str,
+    subject: str,
+    urgency: str,
+    secrecy: str | None,
+    recipients: list[str],
+    signer: str | None,
+    signer_authority: str | None,
+    body_text: str | None,
+    upload: UploadFile | None,
+) -> UUID:
+    app = context.services.app
+    pdf = await read_upload(context, upload)
+    body = body_text if body_text and body_text.strip() else None
+    if signer:
+        signer_id = app.account(signer.strip()).id
+    else:
+        leaders = app.leaders_of(actor.unit_id)
+        if not leaders:
+            raise InvalidInputError(
+                "Đơn vị chưa có lãnh đạo để ký văn bản.", "The unit has no leader to sign."
+            )
+        signer_id = leaders[0].id
+    request = DraftRequest(
+        doc_type=doc_type,
+        subject=subject,
+        urgency=urgency,
+        secrecy=secrecy,
+        recipient_unit_ids=parse_unit_refs(recipients),
+        signer_id=signer_id,
+        signer_authority=(signer_authority or "").strip() or None,
+        typed_body=None if pdf is not None else body,
+        uploaded_pdf=pdf,
+    )
+    return await run_in_threadpool(draft, context.services, actor, request)
+
+
+async def submit(context: WebContext, actor: Actor, document_id: UUID) -> None:
+    await run_in_threadpool(context.services.app.submit, actor, document_id)
+
+
+async def sign(context: WebContext, actor: Actor, document_id: UUID) -> None:
+    await run_in_threadpool(sign_as_leader, context.services, actor, document_id)
+
+
+async def issue(context: WebContext, actor: Actor, document_id: UUID) -> str:
+    """The clerk asks for number, seal and dispatch; the workflow does them."""
+    await run_in_threadpool(context.services.app.request_issue, actor, document_id)
+    client = await context.temporal.client()
+    return await start_issuance(client, document_id, context.temporal.task_queue)
+
+
+async def register(context: WebContext, actor: Actor, receipt_id: UUID) -> int:
+    return await run_in_threadpool(register_arrival, context.services, actor, receipt_id)
+
+
+async def acknowledge(context: WebContext, actor: Actor, receipt_id: UUID) -> None:
+    await run_in_threadpool(context.services.app.acknowledge, actor, receipt_id)
+
+
+def authorize_view(context: WebContext, actor: Actor, document_id: UUID) -> None:
+    app = context.services.app
+    app.authorize(actor, Action.VIEW, app.document(document_id))

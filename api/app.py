@@ -1,0 +1,58 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from api import pages, routes_v1
+from api.context import WebContext
+from api.errors import install_error_handlers
+
+log = logging.getLogger(__name__)
+
+
+async def _keep_fresh(context: WebContext, interval: float) -> None:
+    """Follows the event store (the worker writes too) into the read models and the index."""
+    while True:
+        try:
+            await run_in_threadpool(context.refresh)
+        except Exception:  # keep following; the next round retries
+            log.exception("catching up read models failed")
+        await asyncio.sleep(interval)
+
+
+def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_keep_fresh(context, refresh_interval))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app = FastAPI(
+        title="Công đoàn e-Office API",
+        description="Văn bản điện tử của hệ thống Công đoàn Việt Nam / "
+        "E-office of the Vietnam trade union system",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(routes_v1.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    install_error_handlers(app, pages.render_error)
+    return app

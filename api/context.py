@@ -1,0 +1,50 @@
+"""What every request handler can reach: built once per application by ``create_app``."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+
+from temporalio.client import Client
+
+from api.sessions import SessionSigner
+from search.port import SearchIndex
+from search.projection import SearchProjection
+from workflow.services import OfficeServices
+
+
+class TemporalGateway:
+    """A Temporal client connected on first use: the web app starts even while Temporal is down."""
+
+    def __init__(
+        self, address: str, namespace: str, task_queue: str, client: Client | None = None
+    ) -> None:
+        self.address = address
+        self.namespace = namespace
+        self.task_queue = task_queue
+        self._client = client
+        self._lock = asyncio.Lock()
+
+    async def client(self) -> Client:
+        async with self._lock:
+            if self._client is None:
+                self._client = await Client.connect(self.address, namespace=self.namespace)
+            return self._client
+
+
+@dataclass
+class WebContext:
+    services: OfficeServices
+    search_projection: SearchProjection
+    search_index: SearchIndex
+    sessions: SessionSigner
+    temporal: TemporalGateway
+    max_upload_bytes: int
+    _search_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refresh(self) -> None:
+        """Brings the read models and the search index up to the event store."""
+        self.services.app.refresh_views()
+        with self._search_lock:
+            self.search_projection.catch_up(self.services.app)

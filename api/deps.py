@@ -1,0 +1,60 @@
+"""Request dependencies: the context, the signed-in actor, CSRF checks for cookie sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.context import WebContext
+from api.errors import NotAuthenticatedError
+from documents.errors import ForbiddenError, NotFoundError
+from documents.policy import Actor
+
+SESSION_COOKIE = "eoffice_session"
+
+
+def get_context(request: Request) -> WebContext:
+    context: WebContext = request.app.state.context
+    return context
+
+
+Context = Annotated[WebContext, Depends(get_context)]
+
+
+def session_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def optional_actor(request: Request, context: Context) -> Actor | None:
+    token = session_token(request)
+    account_id = context.sessions.verify(token) if token else None
+    if account_id is None:
+        return None
+    try:
+        account = context.services.app.account_by_id(account_id)
+    except NotFoundError:
+        return None
+    return context.services.app.actor_of(account)
+
+
+def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    if actor is None:
+        raise NotAuthenticatedError()
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def check_csrf(request: Request, context: WebContext, csrf_token: str) -> None:
+    """Forms posted with the session cookie must carry the page's CSRF token."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not token or not context.sessions.check_csrf(token, csrf_token):
+        raise ForbiddenError(
+            "Phiên biểu mẫu không hợp lệ (CSRF). Tải lại trang rồi thử lại.",
+            "Invalid form session (CSRF). Reload the page and try again.",
+        )

@@ -1,0 +1,246 @@
+"""Server-rendered pages: sign-in, to-do, compose, document, inbox, outbox, search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from api import actions, presenters
+from api.deps import SESSION_COOKIE, Context, check_csrf, optional_actor
+from api.errors import NotAuthenticatedError
+from api.routes_v1 import search_scope, sign_in
+from api.sessions import SESSION_SECONDS
+from documents.accounts import ROLE_LABELS, Role
+from documents.policy import Actor
+from documents.reference import URGENCY_LABELS, document_types
+from workflow.signing_steps import verify_file
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+router = APIRouter(include_in_schema=False)
+
+LANG_COOKIE = "lang"
+
+
+def language(request: Request) -> str:
+    return "en" if request.cookies.get(LANG_COOKIE) == "en" else "vi"
+
+
+def render(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    lang = language(request)
+    context = request.app.state.context
+    token = request.cookies.get(SESSION_COOKIE, "")
+    values.setdefault("actor", None)
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "lang": lang,
+            "t": lambda vi, en: en if lang == "en" else vi,
+            "csrf": context.sessions.csrf_token(token) if token else "",
+            **values,
+        },
+        status_code=status,
+    )
+
+
+def render_error(request: Request, status: int, message_vi: str, message_en: str) -> Response:
+    return render(
+        request, "error.html", status, message_vi=message_vi, message_en=message_en, code=status
+    )
+
+
+def page_actor(request: Request, context: Context) -> Actor:
+    actor = optional_actor(request, context)
+    if actor is None:
+        raise NotAuthenticatedError()
+    return actor
+
+
+def unit_name(context: Context, actor: Actor) -> str:
+    return context.services.app.tree().get(actor.unit_id).name
+
+
+def _base(request: Request, context: Context) -> dict[str, Any]:
+    actor = page_actor(request, context)
+    return {
+        "actor": actor,
+        "unit_name": unit_name(context, actor),
+        "roles": [ROLE_LABELS[Role(r)] for r in sorted(actor.roles)],
+    }
+
+
+def _back(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/lang/{lang}")
+def set_language(lang: str, request: Request) -> Response:
+    response = _back(request.headers.get("referer") or "/")
+    response.set_cookie(LANG_COOKIE, "en" if lang == "en" else "vi", samesite="lax")
+    return response
+
+
+@router.get("/login")
+def login_page(request: Request) -> Response:
+    return render(request, "login.html")
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    context: Context,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+) -> Response:
+    try:
+        token = sign_in(context, username, password)
+    except NotAuthenticatedError as error:
+        return render(request, "login.html", 401, error=error, username=username)
+    response = _back("/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = _back("/login")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/")
+def home(request: Request, context: Context) -> Response:
+    base = _base(request, context)
+    actor: Actor = base["actor"]
+    views = context.services.app.views
+    context.services.app.refresh_views()
+    todo: dict[str, list[dict[str, Any]]] = {}
+    if actor.has(Role.DRAFTER):
+        todo["drafts"] = views.documents_in_status(actor.unit_id, "draft")
+    if actor.has(Role.LEADER):
+        todo["to_sign"] = [d for d in views.documents_in_status(actor.unit_id, "submitted")]
+    if actor.has(Role.CLERK):
+        todo["to_issue"] = views.documents_in_status(actor.unit_id, "signed")
+        inbox = presenters.inbox_rows(context, actor)
+        todo["to_register"] = [r for r in inbox if r["status"] == "delivered"]
+        todo["to_acknowledge"] = [r for r in inbox if r["status"] == "registered"]
+    return render(request, "home.html", todo=todo, **base)
+
+
+@router.get("/compose")
+def compose_page(request: Request, context: Context) -> Response:
+    base = _base(request, context)
+    actor: Actor = base["actor"]
+    tree = context.services.app.tree()
+    units = [u for u in tree.all() if u.id != actor.unit_id]
+    return render(
+        request,
+        "compose.html",
+        units=units,
+        types=list(document_types().values()),
+        urgencies=URGENCY_LABELS,
+        leaders=context.services.app.leaders_of(actor.unit_id),
+        **base,
+    )
+
+
+@router.post("/compose")
+async def compose(
+    request: Request,
+    context: Context,
+    csrf_token: Annotated[str, Form()],
+    subject: Annotated[str, Form()],
+    recipients: Annotated[list[str], Form()],
+    doc_type: Annotated[str, Form()] = "ke_hoach",
+    urgency: Annotated[str, Form()] = "thuong",
+    secrecy: Annotated[str | None, Form()] = None,
+    signer: Annotated[str | None, Form()] = None,
+    signer_authority: Annotated[str | None, Form()] = None,
+    body_text: Annotated[str | None, Form()] = None,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    actor = page_actor(request, context)
+    check_csrf(request, context, csrf_token)
+    document_id = await actions.create_draft(
+        context,
+        actor,
+        doc_type=doc_type,
+        subject=subject,
+        urgency=urgency,
+        secrecy=secrecy,
+        recipients=recipients,
+        signer=signer,
+        signer_authority=signer_authority,
+        body_text=body_text,
+        upload=file,
+    )
+    return _back(f"/documents/{document_id}")
+
+
+@router.get("/documents/{document_id}")
+async def document_page(document_id: UUID, request: Request, context: Context) -> Response:
+    base = _base(request, context)
+    actions.authorize_view(context, base["actor"], document_id)
+    detail = presenters.document_detail(context, base["actor"], document_id)
+    report = None
+    if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
+        report = await run_in_threadpool(verify_file, context.services, detail["file_sha256"])
+    return render(request, "document.html", doc=detail, report=report, **base)
+
+
+@router.post("/documents/{document_id}/{action}")
+async def document_action(
+    document_id: UUID,
+    action: str,
+    request: Request,
+    context: Context,
+    csrf_token: Annotated[str, Form()],
+) -> Response:
+    actor = page_actor(request, context)
+    check_csrf(request, context, csrf_token)
+    commands = {"submit": actions.submit, "sign": actions.sign, "issue": actions.issue}
+    if action in commands:
+        await commands[action](context, actor, document_id)
+    elif action in ("register", "acknowledge"):
+        receipt = context.services.app.receipt_for(document_id, actor.unit_id)
+        receipt_command = actions.register if action == "register" else actions.acknowledge
+        await receipt_command(context, actor, receipt.id)
+    else:
+        return render_error(request, 404, "Không có thao tác này.", "No such action.")
+    return _back(f"/documents/{document_id}")
+
+
+@router.get("/inbox")
+def inbox_page(request: Request, context: Context) -> Response:
+    base = _base(request, context)
+    return render(request, "inbox.html", rows=presenters.inbox_rows(context, base["actor"]), **base)
+
+
+@router.get("/outbox")
+def outbox_page(request: Request, context: Context) -> Response:
+    base = _base(request, context)
+    rows = presenters.outbox_rows(context, base["actor"])
+    return render(request, "outbox.html", rows=rows, **base)
+
+
+@router.get("/search")
+async def search_page(request: Request, context: Context, q: str = "") -> Response:
+    base = _base(request, context)
+    hits = []
+    if q.strip():
+        await run_in_threadpool(context.refresh)
+        hits = context.search_index.search(q[:500], search_scope(base["actor"]), 50)
+    return render(request, "search.html", q=q, hits=hits, **base)

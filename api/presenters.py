@@ -1,0 +1,189 @@
+"""How documents, receipts and their history read to a person (Vietnamese first, English too)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from api.context import WebContext
+from documents.accounts import Role
+from documents.clock import to_vietnam
+from documents.outgoing import STATUS_LABELS, DocumentStatus
+from documents.policy import Action, Actor, DocumentParties, is_allowed
+from documents.receipts import RECEIPT_STATUS_LABELS, ReceiptStatus
+from documents.reference import URGENCY_LABELS, Urgency, document_type
+from documents.views import HistoryEntry
+
+EVENT_LABELS = {
+    "OutgoingDocument.Drafted": ("Soạn dự thảo", "Drafted"),
+    "OutgoingDocument.Submitted": ("Trình ký", "Submitted for signature"),
+    "OutgoingDocument.ApprovedAndSigned": ("Duyệt và ký số", "Approved and signed"),
+    "OutgoingDocument.IssueRequested": ("Yêu cầu phát hành", "Issue requested"),
+    "OutgoingDocument.NumberedAndIssued": (
+        "Cấp số, ký số của cơ quan, ban hành",
+        "Numbered, sealed and issued",
+    ),
+    "OutgoingDocument.Dispatched": ("Gửi xong đến các nơi nhận", "Dispatched to all recipients"),
+    "Receipt.Delivered": ("Đã đến đơn vị nhận", "Delivered"),
+    "Receipt.Registered": ("Vào sổ văn bản đến", "Registered as incoming"),
+    "Receipt.Acknowledged": ("Xác nhận đã nhận", "Acknowledged"),
+}
+
+
+URGENCY_LABELS_EN = {
+    Urgency.NORMAL: "Normal",
+    Urgency.URGENT: "Urgent",
+    Urgency.VERY_URGENT: "Very urgent",
+    Urgency.FLASH: "Flash",
+}
+
+
+def _labels(pair: tuple[str, str]) -> dict[str, str]:
+    return {"vi": pair[0], "en": pair[1]}
+
+
+def urgency_label(value: str) -> dict[str, str]:
+    urgency = Urgency(value)
+    return {"vi": URGENCY_LABELS[urgency], "en": URGENCY_LABELS_EN[urgency]}
+
+
+def _time(value: str | None) -> str | None:
+    return to_vietnam(datetime.fromisoformat(value)).isoformat() if value else None
+
+
+def history(context: WebContext, entries: list[HistoryEntry]) -> list[dict[str, Any]]:
+    app = context.services.app
+    accounts = {row["id"]: row for row in app.views.accounts()}
+    tree = app.views.unit_tree()
+    rows = []
+    for entry in entries:
+        actor = accounts.get(entry.actor_id or "")
+        unit = (
+            tree.get(UUID(entry.unit_id)) if entry.unit_id and UUID(entry.unit_id) in tree else None
+        )
+        rows.append(
+            {
+                "at": to_vietnam(entry.at).isoformat(),
+                "event": entry.event,
+                "what": _labels(EVENT_LABELS.get(entry.event, (entry.event, entry.event))),
+                "actor": actor["full_name"] if actor else None,
+                "actor_username": actor["username"] if actor else None,
+                "unit": unit.name if unit else None,
+                "detail": entry.detail,
+            }
+        )
+    return rows
+
+
+def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dict[str, Any]:
+    app = context.services.app
+    document = app.document(document_id)
+    tree = app.tree()
+    parties = DocumentParties(document.issuer_unit_id, tuple(document.recipient_unit_ids))
+    status = DocumentStatus(document.status)
+    own = actor.unit_id == document.issuer_unit_id
+    receipts = app.views.receipts_of(document_id) if own or actor.has(Role.AUDITOR) else []
+    my_receipt = next(
+        (r for r in app.views.receipts_of(document_id) if r["unit_id"] == str(actor.unit_id)),
+        None,
+    )
+    receipt_status = my_receipt["status"] if my_receipt else None
+    signer = app.account_by_id(document.signer_id)
+    return {
+        "id": str(document.id),
+        "doc_type": document.doc_type,
+        "doc_type_name": document_type(document.doc_type).name,
+        "subject": document.subject,
+        "urgency": document.urgency,
+        "urgency_label": urgency_label(document.urgency),
+        "status": status.value,
+        "status_label": _labels(STATUS_LABELS[status]),
+        "number_symbol": document.number_symbol,
+        "issued_at": document.issued_at.isoformat() if document.issued_at else None,
+        "issuer": {
+            "id": str(document.issuer_unit_id),
+            "name": tree.get(document.issuer_unit_id).name,
+        },
+        "signer": {"username": signer.username, "full_name": signer.full_name},
+        "signed_by": document.signer_name,
+        "file_sha256": document.current_sha256,
+        "recipients": [
+            {"id": str(unit_id), "name": tree.get(unit_id).name}
+            for unit_id in document.recipient_unit_ids
+            if unit_id in tree
+        ],
+        "recipient_status": [
+            {
+                "unit_id": r["unit_id"],
+                "unit_name": r["unit_name"],
+                "status": r["status"],
+                "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(r["status"])]),
+                "arrival_number": r["arrival_number"],
+                "delivered_at": _time(r["delivered_at"]),
+                "acknowledged_at": _time(r["acknowledged_at"]),
+            }
+            for r in receipts
+        ],
+        "my_receipt": my_receipt
+        and {
+            "id": my_receipt["id"],
+            "status": my_receipt["status"],
+            "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(my_receipt["status"])]),
+            "arrival_number": my_receipt["arrival_number"],
+        },
+        "can": {
+            "submit": status == DocumentStatus.DRAFT
+            and is_allowed(actor, Action.SUBMIT, parties, tree),
+            "sign": status == DocumentStatus.SUBMITTED
+            and actor.account_id == document.signer_id
+            and is_allowed(actor, Action.SIGN, parties, tree),
+            "issue": status == DocumentStatus.SIGNED
+            and is_allowed(actor, Action.ISSUE, parties, tree),
+            "register": receipt_status == ReceiptStatus.DELIVERED and actor.has(Role.CLERK),
+            "acknowledge": receipt_status == ReceiptStatus.REGISTERED and actor.has(Role.CLERK),
+        },
+        "history": history(context, app.views.history(document_id)),
+    }
+
+
+def inbox_rows(context: WebContext, actor: Actor) -> list[dict[str, Any]]:
+    app = context.services.app
+    tree = app.tree()
+    return [
+        {
+            "receipt_id": row["id"],
+            "document_id": row["document_id"],
+            "number_symbol": row["number_symbol"],
+            "subject": row["subject"],
+            "doc_type_name": document_type(row["doc_type"]).name,
+            "urgency_label": urgency_label(row["urgency"]),
+            "issuer_name": tree.get(UUID(row["issuer_unit_id"])).name,
+            "status": row["status"],
+            "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(row["status"])]),
+            "arrival_number": row["arrival_number"],
+            "delivered_at": _time(row["delivered_at"]),
+        }
+        for row in app.views.inbox(actor.unit_id)
+    ]
+
+
+def outbox_rows(context: WebContext, actor: Actor) -> list[dict[str, Any]]:
+    app = context.services.app
+    app.refresh_views()
+    return [
+        {
+            "document_id": row["id"],
+            "number_symbol": row["number_symbol"],
+            "subject": row["subject"],
+            "doc_type_name": document_type(row["doc_type"]).name,
+            "urgency_label": urgency_label(row["urgency"]),
+            "status": row["status"],
+            "status_label": _labels(STATUS_LABELS[DocumentStatus(row["status"])]),
+            "recipient_count": row["recipient_count"],
+            "delivered": row["delivered"],
+            "acknowledged": row["acknowledged"],
+            "updated_at": _time(row["updated_at"]),
+        }
+        for row in app.views.outbox(actor.unit_id)
+    ]

@@ -1,0 +1,121 @@
+"""``make run``: the whole embedded stack in one command.
+
+Starts a Temporal dev server (unless one already answers at the configured address), the worker
+and the web app as child processes, loads the demo data on first start, and stops every process
+it started on Ctrl-C. Data stays in the data directory (``./var``) between runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from eoffice.bootstrap import build_runtime
+from eoffice.demo import demo_logins_text, load_demo_data
+from eoffice.settings import Settings
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not port_open(host, port):
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args!r} exited with code {process.returncode}")
+        if time.monotonic() > deadline:
+            raise SystemExit(f"nothing answered on {host}:{port} after {seconds:.0f} s")
+        time.sleep(0.2)
+
+
+def temporal_command(settings: Settings) -> list[str]:
+    binary = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
+    host, port = _host_port(settings.temporal_address)
+    return [
+        binary,
+        "server",
+        "start-dev",
+        "--ip",
+        host,
+        "--port",
+        str(port),
+        "--ui-port",
+        str(settings.temporal_ui_port),
+        "--db-filename",
+        str(settings.temporal_db_path.resolve()),
+        "--log-level",
+        "error",
+    ]
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run_embedded(settings: Settings) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    runtime = build_runtime(settings)
+    if load_demo_data(runtime):
+        print("Đã nạp dữ liệu mẫu / demo data loaded", flush=True)
+    del runtime
+    children: list[subprocess.Popen[bytes]] = []
+    env = {**os.environ, "EOFFICE_DATA_DIR": str(settings.data_dir.resolve())}
+    try:
+        host, port = _host_port(settings.temporal_address)
+        if port_open(host, port):
+            print(f"Temporal đã chạy tại / already running at {settings.temporal_address}")
+        else:
+            temporal = _start(temporal_command(settings), env)
+            children.append(temporal)
+            wait_for_port(host, port, temporal, 60)
+        me = [sys.executable, "-m", "eoffice.cli"]
+        children.append(_start([*me, "worker"], env))
+        api = _start([*me, "api"], env)
+        children.append(api)
+        wait_for_port(settings.api_host, settings.api_port, api, 60)
+        url = f"http://{settings.api_host}:{settings.api_port}"
+        print(f"\nVăn phòng điện tử Công đoàn: {url}  (API: {url}/docs)", flush=True)
+        print(f"Temporal UI: http://{host}:{settings.temporal_ui_port}")
+        print(demo_logins_text())
+        print("Nhấn Ctrl-C để dừng / press Ctrl-C to stop\n", flush=True)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        failed = next(child for child in children if child.poll() is not None)
+        print(f"{failed.args!r} exited with code {failed.returncode}; stopping", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop_all(children)
+
+
+def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A child in its own session: Ctrl-C reaches only the launcher, which stops children in
+    order (web app, worker, then Temporal) instead of all of them racing at once."""
+    return subprocess.Popen(command, env=env, start_new_session=True)
+
+
+def stop_all(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in reversed(children):
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT)
+    for child in reversed(children):
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()

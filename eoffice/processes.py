@@ -1,0 +1,68 @@
+"""The long-running processes: the web app and the Temporal worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from api.app import create_app
+from api.context import TemporalGateway, WebContext
+from api.sessions import SessionSigner
+from eoffice.bootstrap import Runtime, build_runtime, secret_key
+from eoffice.settings import Settings
+from workflow.worker import build_worker
+
+log = logging.getLogger(__name__)
+
+
+def web_context(runtime: Runtime, client: Client | None = None) -> WebContext:
+    settings = runtime.settings
+    return WebContext(
+        services=runtime.services,
+        search_projection=runtime.search,
+        search_index=runtime.search_index,
+        sessions=SessionSigner(secret_key(settings)),
+        temporal=TemporalGateway(
+            settings.temporal_address,
+            settings.temporal_namespace,
+            settings.temporal_task_queue,
+            client,
+        ),
+        max_upload_bytes=settings.max_upload_bytes,
+    )
+
+
+def web_app(settings: Settings) -> FastAPI:
+    return create_app(web_context(build_runtime(settings)))
+
+
+async def connect_temporal(settings: Settings, attempts: int = 60) -> Client:
+    for attempt in range(attempts):
+        try:
+            return await Client.connect(
+                settings.temporal_address, namespace=settings.temporal_namespace
+            )
+        except RuntimeError:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(1)
+    raise AssertionError("unreachable")
+
+
+async def run_worker(settings: Settings) -> None:
+    runtime = build_runtime(settings)
+    client = await connect_temporal(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        worker = build_worker(client, runtime.services, settings.temporal_task_queue, executor)
+        async with worker:
+            log.info("worker listening on task queue %s", settings.temporal_task_queue)
+            await stop.wait()

@@ -1,0 +1,101 @@
+"""The search index port: what the projection writes, what readers ask, what they get back.
+
+Adapters (`search.tantivy_index.TantivySearchIndex`, an Elasticsearch one) implement
+`SearchIndex`; the projection turns document events into `IndexedDocument`s, and readers pass
+a `SearchScope` computed from the user's units so that an index never leaks a document
+outside the reader's organisational scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+__all__ = ["IndexedDocument", "SearchHit", "SearchIndex", "SearchScope"]
+
+
+def _require_aware(moment: datetime, name: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {moment!r}")
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """One document (văn bản) as the search index sees it: searchable text and scope keys."""
+
+    document_id: str
+    number_symbol: str
+    """Số, ký hiệu, e.g. "12/KH-CĐ"; searchable with or without diacritics."""
+    doc_type: str
+    subject: str
+    """Trích yếu: ranks above the body."""
+    body_text: str
+    """Text extracted from the PDF (see `search.text.extract_pdf_text`)."""
+    issuer_unit_id: str
+    issuer_name: str
+    signer_name: str
+    status: str
+    urgency: str
+    issued_at: datetime
+    """Timezone-aware; adapters may hand it back in UTC."""
+    party_unit_ids: list[str]
+    """The issuing unit and every recipient unit."""
+    scope_unit_ids: list[str]
+    """Every ancestor unit of the parties, for auditors scoped to a subtree."""
+
+    def __post_init__(self) -> None:
+        _require_aware(self.issued_at, "issued_at")
+
+
+@dataclass(frozen=True)
+class SearchScope:
+    """Which documents a reader may see; an empty scope sees nothing.
+
+    A document is visible when its `party_unit_ids` meet `unit_ids`, or when its
+    `party_unit_ids` or `scope_unit_ids` meet `subtree_root_ids`, or when `everything` is set.
+    """
+
+    unit_ids: list[str]
+    """The reader's own units: documents they issued or received."""
+    subtree_root_ids: list[str] = field(default_factory=list)
+    """Roots of the subtrees an auditor (kiểm tra) may read in full."""
+    everything: bool = False
+    """Only for system and administrator use (rebuilds, checks)."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result, ready to list: fields in original diacritics and a short excerpt."""
+
+    document_id: str
+    number_symbol: str
+    subject: str
+    issuer_name: str
+    doc_type: str
+    issued_at: datetime
+    score: float
+    snippet: str
+    """About 200 characters of the body (or subject) around the first matched word."""
+
+
+class SearchIndex(Protocol):
+    """A full-text index of documents, folded for Vietnamese, filtered by scope."""
+
+    def upsert(self, documents: Sequence[IndexedDocument]) -> None:
+        """Add or replace documents by `document_id`; visible to searches once it returns."""
+        ...
+
+    def delete(self, document_id: str) -> None:
+        """Remove a document; removing an unknown id is not an error."""
+        ...
+
+    def search(self, query: str, scope: SearchScope, limit: int = 20) -> list[SearchHit]:
+        """Best hits first, only within `scope`; any user text is accepted (never a syntax
+        error) and a blank query returns no hits."""
+        ...
+
+    def count(self) -> int:
+        """How many documents the index holds, whatever their scope."""
+        ...

@@ -1,0 +1,77 @@
+"""The search read model: follows the event store and indexes each document when it is issued.
+
+Its position is recorded beside the index after each batch is committed; upserts are keyed by
+document id, so replaying a batch after a crash changes nothing. Delete the index directory and
+the position file to rebuild from the event store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from documents.application import OfficeApplication
+from documents.reference import document_type
+from search.port import IndexedDocument, SearchIndex
+from search.text import extract_pdf_text
+
+INDEXED_EVENTS = {"OutgoingDocument.NumberedAndIssued", "OutgoingDocument.Dispatched"}
+
+
+class SearchProjection:
+    def __init__(self, index: SearchIndex, position_file: Path) -> None:
+        self.index = index
+        self.position_file = position_file
+
+    def position(self) -> int:
+        try:
+            return int(self.position_file.read_text())
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def _record(self, position: int) -> None:
+        tmp = self.position_file.with_suffix(".tmp")
+        tmp.write_text(str(position))
+        tmp.replace(self.position_file)
+
+    def catch_up(self, app: OfficeApplication, batch_size: int = 200) -> int:
+        indexed = 0
+        while True:
+            position = self.position()
+            notifications = app.notifications.select_notifications(position + 1, batch_size)
+            if not notifications:
+                return indexed
+            document_ids: dict[UUID, None] = {}
+            for notification in notifications:
+                event: Any = app.notifications.to_domain_event(notification)
+                if type(event).__qualname__ in INDEXED_EVENTS:
+                    document_ids[event.originator_id] = None
+            if document_ids:
+                self.index.upsert([indexed_document(app, d) for d in document_ids])
+                indexed += len(document_ids)
+            self._record(notifications[-1].id)
+
+
+def indexed_document(app: OfficeApplication, document_id: UUID) -> IndexedDocument:
+    document = app.document(document_id)
+    tree = app.views.unit_tree()
+    parties = [document.issuer_unit_id, *document.recipient_unit_ids]
+    scope = {ancestor for unit in parties if unit in tree for ancestor in tree.ancestors(unit)}
+    issuer = tree.get(document.issuer_unit_id)
+    assert document.issued_sha256 and document.issued_at, "only issued documents are indexed"
+    return IndexedDocument(
+        document_id=str(document.id),
+        number_symbol=document.number_symbol or "",
+        doc_type=document_type(document.doc_type).name,
+        subject=document.subject,
+        body_text=extract_pdf_text(app.blobs.get(document.issued_sha256)),
+        issuer_unit_id=str(document.issuer_unit_id),
+        issuer_name=issuer.name,
+        signer_name=document.signer_name or "",
+        status=str(document.status),
+        urgency=document.urgency,
+        issued_at=document.issued_at,
+        party_unit_ids=[str(unit) for unit in parties],
+        scope_unit_ids=sorted(str(unit) for unit in scope),
+    )

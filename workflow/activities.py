@@ -1,0 +1,39 @@
+"""Activities: thin wrappers that call the steps with ids; all state lives in the event store."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from temporalio import activity
+
+from workflow.messages import DeliveryBatch
+from workflow.services import OfficeServices
+from workflow.signing_steps import number_and_seal
+
+
+class OfficeActivities:
+    def __init__(self, services: OfficeServices) -> None:
+        self.services = services
+
+    @activity.defn(name="number_and_seal")
+    def number_and_seal(self, document_id: str) -> str:
+        return number_and_seal(self.services, UUID(document_id))
+
+    @activity.defn(name="count_recipients")
+    def count_recipients(self, document_id: str) -> int:
+        return len(self.services.app.document(UUID(document_id)).recipient_unit_ids)
+
+    @activity.defn(name="deliver_batch")
+    def deliver_batch(self, batch: DeliveryBatch) -> int:
+        """Delivers recipients [offset, offset+limit); a retry delivers nobody twice."""
+        app = self.services.app
+        document = app.document(UUID(batch.document_id))
+        units = document.recipient_unit_ids[batch.offset : batch.offset + batch.limit]
+        app.deliver(document.id, units)
+        return len(units)
+
+    @activity.defn(name="mark_dispatched")
+    def mark_dispatched(self, document_id: str) -> None:
+        app = self.services.app
+        document = app.document(UUID(document_id))
+        app.mark_dispatched(document.id, len(document.recipient_unit_ids))

@@ -1,0 +1,94 @@
+"""Drafting: turn a typed body or an uploaded PDF into the PDF that will be signed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from documents.errors import InvalidInputError
+from documents.policy import Actor
+from documents.reference import document_type, refuse_secret_documents
+from search.text import extract_pdf_text
+from signing import DocumentLayout, InvalidPdfError, prepare_uploaded_pdf, render_document
+from workflow.services import OfficeServices
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    doc_type: str
+    subject: str
+    urgency: str
+    secrecy: str | None
+    recipient_unit_ids: list[UUID]
+    signer_id: UUID
+    signer_authority: str | None = None
+    typed_body: str | None = None
+    uploaded_pdf: bytes | None = None
+    extra_recipient_lines: list[str] = field(default_factory=list)
+
+
+def _symbol(doc_type: str, issuer_abbreviation: str) -> str:
+    abbreviation = document_type(doc_type).abbreviation
+    return f"{abbreviation}-{issuer_abbreviation}" if abbreviation else f"{issuer_abbreviation}-VP"
+
+
+def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID:
+    """Checks, renders or prepares the body, and records the draft. Nothing is stored on error."""
+    app = services.app
+    refuse_secret_documents(request.secrecy, request.typed_body or "")
+    if (request.typed_body is None) == (request.uploaded_pdf is None):
+        raise InvalidInputError(
+            "Cần nhập nội dung văn bản hoặc tải lên một tệp PDF (chỉ một trong hai).",
+            "Provide either a typed body or an uploaded PDF (exactly one).",
+        )
+    tree = app.tree()
+    if actor.unit_id not in tree:
+        raise InvalidInputError("Đơn vị không tồn tại.", "Unknown unit.")
+    issuer = tree.get(actor.unit_id)
+    symbol = _symbol(request.doc_type, issuer.abbreviation)
+    signer = app.check_signer(request.signer_id, actor.unit_id)
+    if request.uploaded_pdf is not None:
+        if len(request.uploaded_pdf) > app.blobs.max_bytes:
+            app.blobs.put(request.uploaded_pdf)  # raises the size error with its message
+        try:
+            body_pdf = prepare_uploaded_pdf(request.uploaded_pdf, symbol, issuer.place)
+        except InvalidPdfError as error:
+            raise InvalidInputError(error.message_vi, error.message_en) from error
+        body_text = extract_pdf_text(request.uploaded_pdf)
+        source = "upload"
+    else:
+        body_text = request.typed_body or ""
+        parent_line, issuer_line = tree.issuer_header(actor.unit_id)
+        recipient_names = [tree.get(u).name for u in request.recipient_unit_ids if u in tree]
+        layout = DocumentLayout(
+            parent_name=parent_line,
+            issuer_name=issuer_line,
+            symbol=symbol,
+            place=issuer.place,
+            type_title=document_type(request.doc_type).title,
+            subject=request.subject.strip(),
+            body=body_text,
+            signer_authority=request.signer_authority,
+            signer_title=signer.title.upper(),
+            signer_name=signer.full_name,
+            recipients=[
+                *(f"{name};" for name in recipient_names),
+                *request.extra_recipient_lines,
+                "Lưu: VT.",
+            ],
+        )
+        body_pdf = render_document(layout)
+        source = "typed"
+    return app.draft_document(
+        actor,
+        doc_type=request.doc_type,
+        subject=request.subject,
+        urgency=request.urgency,
+        secrecy=request.secrecy,
+        recipient_unit_ids=request.recipient_unit_ids,
+        body_pdf=body_pdf,
+        body_source=source,
+        body_text=body_text,
+        signer_id=request.signer_id,
+        signer_authority=request.signer_authority,
+    )

@@ -1,0 +1,86 @@
+"""The signature steps of Nghị định 30: the leader signs, the clerk's number and the unit's seal,
+and the receiving unit's check of what arrived."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from uuid import UUID
+
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+from documents.clock import now_vietnam, place_and_date_line
+from documents.errors import ForbiddenError
+from documents.policy import Actor
+from documents.registers import format_number
+from signing import (
+    KeyMaterial,
+    PersonalAppearance,
+    SealAppearance,
+    ValidationReport,
+    fill_number_and_seal,
+    seal_image,
+    sign_personal,
+    signature_image,
+    validate_pdf,
+)
+from workflow.services import OfficeServices, unit_key_id
+
+SIGNATURE_LEVEL = "PAdES-B-B"
+
+
+def certificate_sha256(key: KeyMaterial) -> str:
+    _, certificate, _ = pkcs12.load_key_and_certificates(key.p12_path.read_bytes(), key.passphrase)
+    if certificate is None:
+        return ""
+    return hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest()
+
+
+def sign_as_leader(services: OfficeServices, actor: Actor, document_id: UUID) -> None:
+    """The leader approves and signs with their personal certificate (visible signature)."""
+    app = services.app
+    document = app.check_can_sign(actor, document_id)
+    account = app.account_by_id(actor.account_id)
+    if not account.key_id:
+        raise ForbiddenError(
+            "Tài khoản chưa có chứng thư số để ký.", "This account has no signing certificate."
+        )
+    key = services.keys.key(account.key_id)
+    title_lines = [line for line in (document.signer_authority, account.title.upper()) if line]
+    appearance = PersonalAppearance(
+        title_lines=title_lines,
+        full_name=account.full_name,
+        signature_png=signature_image(account.full_name),
+    )
+    signed = sign_personal(app.blobs.get(document.body_sha256), key, appearance, now_vietnam())
+    app.record_signature(actor, document_id, signed, certificate_sha256(key), SIGNATURE_LEVEL)
+
+
+def number_and_seal(services: OfficeServices, document_id: UUID) -> str:
+    """Takes the register number, fills number and date, applies the unit's seal signature."""
+    app = services.app
+    document = app.document(document_id)
+    unit = app.unit(document.issuer_unit_id)
+    key = services.keys.key(unit_key_id(unit.code))
+    seal = SealAppearance(unit_name=unit.name, seal_png=seal_image(unit.name))
+
+    def make_issued_pdf(number: int, _symbol: str, issued_at: datetime) -> bytes:
+        signed = app.blobs.get(document.signed_sha256 or "")
+        date_line = place_and_date_line(unit.place, issued_at.date())
+        return fill_number_and_seal(signed, format_number(number), date_line, key, seal, issued_at)
+
+    issued = app.issue_with_next_number(document_id, make_issued_pdf)
+    return issued.number_symbol or ""
+
+
+def verify_file(services: OfficeServices, sha256: str) -> ValidationReport:
+    return validate_pdf(services.app.blobs.get(sha256), services.keys.trust_roots())
+
+
+def register_arrival(services: OfficeServices, actor: Actor, receipt_id: UUID) -> int:
+    """Checks the signatures of what arrived, then gives it the next arrival number (số đến)."""
+    app = services.app
+    receipt = app.receipt(receipt_id)
+    app.authorize_receipt(actor, receipt)
+    report = verify_file(services, receipt.file_sha256)
+    return app.register_receipt(actor, receipt_id, report.valid, report.summary_vi)

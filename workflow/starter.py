@@ -1,0 +1,42 @@
+"""Starting and querying workflows from the web side."""
+
+from __future__ import annotations
+
+import contextlib
+from uuid import UUID
+
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from workflow.issuance import IssueAndDispatchWorkflow
+from workflow.messages import DispatchProgress, IssueRequest, issuance_workflow_id
+
+
+async def start_issuance(client: Client, document_id: UUID, task_queue: str) -> str:
+    """Starts ``IssueAndDispatch`` for the document; a second start is a no-op."""
+    workflow_id = issuance_workflow_id(str(document_id))
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await client.start_workflow(
+            IssueAndDispatchWorkflow.run,
+            IssueRequest(document_id=str(document_id)),
+            id=workflow_id,
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    return workflow_id
+
+
+async def issuance_progress(client: Client, document_id: UUID) -> DispatchProgress | None:
+    handle = client.get_workflow_handle_for(
+        IssueAndDispatchWorkflow.run, issuance_workflow_id(str(document_id))
+    )
+    try:
+        description = await handle.describe()
+        if description.status == WorkflowExecutionStatus.COMPLETED:
+            result: DispatchProgress = await handle.result()
+            return result
+        return await handle.query(IssueAndDispatchWorkflow.progress)
+    except RPCError:
+        return None

@@ -1,0 +1,31 @@
+"""The worker: runs the workflows and the activities on one task queue."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from workflow.activities import OfficeActivities
+from workflow.issuance import IssueAndDispatchWorkflow
+from workflow.services import OfficeServices
+
+
+def build_worker(
+    client: Client, services: OfficeServices, task_queue: str, executor: ThreadPoolExecutor
+) -> Worker:
+    activities = OfficeActivities(services)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[IssueAndDispatchWorkflow],
+        activities=[
+            activities.number_and_seal,
+            activities.count_recipients,
+            activities.deliver_batch,
+            activities.mark_dispatched,
+        ],
+        activity_executor=executor,
+        max_concurrent_activities=8,
+    )
