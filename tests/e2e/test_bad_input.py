@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
 import pytest
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 
 from tests.e2e.conftest import MAX_UPLOAD_BYTES
 from tests.e2e.flow import draft_plan, receipt_id, signed_plan, wait_for_status
+from tests.e2e.pdfs import small_pdf
 from tests.stack import Stack
 
 
@@ -49,26 +46,6 @@ def upload(client: httpx.Client, content: bytes, **fields: str) -> httpx.Respons
         data={**data, **fields},
         files={"file": ("ke-hoach.pdf", content, "application/pdf")},
     )
-
-
-DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-
-
-def small_pdf(text: str = "Kế hoạch tải lên") -> bytes:
-    """A one-page PDF whose text (Vietnamese, embedded DejaVu font) extracts back as written."""
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", DEJAVU))
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    page.setFont("DejaVuSans", 14)
-    page.drawString(72, 720, text)
-    page.save()
-    return buffer.getvalue()
-
-
-def test_an_uploaded_pdf_body_is_accepted(stack: Stack) -> None:
-    response = upload(stack.client("bentre.chuyenvien"), small_pdf())
-    assert response.status_code == 201, response.text
 
 
 @pytest.mark.parametrize(

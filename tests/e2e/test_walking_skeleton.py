@@ -16,6 +16,7 @@ from tests.e2e.flow import (
     receipt_id,
     wait_for_status,
 )
+from tests.e2e.pdfs import small_pdf
 from tests.stack import Stack
 
 EXPECTED_HISTORY = [
@@ -154,3 +155,39 @@ def test_the_pages_walk_the_same_path(stack: Stack) -> None:
     without_csrf = browser.post(created.headers["location"] + "/submit", data={"csrf_token": "x"})
     assert without_csrf.status_code == 403
     assert "CSRF" in without_csrf.text
+
+
+def test_an_uploaded_pdf_goes_the_same_way(stack: Stack, tmp_path: Path) -> None:
+    """A body uploaded as a PDF gets the number and date fields and the two signatures too."""
+    drafter = stack.client("bentre.chuyenvien")
+    body = small_pdf("Kế hoạch tổ chức Tháng Công nhân năm 2027", "Nội dung tải lên từ tệp PDF.")
+    created = drafter.post(
+        "/api/v1/documents",
+        data={
+            "doc_type": "ke_hoach",
+            "subject": "Kế hoạch tổ chức Tháng Công nhân năm 2027",
+            "recipients": ["bentre-kcn"],
+        },
+        files={"file": ("ke-hoach.pdf", body, "application/pdf")},
+    )
+    assert created.status_code == 201, created.text
+    document_id = created.json()["id"]
+    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
+    assert (
+        stack.client("bentre.lanhdao").post(f"/api/v1/documents/{document_id}/sign").status_code
+        == 200
+    )
+    clerk = stack.client("bentre.vanthu")
+    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
+    document = wait_for_status(clerk, document_id, "dispatched")
+    assert re.fullmatch(r"\d{2}/KH-LĐLĐ", document["number_symbol"])
+    issued = tmp_path / "uploaded-issued.pdf"
+    issued.write_bytes(clerk.get(f"/api/v1/documents/{document_id}/file").content)
+    roots = ensure_dev_pki(stack.data_dir / "pki", [], []).trust_roots()
+    report = validate_pdf(issued.read_bytes(), roots)
+    assert report.valid and len(report.signatures) == 2, report.summary_en
+    assert pdfsig_report(issued).count("Signature Validation: Signature is Valid.") == 2
+    text = subprocess.run(["pdftotext", str(issued), "-"], capture_output=True, text=True).stdout
+    assert f"Số: {document['number_symbol']}" in text
+    hits = clerk.get("/api/v1/search", params={"q": "thang cong nhan"}).json()
+    assert document_id in [hit["document_id"] for hit in hits]
