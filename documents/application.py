@@ -24,6 +24,7 @@ from documents.policy import Action, Actor, DocumentParties, require
 from documents.receipts import Receipt, receipt_id_for
 from documents.reference import document_type, parse_urgency, refuse_secret_documents
 from documents.registers import INCOMING, OUTGOING, Register, format_number, register_id_for
+from documents.unit_import import units_from_csv
 from documents.units import Unit, UnitTree, unit_id_for
 from documents.views import ReadModel
 
@@ -101,6 +102,15 @@ class OfficeApplication(Application[UUID]):
         )
         self.save_and_refresh(unit)
         return unit.id
+
+    def import_units(self, csv_text: str) -> int:
+        """Imports a whole tree from CSV (see ``documents.unit_import``): all rows or none."""
+        self.refresh_views()
+        existing = {unit.code: unit.level for unit in self.views.unit_tree().all()}
+        units = units_from_csv(csv_text, existing)
+        if units:
+            self.save_and_refresh(*units)
+        return len(units)
 
     def unit(self, unit_id: UUID) -> Unit:
         return cast(Unit, self._get(unit_id, Unit, "đơn vị", "unit"))

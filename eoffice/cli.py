@@ -1,4 +1,4 @@
-"""``eoffice`` command line: run, api, worker, demo."""
+"""``eoffice`` command line: run, api, worker, demo, import-units."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from eoffice.bootstrap import ConfigurationError, build_runtime
 from eoffice.settings import Settings
@@ -20,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     api.add_argument("--port", type=int)
     commands.add_parser("worker", help="the Temporal worker")
     commands.add_parser("demo", help="load the demo data if not loaded yet")
+    imports = commands.add_parser("import-units", help="import a union tree from a CSV file")
+    imports.add_argument("file", help="UTF-8 CSV: code,name,short_name,abbreviation,level,...")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()
@@ -57,7 +60,32 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         print("loaded" if load_demo_data(build_runtime(settings)) else "already loaded")
         return 0
+    if args.command == "import-units":
+        return import_units(settings, args.file)
     raise AssertionError(args.command)
+
+
+def import_units(settings: Settings, file: str) -> int:
+    from documents.unit_import import ImportRejectedError
+
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Không đọc được tệp / cannot read the file: {error}", file=sys.stderr)
+        return 1
+    try:
+        count = build_runtime(settings).app.import_units(text)
+    except ImportRejectedError as refused:
+        print(
+            f"Tệp bị từ chối, không đơn vị nào được nhập / file refused, nothing imported "
+            f"({len(refused.errors)} dòng lỗi / bad rows):",
+            file=sys.stderr,
+        )
+        for error in refused.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(f"Đã nhập {count} đơn vị / imported {count} units")
+    return 0
 
 
 if __name__ == "__main__":
