@@ -81,8 +81,8 @@ def import_units(settings: Settings, file: str) -> int:
             f"({len(refused.errors)} dòng lỗi / bad rows):",
             file=sys.stderr,
         )
-        for error in refused.errors:
-            print(f"  {error}", file=sys.stderr)
+        for row_error in refused.errors:
+            print(f"  {row_error}", file=sys.stderr)
         return 1
     print(f"Đã nhập {count} đơn vị / imported {count} units")
     return 0
