@@ -103,7 +103,7 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
         "issued_at": document.issued_at.isoformat() if document.issued_at else None,
         "issuer": {
             "id": str(document.issuer_unit_id),
-            "name": tree.get(document.issuer_unit_id).name,
+            "name": document.issuer_name or tree.get(document.issuer_unit_id).name,
         },
         "signer": {"username": signer.username, "full_name": signer.full_name},
         "signed_by": document.signer_name,
@@ -149,7 +149,7 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
 
 def inbox_rows(context: WebContext, actor: Actor) -> list[dict[str, Any]]:
     app = context.services.app
-    tree = app.tree()
+    app.refresh_views()
     return [
         {
             "receipt_id": row["id"],
@@ -158,7 +158,7 @@ def inbox_rows(context: WebContext, actor: Actor) -> list[dict[str, Any]]:
             "subject": row["subject"],
             "doc_type_name": document_type(row["doc_type"]).name,
             "urgency_label": urgency_label(row["urgency"]),
-            "issuer_name": tree.get(UUID(row["issuer_unit_id"])).name,
+            "issuer_name": row["issuer_name"],
             "status": row["status"],
             "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(row["status"])]),
             "arrival_number": row["arrival_number"],

@@ -20,11 +20,11 @@ from documents.blobs import BlobStore
 from documents.clock import now_vietnam
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from documents.outgoing import DocumentStatus, OutgoingDocument
-from documents.policy import Action, Actor, DocumentParties, require
+from documents.policy import Action, Actor, DocumentParties, require, require_unit_admin
 from documents.receipts import Receipt, receipt_id_for
 from documents.reference import document_type, parse_urgency, refuse_secret_documents
 from documents.registers import INCOMING, OUTGOING, Register, format_number, register_id_for
-from documents.unit_import import units_from_csv
+from documents.unit_import import LEVEL_RANK, units_from_csv
 from documents.units import Unit, UnitTree, unit_id_for
 from documents.views import ReadModel
 
@@ -112,6 +112,87 @@ class OfficeApplication(Application[UUID]):
             self.save_and_refresh(*units)
         return len(units)
 
+    # -- reorganisation -------------------------------------------------------------------
+    def rename_unit(
+        self, actor: Actor, unit_id: UUID, name: str, short_name: str, abbreviation: str
+    ) -> None:
+        require_unit_admin(actor, unit_id, self.tree())
+        if not (name.strip() and short_name.strip() and abbreviation.strip()):
+            raise InvalidInputError(
+                "Cần nhập tên, tên ngắn và chữ viết tắt.",
+                "Name, short name and abbreviation are required.",
+            )
+        unit = self._active_unit(unit_id)
+        unit.rename(
+            name=name.strip(), short_name=short_name.strip(), abbreviation=abbreviation.strip()
+        )
+        self.save_and_refresh(unit)
+
+    def move_unit(self, actor: Actor, unit_id: UUID, new_parent_id: UUID) -> None:
+        tree = self.tree()
+        require_unit_admin(actor, unit_id, tree)
+        require_unit_admin(actor, new_parent_id, tree)
+        unit = self._active_unit(unit_id)
+        parent = self._active_unit(new_parent_id)
+        if new_parent_id == unit_id or new_parent_id in tree.descendants(unit_id):
+            raise InvalidInputError(
+                "Không thể chuyển một đơn vị vào dưới chính nó hoặc đơn vị cấp dưới của nó.",
+                "A unit cannot be moved under itself or one of its own subordinate units.",
+            )
+        if LEVEL_RANK[parent.level] >= LEVEL_RANK[unit.level]:
+            raise InvalidInputError(
+                "Đơn vị cấp trên mới phải ở cấp cao hơn.",
+                "The new parent must be at a higher level.",
+            )
+        unit.move(parent_id=new_parent_id)
+        self.save_and_refresh(unit)
+
+    def merge_units(self, actor: Actor, source_id: UUID, target_id: UUID) -> None:
+        """Merges ``source`` into ``target``: the source's subordinate units move under the
+        target; its inbox, registers and archive are read through the target from now on."""
+        tree = self.tree()
+        require_unit_admin(actor, source_id, tree)
+        require_unit_admin(actor, target_id, tree)
+        source = self._active_unit(source_id)
+        target = self._active_unit(target_id)
+        if source_id == target_id or target_id in tree.descendants(source_id):
+            raise InvalidInputError(
+                "Không thể hợp nhất một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.",
+                "A unit cannot be merged into itself or one of its own subordinate units.",
+            )
+        if source.level != target.level:
+            raise InvalidInputError(
+                "Chỉ hợp nhất được hai đơn vị cùng cấp.", "Only units of the same level can merge."
+            )
+        children = [self.unit(child.id) for child in tree.children(source_id)]
+        for child in children:
+            child.move(parent_id=target_id)
+        source.merge_into(target_id=target.id)
+        self.save_and_refresh(source, *children)
+
+    def dissolve_unit(self, actor: Actor, unit_id: UUID, reason: str) -> None:
+        tree = self.tree()
+        require_unit_admin(actor, unit_id, tree)
+        unit = self._active_unit(unit_id)
+        if tree.children(unit_id):
+            raise ConflictError(
+                "Đơn vị còn đơn vị cấp dưới: hãy chuyển hoặc giải thể chúng trước.",
+                "The unit still has subordinate units: move or dissolve them first.",
+            )
+        if not reason.strip():
+            raise InvalidInputError("Cần ghi lý do giải thể.", "A reason is required.")
+        unit.dissolve(reason=reason.strip())
+        self.save_and_refresh(unit)
+
+    def _active_unit(self, unit_id: UUID) -> Unit:
+        unit = self.unit(unit_id)
+        if not unit.is_active:
+            raise ConflictError(
+                f"Đơn vị «{unit.name}» đã hợp nhất hoặc giải thể.",
+                f"Unit '{unit.name}' has been merged or dissolved.",
+            )
+        return unit
+
     def unit(self, unit_id: UUID) -> Unit:
         return cast(Unit, self._get(unit_id, Unit, "đơn vị", "unit"))
 
@@ -197,6 +278,7 @@ class OfficeApplication(Application[UUID]):
             )
         tree = self.tree()
         require(actor, Action.DRAFT, DocumentParties(actor.unit_id), tree)
+        self._active_unit(actor.unit_id)
         recipients = self._checked_recipients(recipient_unit_ids, actor.unit_id, tree)
         self.check_signer(signer_id, actor.unit_id)
         sha256 = self.blobs.put(body_pdf)
@@ -250,6 +332,12 @@ class OfficeApplication(Application[UUID]):
             raise InvalidInputError(
                 f"Nơi nhận không tồn tại: {', '.join(unknown)}.",
                 f"Unknown recipient units: {', '.join(unknown)}.",
+            )
+        inactive = [tree.get(u).name for u in unit_ids if not tree.get(u).is_active]
+        if inactive:
+            raise InvalidInputError(
+                f"Nơi nhận đã hợp nhất hoặc giải thể: {', '.join(inactive)}.",
+                f"Recipients merged or dissolved: {', '.join(inactive)}.",
             )
         if issuer_id in unit_ids:
             raise InvalidInputError(

@@ -66,6 +66,7 @@ class OutgoingDocument(Aggregate):
         self.number: int | None = None
         self.number_symbol: str | None = None
         self.issued_at: datetime | None = None
+        self.issuer_name: str | None = None  # as it was when issued; units get renamed
         self.delivered_count = 0
 
     @property
@@ -156,6 +157,7 @@ class OutgoingDocument(Aggregate):
         self.number_symbol = number_symbol
         self.issued_sha256 = issued_sha256
         self.issued_at = issued_at
+        self.issuer_name = sealed_by_unit
 
     def mark_dispatched(self, recipient_count: int) -> None:
         if self.status == DocumentStatus.DISPATCHED:

@@ -100,6 +100,19 @@ def is_allowed(actor: Actor, action: Action, parties: DocumentParties, tree: Uni
     return False
 
 
+def require_unit_admin(actor: Actor, unit_id: UUID, tree: UnitTree) -> None:
+    """Administering a unit (rename, move, merge, dissolve): an admin of it or of an ancestor."""
+    if actor.has(Role.ADMIN) and relation(tree, actor.unit_id, unit_id) in (
+        Relation.OWN,
+        Relation.PARENT,
+    ):
+        return
+    raise ForbiddenError(
+        f"Tài khoản «{actor.username}» không có quyền quản trị đơn vị này.",
+        f"Account '{actor.username}' may not administer this unit.",
+    )
+
+
 def require(actor: Actor, action: Action, parties: DocumentParties, tree: UnitTree) -> None:
     if not is_allowed(actor, action, parties, tree):
         what_vi, what_en = ACTION_LABELS[action]

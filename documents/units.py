@@ -25,8 +25,19 @@ LEVEL_LABELS = {
 }
 
 
+class UnitStatus(StrEnum):
+    ACTIVE = "active"
+    MERGED = "merged"
+    DISSOLVED = "dissolved"
+
+
 class Unit(Aggregate):
-    """A union organisation, identified for ever by its ``code``."""
+    """A union organisation, identified for ever by its ``code``.
+
+    Reorganisations are events: ``Renamed``, ``Moved``, ``MergedInto``, ``Dissolved``. Nothing is
+    deleted: documents keep the names they were issued under, and a merged unit's records stay
+    reachable from the unit it merged into.
+    """
 
     @staticmethod
     def create_id(code: str) -> UUID:
@@ -50,6 +61,31 @@ class Unit(Aggregate):
         self.level = level
         self.parent_id = parent_id
         self.place = place
+        self.status = UnitStatus.ACTIVE
+        self.merged_into: UUID | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == UnitStatus.ACTIVE
+
+    @event("Renamed")
+    def rename(self, name: str, short_name: str, abbreviation: str) -> None:
+        self.name = name
+        self.short_name = short_name
+        self.abbreviation = abbreviation
+
+    @event("Moved")
+    def move(self, parent_id: UUID) -> None:
+        self.parent_id = parent_id
+
+    @event("MergedInto")
+    def merge_into(self, target_id: UUID) -> None:
+        self.status = UnitStatus.MERGED
+        self.merged_into = target_id
+
+    @event("Dissolved")
+    def dissolve(self, reason: str) -> None:
+        self.status = UnitStatus.DISSOLVED
 
 
 def unit_id_for(code: str) -> UUID:
@@ -68,6 +104,12 @@ class UnitInfo:
     level: str
     parent_id: UUID | None
     place: str
+    status: str = UnitStatus.ACTIVE
+    merged_into: UUID | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == UnitStatus.ACTIVE
 
 
 class UnitTree:
@@ -76,9 +118,12 @@ class UnitTree:
     def __init__(self, units: Iterable[UnitInfo]) -> None:
         self._units = {unit.id: unit for unit in units}
         self._children: dict[UUID, list[UUID]] = {}
+        self._absorbed: dict[UUID, list[UUID]] = {}
         for unit in self._units.values():
-            if unit.parent_id is not None:
+            if unit.parent_id is not None and unit.is_active:
                 self._children.setdefault(unit.parent_id, []).append(unit.id)
+            if unit.merged_into is not None:
+                self._absorbed.setdefault(unit.merged_into, []).append(unit.id)
 
     def __contains__(self, unit_id: object) -> bool:
         return unit_id in self._units
@@ -93,7 +138,23 @@ class UnitTree:
         return list(self._units.values())
 
     def children(self, unit_id: UUID) -> list[UnitInfo]:
+        """The active units directly under this one."""
         return [self._units[c] for c in self._children.get(unit_id, [])]
+
+    def absorbed(self, unit_id: UUID) -> list[UUID]:
+        """The unit itself and every unit merged into it, directly or through earlier merges:
+        whose inboxes, registers and archives are now this unit's."""
+        found = [unit_id]
+        for merged in self._absorbed.get(unit_id, []):
+            found.extend(self.absorbed(merged))
+        return found
+
+    def descendants(self, unit_id: UUID) -> list[UUID]:
+        found: list[UUID] = []
+        for child in self._children.get(unit_id, []):
+            found.append(child)
+            found.extend(self.descendants(child))
+        return found
 
     def ancestors(self, unit_id: UUID) -> list[UUID]:
         """Parent, grandparent, ... up to the root (the unit itself excluded)."""

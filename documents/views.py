@@ -24,12 +24,13 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracking (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS units (
     id TEXT PRIMARY KEY, code TEXT UNIQUE, name TEXT, short_name TEXT, abbreviation TEXT,
-    level TEXT, parent_id TEXT, place TEXT);
+    level TEXT, parent_id TEXT, place TEXT, status TEXT, merged_into TEXT);
 CREATE TABLE IF NOT EXISTS accounts (
     id TEXT PRIMARY KEY, username TEXT UNIQUE, full_name TEXT, unit_id TEXT, roles TEXT,
     title TEXT);
 CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY, issuer_unit_id TEXT, doc_type TEXT, subject TEXT, urgency TEXT,
+    id TEXT PRIMARY KEY, issuer_unit_id TEXT, issuer_name TEXT, doc_type TEXT, subject TEXT,
+    urgency TEXT,
     status TEXT, number_symbol TEXT, signer_name TEXT, drafted_by TEXT, drafted_at TEXT,
     issued_at TEXT, recipient_count INTEGER, updated_at TEXT);
 CREATE INDEX IF NOT EXISTS documents_issuer ON documents (issuer_unit_id, status);
@@ -46,6 +47,8 @@ CREATE INDEX IF NOT EXISTS history_document ON history (document_id, position);
 """
 
 TRACKING_NAME = "views"
+SCHEMA_VERSION = 2  # bump when the tables change: the read model is then rebuilt from events
+TABLES = ("tracking", "units", "accounts", "documents", "receipts", "history")
 UNITS_VERSION = "units_version"  # bumped whenever a unit row changes: the tree cache's key
 
 
@@ -83,6 +86,21 @@ class ReadModel:
         self._tree: tuple[int, UnitTree] | None = None
         with self._connect() as db:
             db.executescript(SCHEMA)
+            row = db.execute("SELECT position FROM tracking WHERE name='schema'").fetchone()
+        if row is None or row[0] != SCHEMA_VERSION:
+            self.reset()
+
+    def reset(self) -> None:
+        """Empties every table; the next ``catch_up`` rebuilds them from the event store."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            for table in TABLES:
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute("COMMIT")
+            db.executescript(SCHEMA)
+            db.execute("INSERT INTO tracking VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        with self._tree_lock:
+            self._tree = None
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -167,7 +185,7 @@ class ReadModel:
     def _on_Unit_Registered(self, db: sqlite3.Connection, position: int, e: Any) -> None:
         self._units_changed(db)
         db.execute(
-            "INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL)",
             (
                 str(e.originator_id),
                 e.code,
@@ -179,6 +197,25 @@ class ReadModel:
                 e.place,
             ),
         )
+
+    def _update_unit(self, db: sqlite3.Connection, e: Any, **columns: object) -> None:
+        self._units_changed(db)
+        assignments = ", ".join(f"{name}=?" for name in columns)
+        db.execute(
+            f"UPDATE units SET {assignments} WHERE id=?", (*columns.values(), str(e.originator_id))
+        )
+
+    def _on_Unit_Renamed(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        self._update_unit(db, e, name=e.name, short_name=e.short_name, abbreviation=e.abbreviation)
+
+    def _on_Unit_Moved(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        self._update_unit(db, e, parent_id=str(e.parent_id))
+
+    def _on_Unit_MergedInto(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        self._update_unit(db, e, status="merged", merged_into=str(e.target_id))
+
+    def _on_Unit_Dissolved(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        self._update_unit(db, e, status="dissolved")
 
     def _on_Account_Opened(self, db: sqlite3.Connection, position: int, e: Any) -> None:
         db.execute(
@@ -194,12 +231,15 @@ class ReadModel:
         )
 
     def _on_OutgoingDocument_Drafted(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        issuer = db.execute("SELECT name FROM units WHERE id=?", (str(e.issuer_unit_id),))
+        issuer_row = issuer.fetchone()
         db.execute(
-            "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?, ?, 'draft', NULL, NULL, ?, ?, "
+            "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?, ?, ?, 'draft', NULL, NULL, ?, ?, "
             "NULL, ?, ?)",
             (
                 str(e.originator_id),
                 str(e.issuer_unit_id),
+                issuer_row[0] if issuer_row else None,
                 e.doc_type,
                 e.subject,
                 e.urgency,
@@ -256,7 +296,12 @@ class ReadModel:
         self, db: sqlite3.Connection, pos: int, e: Any
     ) -> None:
         self._set_status(
-            db, e, "issued", number_symbol=e.number_symbol, issued_at=_iso(e.issued_at)
+            db,
+            e,
+            "issued",
+            number_symbol=e.number_symbol,
+            issued_at=_iso(e.issued_at),
+            issuer_name=e.sealed_by_unit,
         )
         self._history(
             db,
@@ -339,6 +384,8 @@ class ReadModel:
                 level=r["level"],
                 parent_id=UUID(r["parent_id"]) if r["parent_id"] else None,
                 place=r["place"],
+                status=r["status"],
+                merged_into=UUID(r["merged_into"]) if r["merged_into"] else None,
             )
             for r in self._rows("SELECT * FROM units ORDER BY rowid")
         ]
@@ -363,13 +410,16 @@ class ReadModel:
         return rows[0] if rows else None
 
     def outbox(self, unit_id: UUID) -> list[dict[str, Any]]:
+        """What the unit issued, and what every unit merged into it issued."""
+        units = [str(u) for u in self.unit_tree().absorbed(unit_id)]
+        marks = ",".join("?" * len(units))
         return self._rows(
             "SELECT d.*, "
             "(SELECT COUNT(*) FROM receipts r WHERE r.document_id=d.id) AS delivered, "
             "(SELECT COUNT(*) FROM receipts r WHERE r.document_id=d.id "
             " AND r.status='acknowledged') AS acknowledged "
-            "FROM documents d WHERE issuer_unit_id=? ORDER BY updated_at DESC",
-            str(unit_id),
+            f"FROM documents d WHERE issuer_unit_id IN ({marks}) ORDER BY updated_at DESC",
+            *units,
         )
 
     def documents_in_status(self, unit_id: UUID, status: str) -> list[dict[str, Any]]:
@@ -380,8 +430,13 @@ class ReadModel:
         )
 
     def inbox(self, unit_id: UUID) -> list[dict[str, Any]]:
+        """What the unit received, and what every unit merged into it received."""
+        units = [str(u) for u in self.unit_tree().absorbed(unit_id)]
+        marks = ",".join("?" * len(units))
         return self._rows(
-            "SELECT * FROM receipts WHERE unit_id=? ORDER BY delivered_at DESC", str(unit_id)
+            "SELECT r.*, d.issuer_name FROM receipts r LEFT JOIN documents d ON d.id=r.document_id "
+            f"WHERE r.unit_id IN ({marks}) ORDER BY r.delivered_at DESC",
+            *units,
         )
 
     def receipts_of(self, document_id: UUID) -> list[dict[str, Any]]:

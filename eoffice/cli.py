@@ -1,4 +1,4 @@
-"""``eoffice`` command line: run, api, worker, demo, import-units."""
+"""``eoffice`` command line: run, api, worker, demo, import-units, rebuild-views."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     api.add_argument("--port", type=int)
     commands.add_parser("worker", help="the Temporal worker")
     commands.add_parser("demo", help="load the demo data if not loaded yet")
+    commands.add_parser("rebuild-views", help="rebuild read models and search index from events")
     imports = commands.add_parser("import-units", help="import a union tree from a CSV file")
     imports.add_argument("file", help="UTF-8 CSV: code,name,short_name,abbreviation,level,...")
     args = parser.parse_args(argv)
@@ -60,9 +61,35 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         print("loaded" if load_demo_data(build_runtime(settings)) else "already loaded")
         return 0
+    if args.command == "rebuild-views":
+        return rebuild_views(settings)
     if args.command == "import-units":
         return import_units(settings, args.file)
     raise AssertionError(args.command)
+
+
+def rebuild_views(settings: Settings) -> int:
+    """Rebuilds the read models from the event store and replays it into the search index.
+
+    Only one process writes the index: when the web app is running, it holds the writer and
+    re-indexes by itself within a second of the rewind."""
+    from search.tantivy_index import IndexLockedError
+
+    runtime = build_runtime(settings)
+    runtime.app.views.reset()
+    runtime.app.refresh_views()
+    print(f"Đã dựng lại bảng đọc / read models rebuilt up to event {runtime.app.views.position()}")
+    runtime.search.restart()
+    try:
+        indexed = runtime.search.catch_up(runtime.app)
+    except IndexLockedError:
+        print(
+            "Chỉ mục tìm kiếm sẽ được ứng dụng web đang chạy dựng lại / the running web app "
+            "re-indexes the search index"
+        )
+        return 0
+    print(f"Đã lập chỉ mục lại / re-indexed {indexed} documents")
+    return 0
 
 
 def import_units(settings: Settings, file: str) -> int:

@@ -30,6 +30,10 @@ class SearchProjection:
         except (FileNotFoundError, ValueError):
             return 0
 
+    def restart(self) -> None:
+        """Replays every event into the index on the next catch-up (upserts are idempotent)."""
+        self._record(0)
+
     def _record(self, position: int) -> None:
         tmp = self.position_file.with_suffix(".tmp")
         tmp.write_text(str(position))
@@ -67,7 +71,7 @@ def indexed_document(app: OfficeApplication, document_id: UUID) -> IndexedDocume
         subject=document.subject,
         body_text=extract_pdf_text(app.blobs.get(document.issued_sha256)),
         issuer_unit_id=str(document.issuer_unit_id),
-        issuer_name=issuer.name,
+        issuer_name=document.issuer_name or issuer.name,
         signer_name=document.signer_name or "",
         status=str(document.status),
         urgency=document.urgency,

@@ -88,14 +88,19 @@ class Stack:
         self.processes["worker"] = self._spawn("worker", (self.data_dir / "logs").resolve())
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
+        result = subprocess.run(
             [sys.executable, "-m", "eoffice.cli", *args],
             env=self.env,
-            check=True,
             capture_output=True,
             text=True,
             timeout=120,
         )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"eoffice {' '.join(args)} exited {result.returncode}:\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
+        return result
 
     def stop(self) -> None:
         for process in reversed(self.processes.values()):

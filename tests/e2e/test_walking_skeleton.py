@@ -14,6 +14,7 @@ from tests.e2e.flow import (
     RECIPIENTS,
     draft_plan,
     receipt_id,
+    signed_plan,
     wait_for_status,
 )
 from tests.e2e.pdfs import small_pdf
@@ -191,3 +192,19 @@ def test_an_uploaded_pdf_goes_the_same_way(stack: Stack, tmp_path: Path) -> None
     assert f"Số: {document['number_symbol']}" in text
     hits = clerk.get("/api/v1/search", params={"q": "thang cong nhan"}).json()
     assert document_id in [hit["document_id"] for hit in hits]
+
+
+def test_read_models_rebuild_from_the_event_store(stack: Stack) -> None:
+    """`eoffice rebuild-views` empties the read models and replays every event into them."""
+    document_id = signed_plan(stack)
+    clerk = stack.client("bentre.vanthu")
+    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
+    wait_for_status(clerk, document_id, "dispatched")
+    outbox_before = clerk.get("/api/v1/outbox").json()
+    hits_before = clerk.get("/api/v1/search", params={"q": "ke hoach chuyen doi so"}).json()
+    assert document_id in [hit["document_id"] for hit in hits_before]
+    result = stack.cli("rebuild-views")
+    assert "read models rebuilt" in result.stdout
+    assert clerk.get("/api/v1/outbox").json() == outbox_before
+    search = clerk.get("/api/v1/search", params={"q": "ke hoach chuyen doi so"}).json()
+    assert search == hits_before
