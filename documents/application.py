@@ -6,19 +6,20 @@ after each save, so what a command did is visible to the next read in the same p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Notification
+from eventsourcing.persistence import IntegrityError, Mapper, Notification
 
 from documents.accounts import Account, Role, account_id_for
 from documents.blobs import BlobStore
 from documents.clock import now_vietnam
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from documents.integrity import ChainingMapper, IntegrityReport, verify_event_store
 from documents.outgoing import DocumentStatus, OutgoingDocument
 from documents.policy import Action, Actor, DocumentParties, require, require_unit_admin
 from documents.receipts import Receipt, receipt_id_for
@@ -54,9 +55,26 @@ def number_symbol(number: int, doc_type_code: str, issuer_abbreviation: str) -> 
 class OfficeApplication(Application[UUID]):
     def __init__(self, env: dict[str, str], views: ReadModel, blobs: BlobStore) -> None:
         super().__init__(env)
+        assert isinstance(self.mapper, ChainingMapper)
+        self.mapper.reader = self.recorder
         self.views = views
         self.blobs = blobs
         self.notifications = _NotificationSource(self)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """Every stored event is chained by hash to its aggregate's previous one."""
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=ChainingMapper
+        )
+
+    def verify_integrity(self, batch_size: int = 1000) -> IntegrityReport:
+        def notifications() -> Iterator[Any]:
+            start = 1
+            while batch := self.recorder.select_notifications(start, batch_size):
+                yield from batch
+                start = batch[-1].id + 1
+
+        return verify_event_store(notifications())
 
     # -- plumbing -------------------------------------------------------------------------
     def refresh_views(self) -> None:

@@ -1,4 +1,4 @@
-"""``eoffice`` command line: run, api, worker, demo, import-units, rebuild-views."""
+"""``eoffice`` command line: run, api, worker, demo, import-units, rebuild-views, verify."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     api.add_argument("--port", type=int)
     commands.add_parser("worker", help="the Temporal worker")
     commands.add_parser("demo", help="load the demo data if not loaded yet")
+    commands.add_parser("verify", help="check the event store's hash chains for tampering")
     commands.add_parser("rebuild-views", help="rebuild read models and search index from events")
     imports = commands.add_parser("import-units", help="import a union tree from a CSV file")
     imports.add_argument("file", help="UTF-8 CSV: code,name,short_name,abbreviation,level,...")
@@ -61,11 +62,31 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         print("loaded" if load_demo_data(build_runtime(settings)) else "already loaded")
         return 0
+    if args.command == "verify":
+        return verify(settings)
     if args.command == "rebuild-views":
         return rebuild_views(settings)
     if args.command == "import-units":
         return import_units(settings, args.file)
     raise AssertionError(args.command)
+
+
+def verify(settings: Settings) -> int:
+    report = build_runtime(settings).app.verify_integrity()
+    if report.intact:
+        print(
+            f"Toàn vẹn / intact: {report.events} sự kiện / events, "
+            f"{report.aggregates} đối tượng / aggregates"
+        )
+        return 0
+    print(
+        f"PHÁT HIỆN {len(report.problems)} vấn đề / {len(report.problems)} problems found "
+        f"in {report.events} events:",
+        file=sys.stderr,
+    )
+    for problem in report.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1
 
 
 def rebuild_views(settings: Settings) -> int:
