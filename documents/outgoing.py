@@ -18,6 +18,9 @@ class DocumentStatus(StrEnum):
     ISSUING = "issuing"
     ISSUED = "issued"
     DISPATCHED = "dispatched"
+    RETURNED = "returned"
+    RECALLED = "recalled"
+    REPLACED = "replaced"
 
 
 STATUS_LABELS = {
@@ -27,7 +30,12 @@ STATUS_LABELS = {
     DocumentStatus.ISSUING: ("Đang cấp số, phát hành", "Being numbered and issued"),
     DocumentStatus.ISSUED: ("Đã ban hành", "Issued"),
     DocumentStatus.DISPATCHED: ("Đã gửi", "Dispatched"),
+    DocumentStatus.RETURNED: ("Bị trả lại để sửa", "Returned for revision"),
+    DocumentStatus.RECALLED: ("Đã thu hồi", "Recalled"),
+    DocumentStatus.REPLACED: ("Đã bị thay thế", "Replaced"),
 }
+EDITABLE = (DocumentStatus.DRAFT, DocumentStatus.RETURNED)
+IN_FORCE = (DocumentStatus.ISSUED, DocumentStatus.DISPATCHED)
 
 
 class OutgoingDocument(Aggregate):
@@ -68,6 +76,11 @@ class OutgoingDocument(Aggregate):
         self.issued_at: datetime | None = None
         self.issuer_name: str | None = None  # as it was when issued; units get renamed
         self.delivered_count = 0
+        self.versions = [body_sha256]
+        self.recall_reason: str | None = None
+        self.replaced_by: UUID | None = None
+        self.replaces: UUID | None = None
+        self.folder_id: UUID | None = None
 
     @property
     def current_sha256(self) -> str:
@@ -83,8 +96,62 @@ class OutgoingDocument(Aggregate):
             )
 
     def submit(self, by: UUID) -> None:
-        self._expect(DocumentStatus.DRAFT, action_vi="trình ký", action_en="submit")
+        self._expect(*EDITABLE, action_vi="trình ký", action_en="submit")
         self._submitted(by=by)
+
+    def revise(self, by: UUID, body_sha256: str, body_size: int) -> None:
+        self._expect(*EDITABLE, action_vi="sửa dự thảo", action_en="revise")
+        self._revised(by=by, body_sha256=body_sha256, body_size=body_size)
+
+    @event("Revised")
+    def _revised(self, by: UUID, body_sha256: str, body_size: int) -> None:
+        self.body_sha256 = body_sha256
+        self.body_size = body_size
+        self.versions.append(body_sha256)
+        self.status = DocumentStatus.DRAFT
+
+    def return_for_revision(self, by: UUID, comment: str) -> None:
+        self._expect(DocumentStatus.SUBMITTED, action_vi="trả lại", action_en="return")
+        self._returned(by=by, comment=comment)
+
+    @event("ReturnedForRevision")
+    def _returned(self, by: UUID, comment: str) -> None:
+        self.status = DocumentStatus.RETURNED
+
+    def recall(self, by: UUID, reason: str) -> None:
+        self._expect(*IN_FORCE, action_vi="thu hồi", action_en="recall")
+        self._recalled(by=by, reason=reason)
+
+    @event("Recalled")
+    def _recalled(self, by: UUID, reason: str) -> None:
+        self.status = DocumentStatus.RECALLED
+        self.recall_reason = reason
+
+    def mark_replaced(self, by: UUID, replacement_id: UUID) -> None:
+        self._expect(*IN_FORCE, action_vi="thay thế", action_en="replace")
+        self._replaced(by=by, replacement_id=replacement_id)
+
+    @event("Replaced")
+    def _replaced(self, by: UUID, replacement_id: UUID) -> None:
+        self.status = DocumentStatus.REPLACED
+        self.replaced_by = replacement_id
+
+    @event("DeclaredReplacing")
+    def declare_replacing(self, by: UUID, replaced_id: UUID) -> None:
+        self.replaces = replaced_id
+
+    def file_into(self, by: UUID, folder_id: UUID) -> None:
+        if self.status in (*EDITABLE, DocumentStatus.SUBMITTED, DocumentStatus.SIGNED):
+            raise ConflictError(
+                "Chỉ lập hồ sơ cho văn bản đã ban hành.", "Only issued documents can be filed."
+            )
+        if self.folder_id == folder_id:
+            return
+        self._filed(by=by, folder_id=folder_id)
+
+    @event("Filed")
+    def _filed(self, by: UUID, folder_id: UUID) -> None:
+        self.folder_id = folder_id
 
     @event("Submitted")
     def _submitted(self, by: UUID) -> None:

@@ -19,15 +19,27 @@ from documents.units import UnitTree
 class Action(StrEnum):
     DRAFT = "draft"
     SUBMIT = "submit"
+    REVISE = "revise"
     SIGN = "sign"
+    RETURN = "return"  # return a submitted draft for revision, with a comment
     ISSUE = "issue"
+    RECALL = "recall"
+    FILE = "file"  # put into a file folder (hồ sơ)
     VIEW = "view"
-    RECEIVE = "receive"  # register an arrival, acknowledge
+    RECEIVE = "receive"  # register an arrival, acknowledge, return to sender, confirm destruction
+    DIRECT = "direct"  # the leader's direction and assignment of an incoming document
+    HANDLE = "handle"  # progress and completion of an assigned incoming document
 
 
 ACTION_LABELS = {
     Action.DRAFT: ("soạn thảo văn bản", "draft documents"),
     Action.SUBMIT: ("trình ký văn bản", "submit documents for signature"),
+    Action.REVISE: ("sửa dự thảo", "revise drafts"),
+    Action.RETURN: ("trả lại dự thảo", "return drafts for revision"),
+    Action.RECALL: ("thu hồi văn bản", "recall documents"),
+    Action.FILE: ("lập hồ sơ", "file documents"),
+    Action.DIRECT: ("chỉ đạo, giao xử lý văn bản đến", "direct and assign incoming documents"),
+    Action.HANDLE: ("xử lý văn bản đến", "handle incoming documents"),
     Action.SIGN: ("duyệt và ký văn bản", "approve and sign documents"),
     Action.ISSUE: ("cấp số và phát hành văn bản", "number and issue documents"),
     Action.VIEW: ("xem văn bản", "view documents"),
@@ -75,23 +87,31 @@ def relation(tree: UnitTree, actor_unit: UUID, target_unit: UUID) -> Relation:
     return Relation.UNRELATED
 
 
-def _issuer_role(action: Action) -> Role | None:
-    return {
-        Action.DRAFT: Role.DRAFTER,
-        Action.SUBMIT: Role.DRAFTER,
-        Action.SIGN: Role.LEADER,
-        Action.ISSUE: Role.CLERK,
-    }.get(action)
+# Who may act, by the side of the document their unit is on.
+ISSUER_ROLES: dict[Action, frozenset[Role]] = {
+    Action.DRAFT: frozenset({Role.DRAFTER}),
+    Action.SUBMIT: frozenset({Role.DRAFTER}),
+    Action.REVISE: frozenset({Role.DRAFTER}),
+    Action.SIGN: frozenset({Role.LEADER}),
+    Action.RETURN: frozenset({Role.LEADER}),
+    Action.ISSUE: frozenset({Role.CLERK}),
+    Action.RECALL: frozenset({Role.LEADER, Role.CLERK}),
+    Action.FILE: frozenset({Role.CLERK}),
+}
+RECIPIENT_ROLES: dict[Action, frozenset[Role]] = {
+    Action.RECEIVE: frozenset({Role.CLERK}),
+    Action.DIRECT: frozenset({Role.LEADER}),
+    Action.HANDLE: frozenset({Role.CLERK, Role.DRAFTER, Role.LEADER}),
+}
 
 
 def is_allowed(actor: Actor, action: Action, parties: DocumentParties, tree: UnitTree) -> bool:
     issuer_relation = relation(tree, actor.unit_id, parties.issuer_unit_id)
-    role = _issuer_role(action)
-    if role is not None:
-        return actor.has(role) and issuer_relation is Relation.OWN
+    if action in ISSUER_ROLES:
+        return issuer_relation is Relation.OWN and any(map(actor.has, ISSUER_ROLES[action]))
     recipient_relations = [relation(tree, actor.unit_id, r) for r in parties.recipient_unit_ids]
-    if action is Action.RECEIVE:
-        return actor.has(Role.CLERK) and Relation.OWN in recipient_relations
+    if action in RECIPIENT_ROLES:
+        return Relation.OWN in recipient_relations and any(map(actor.has, RECIPIENT_ROLES[action]))
     if action is Action.VIEW:
         relations = [issuer_relation, *recipient_relations]
         if Relation.OWN in relations:

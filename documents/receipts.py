@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -15,13 +15,31 @@ class ReceiptStatus(StrEnum):
     DELIVERED = "delivered"
     REGISTERED = "registered"
     ACKNOWLEDGED = "acknowledged"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    RETURNED = "returned"
+    RECALLED = "recalled"
+    DESTROYED = "destroyed"
 
 
 RECEIPT_STATUS_LABELS = {
     ReceiptStatus.DELIVERED: ("Đã đến", "Delivered"),
     ReceiptStatus.REGISTERED: ("Đã vào sổ", "Registered"),
     ReceiptStatus.ACKNOWLEDGED: ("Đã xác nhận", "Acknowledged"),
+    ReceiptStatus.ASSIGNED: ("Đã giao xử lý", "Assigned"),
+    ReceiptStatus.IN_PROGRESS: ("Đang xử lý", "In progress"),
+    ReceiptStatus.DONE: ("Đã xử lý xong", "Done"),
+    ReceiptStatus.RETURNED: ("Đã trả lại nơi gửi", "Returned to sender"),
+    ReceiptStatus.RECALLED: ("Bị thu hồi, chờ hủy", "Recalled, to be destroyed"),
+    ReceiptStatus.DESTROYED: ("Đã hủy theo yêu cầu thu hồi", "Destroyed after recall"),
 }
+HANDLING = (
+    ReceiptStatus.REGISTERED,
+    ReceiptStatus.ACKNOWLEDGED,
+    ReceiptStatus.ASSIGNED,
+    ReceiptStatus.IN_PROGRESS,
+)
 
 
 def receipt_id_for(document_id: UUID, unit_id: UUID) -> UUID:
@@ -56,6 +74,22 @@ class Receipt(Aggregate):
         self.file_sha256 = file_sha256
         self.status = ReceiptStatus.DELIVERED
         self.arrival_number: int | None = None
+        self.handler_id: UUID | None = None
+        self.deadline: date | None = None
+
+    def _expect(self, *allowed: ReceiptStatus, action_vi: str, action_en: str) -> None:
+        if self.status == ReceiptStatus.RECALLED:
+            raise ConflictError(
+                "Văn bản đã bị nơi gửi thu hồi: văn bản bị khóa, chỉ còn xác nhận hủy.",
+                "The sender recalled this document: it is frozen; only confirming its "
+                "destruction is possible.",
+            )
+        if self.status not in allowed:
+            vi, en = RECEIPT_STATUS_LABELS[ReceiptStatus(self.status)]
+            raise ConflictError(
+                f"Không thể {action_vi}: văn bản đến đang ở trạng thái «{vi}».",
+                f"Cannot {action_en}: the incoming document is '{en}'.",
+            )
 
     def register(
         self,
@@ -66,6 +100,8 @@ class Receipt(Aggregate):
         signatures_valid: bool,
         verification_summary: str,
     ) -> None:
+        if self.status == ReceiptStatus.RECALLED:
+            self._expect(action_vi="vào sổ", action_en="register")
         if self.status != ReceiptStatus.DELIVERED:
             raise ConflictError(
                 f"Văn bản đến đã được vào sổ (số đến {self.arrival_number}).",
@@ -95,6 +131,8 @@ class Receipt(Aggregate):
         self.arrival_number = arrival_number
 
     def acknowledge(self, by: UUID) -> None:
+        if self.status == ReceiptStatus.RECALLED:
+            self._expect(action_vi="xác nhận", action_en="acknowledge")
         if self.status == ReceiptStatus.ACKNOWLEDGED:
             raise ConflictError(
                 "Văn bản này đã được xác nhận rồi.", "This document is acknowledged already."
@@ -109,3 +147,91 @@ class Receipt(Aggregate):
     @event("Acknowledged")
     def _acknowledged(self, by: UUID) -> None:
         self.status = ReceiptStatus.ACKNOWLEDGED
+
+    @event("Directed")
+    def _directed(self, by: UUID, direction: str) -> None:
+        pass
+
+    def direct(self, by: UUID, direction: str) -> None:
+        """The leader's direction (ý kiến chỉ đạo)."""
+        self._expect(*HANDLING, action_vi="cho ý kiến chỉ đạo", action_en="direct")
+        self._directed(by=by, direction=direction)
+
+    def assign(self, by: UUID, handler_id: UUID, deadline: date) -> None:
+        self._expect(
+            ReceiptStatus.REGISTERED,
+            ReceiptStatus.ACKNOWLEDGED,
+            ReceiptStatus.ASSIGNED,
+            action_vi="giao xử lý",
+            action_en="assign",
+        )
+        self._assigned(by=by, handler_id=handler_id, deadline=deadline)
+
+    @event("Assigned")
+    def _assigned(self, by: UUID, handler_id: UUID, deadline: date) -> None:
+        self.status = ReceiptStatus.ASSIGNED
+        self.handler_id = handler_id
+        self.deadline = deadline
+
+    def report_progress(self, by: UUID, note: str) -> None:
+        self._expect(
+            ReceiptStatus.ASSIGNED,
+            ReceiptStatus.IN_PROGRESS,
+            action_vi="cập nhật tiến độ",
+            action_en="report progress",
+        )
+        self._progressed(by=by, note=note)
+
+    @event("ProgressReported")
+    def _progressed(self, by: UUID, note: str) -> None:
+        self.status = ReceiptStatus.IN_PROGRESS
+
+    def complete(self, by: UUID, note: str) -> None:
+        self._expect(
+            ReceiptStatus.ASSIGNED,
+            ReceiptStatus.IN_PROGRESS,
+            action_vi="kết thúc xử lý",
+            action_en="complete",
+        )
+        self._completed(by=by, note=note)
+
+    @event("Completed")
+    def _completed(self, by: UUID, note: str) -> None:
+        self.status = ReceiptStatus.DONE
+
+    def return_to_sender(self, by: UUID, reason: str) -> None:
+        """A misaddressed or malformed document goes back with a reason (trả lại)."""
+        self._expect(
+            ReceiptStatus.DELIVERED,
+            ReceiptStatus.REGISTERED,
+            action_vi="trả lại nơi gửi",
+            action_en="return to sender",
+        )
+        self._returned(by=by, reason=reason)
+
+    @event("ReturnedToSender")
+    def _returned(self, by: UUID, reason: str) -> None:
+        self.status = ReceiptStatus.RETURNED
+
+    def notice_recall(self, reason: str) -> bool:
+        """The sender recalled the document: frozen until its destruction is confirmed."""
+        if self.status in (ReceiptStatus.RECALLED, ReceiptStatus.DESTROYED):
+            return False
+        self._recall_noticed(reason=reason)
+        return True
+
+    @event("RecallNoticed")
+    def _recall_noticed(self, reason: str) -> None:
+        self.status = ReceiptStatus.RECALLED
+
+    def confirm_destruction(self, by: UUID) -> None:
+        if self.status != ReceiptStatus.RECALLED:
+            raise ConflictError(
+                "Chỉ xác nhận hủy văn bản đã bị thu hồi.",
+                "Only a recalled document's destruction can be confirmed.",
+            )
+        self._destroyed(by=by)
+
+    @event("DestructionConfirmed")
+    def _destroyed(self, by: UUID) -> None:
+        self.status = ReceiptStatus.DESTROYED

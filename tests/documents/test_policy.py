@@ -38,11 +38,22 @@ RELATION_TO_ISSUER = {
     "up-a2": Relation.SIBLING,
     "prov-b": Relation.UNRELATED,
 }
-ISSUER_ROLE = {
-    Action.DRAFT: Role.DRAFTER,
-    Action.SUBMIT: Role.DRAFTER,
-    Action.SIGN: Role.LEADER,
-    Action.ISSUE: Role.CLERK,
+# The specification, written out: which roles of the issuing unit may do what ...
+ISSUER_SIDE = {
+    Action.DRAFT: {Role.DRAFTER},
+    Action.SUBMIT: {Role.DRAFTER},
+    Action.REVISE: {Role.DRAFTER},
+    Action.SIGN: {Role.LEADER},
+    Action.RETURN: {Role.LEADER},
+    Action.ISSUE: {Role.CLERK},
+    Action.RECALL: {Role.LEADER, Role.CLERK},
+    Action.FILE: {Role.CLERK},
+}
+# ... and which roles of a receiving unit.
+RECIPIENT_SIDE = {
+    Action.RECEIVE: {Role.CLERK},
+    Action.DIRECT: {Role.LEADER},
+    Action.HANDLE: {Role.CLERK, Role.DRAFTER, Role.LEADER},
 }
 
 
@@ -64,10 +75,10 @@ def test_policy_matrix(role: Role, unit: str, action: Action) -> None:
     allowed = is_allowed(person(unit, role), action, parties, TREE)
     own = RELATION_TO_ISSUER[unit] is Relation.OWN
     recipient = unit == "base-a1"
-    if action in ISSUER_ROLE:
-        expected = own and role is ISSUER_ROLE[action]
-    elif action is Action.RECEIVE:
-        expected = recipient and role is Role.CLERK
+    if action in ISSUER_SIDE:
+        expected = own and role in ISSUER_SIDE[action]
+    elif action in RECIPIENT_SIDE:
+        expected = recipient and role in RECIPIENT_SIDE[action]
     else:  # VIEW: the parties, and auditors above either party
         above_a_party = unit in ("prov-a", "root") or (unit == "up-a1")
         expected = own or recipient or (role is Role.AUDITOR and above_a_party)

@@ -1,0 +1,1 @@
+"""The service layer, one module per area; ``documents.application`` puts them together."""

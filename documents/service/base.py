@@ -1,0 +1,108 @@
+"""Plumbing shared by every use case: the event store, the mapper, read models, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Mapper, Notification
+
+from documents.blobs import BlobStore
+from documents.errors import InvalidInputError, NotFoundError
+from documents.integrity import ChainingMapper, IntegrityReport, verify_event_store
+from documents.receipts import Receipt, receipt_id_for
+from documents.registers import Register, register_id_for
+from documents.units import UnitTree
+from documents.views import ReadModel
+
+MAX_SUBJECT_LENGTH = 500
+MAX_NUMBERING_ATTEMPTS = 100
+
+
+class _NotificationSource:
+    def __init__(self, app: Application[UUID]) -> None:
+        self._app = app
+
+    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
+        return self._app.recorder.select_notifications(start, limit)
+
+    def to_domain_event(self, notification: Any) -> Any:
+        return self._app.mapper.to_domain_event(notification)
+
+
+class ServiceBase(Application[UUID]):
+    def __init__(self, env: dict[str, str], views: ReadModel, blobs: BlobStore) -> None:
+        super().__init__(env)
+        assert isinstance(self.mapper, ChainingMapper)
+        self.mapper.reader = self.recorder
+        self.views = views
+        self.blobs = blobs
+        self.notifications = _NotificationSource(self)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """Every stored event is chained by hash to its aggregate's previous one."""
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=ChainingMapper
+        )
+
+    def verify_integrity(self, batch_size: int = 1000) -> IntegrityReport:
+        def notifications() -> Iterator[Any]:
+            start = 1
+            while batch := self.recorder.select_notifications(start, batch_size):
+                yield from batch
+                start = batch[-1].id + 1
+
+        return verify_event_store(notifications())
+
+    # -- plumbing -------------------------------------------------------------------------
+    def refresh_views(self) -> None:
+        self.views.catch_up(self.notifications)
+
+    def save_and_refresh(self, *aggregates: Aggregate) -> None:
+        self.save(*aggregates)
+        self.refresh_views()
+
+    def _get(self, aggregate_id: UUID, kind: type, what_vi: str, what_en: str) -> Any:
+        try:
+            aggregate: Any = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"Không tìm thấy {what_vi}.", f"No such {what_en}.") from None
+        if not isinstance(aggregate, kind):
+            raise NotFoundError(f"Không tìm thấy {what_vi}.", f"No such {what_en}.")
+        return aggregate
+
+    def tree(self) -> UnitTree:
+        self.refresh_views()
+        return self.views.unit_tree()
+
+    def receipt(self, receipt_id: UUID) -> Receipt:
+        return cast(Receipt, self._get(receipt_id, Receipt, "văn bản đến", "incoming document"))
+
+    def receipt_for(self, document_id: UUID, unit_id: UUID) -> Receipt:
+        return self.receipt(receipt_id_for(document_id, unit_id))
+
+    def _register(self, unit_id: UUID, kind: str, year: int) -> Register:
+        try:
+            return cast(Register, self.repository.get(register_id_for(unit_id, kind, year)))
+        except AggregateNotFoundError:
+            return Register(unit_id=unit_id, kind=kind, year=year)
+
+
+REQUIRED_FIELDS = {
+    "comment": ("ý kiến", "comment"),
+    "reason": ("lý do", "reason"),
+    "code": ("ký hiệu hồ sơ", "folder code"),
+    "title": ("tiêu đề", "title"),
+    "direction": ("ý kiến chỉ đạo", "direction"),
+    "note": ("nội dung", "note"),
+}
+
+
+def required_text(value: str, field: str) -> str:
+    if not value or not value.strip():
+        vi, en = REQUIRED_FIELDS[field]
+        raise InvalidInputError(f"Cần nhập {vi}.", f"A {en} is required.")
+    return value.strip()

@@ -1,0 +1,116 @@
+"""Use cases of incoming documents (văn bản đến): register, handle, recall."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+
+from documents.clock import now_vietnam
+from documents.errors import ConflictError, ForbiddenError, InvalidInputError
+from documents.policy import Action, Actor, DocumentParties, require
+from documents.receipts import Receipt
+from documents.registers import INCOMING
+from documents.service.base import MAX_NUMBERING_ATTEMPTS, required_text
+from documents.service.folders import FolderService
+
+
+class IncomingService(FolderService):
+    def authorize_receipt(
+        self, actor: Actor, receipt: Receipt, action: Action = Action.RECEIVE
+    ) -> None:
+        require(
+            actor,
+            action,
+            DocumentParties(receipt.issuer_unit_id, (receipt.recipient_unit_id,)),
+            self.tree(),
+        )
+
+    def register_receipt(
+        self, actor: Actor, receipt_id: UUID, signatures_valid: bool, verification_summary: str
+    ) -> int:
+        """Gives the receipt the next arrival number (số đến) of the receiving unit."""
+        for _ in range(MAX_NUMBERING_ATTEMPTS):
+            receipt = self.receipt(receipt_id)
+            self.authorize_receipt(actor, receipt)
+            received_at = now_vietnam()
+            register = self._register(receipt.recipient_unit_id, INCOMING, received_at.year)
+            number = register.next_number
+            receipt.register(
+                arrival_number=number,
+                register_id=register.id,
+                by=actor.account_id,
+                received_at=received_at,
+                signatures_valid=signatures_valid,
+                verification_summary=verification_summary,
+            )
+            register.take_number(number=number, entry_id=receipt.id)
+            try:
+                self.save_and_refresh(register, receipt)
+            except IntegrityError:
+                continue
+            return number
+        raise ConflictError(
+            "Sổ văn bản đến đang bận. Vui lòng thử lại.",
+            "The incoming register is busy. Please retry.",
+        )
+
+    def acknowledge(self, actor: Actor, receipt_id: UUID) -> None:
+        receipt = self.receipt(receipt_id)
+        self.authorize_receipt(actor, receipt)
+        receipt.acknowledge(by=actor.account_id)
+        self.save_and_refresh(receipt)
+
+    def direct(self, actor: Actor, receipt_id: UUID, direction: str) -> None:
+        """The leader's direction on an incoming document (ý kiến chỉ đạo)."""
+        receipt = self.receipt(receipt_id)
+        self.authorize_receipt(actor, receipt, Action.DIRECT)
+        receipt.direct(by=actor.account_id, direction=required_text(direction, "direction"))
+        self.save_and_refresh(receipt)
+
+    def assign(self, actor: Actor, receipt_id: UUID, handler: str, deadline: date) -> None:
+        receipt = self.receipt(receipt_id)
+        self.authorize_receipt(actor, receipt, Action.DIRECT)
+        handler_account = self.account(handler)
+        if handler_account.unit_id != receipt.recipient_unit_id:
+            raise InvalidInputError(
+                "Người xử lý phải thuộc đơn vị nhận văn bản.",
+                "The handler must belong to the receiving unit.",
+            )
+        if deadline < now_vietnam().date():
+            raise InvalidInputError("Hạn xử lý đã qua.", "The deadline is in the past.")
+        receipt.assign(by=actor.account_id, handler_id=handler_account.id, deadline=deadline)
+        self.save_and_refresh(receipt)
+
+    def _handled(self, actor: Actor, receipt_id: UUID) -> Receipt:
+        receipt = self.receipt(receipt_id)
+        self.authorize_receipt(actor, receipt, Action.HANDLE)
+        if receipt.handler_id not in (None, actor.account_id):
+            raise ForbiddenError(
+                "Văn bản này được giao cho người khác xử lý.",
+                "This document is assigned to someone else.",
+            )
+        return receipt
+
+    def report_progress(self, actor: Actor, receipt_id: UUID, note: str) -> None:
+        receipt = self._handled(actor, receipt_id)
+        receipt.report_progress(by=actor.account_id, note=required_text(note, "note"))
+        self.save_and_refresh(receipt)
+
+    def complete(self, actor: Actor, receipt_id: UUID, note: str) -> None:
+        receipt = self._handled(actor, receipt_id)
+        receipt.complete(by=actor.account_id, note=note.strip())
+        self.save_and_refresh(receipt)
+
+    def return_to_sender(self, actor: Actor, receipt_id: UUID, reason: str) -> None:
+        receipt = self.receipt(receipt_id)
+        self.authorize_receipt(actor, receipt)
+        receipt.return_to_sender(by=actor.account_id, reason=required_text(reason, "reason"))
+        self.save_and_refresh(receipt)
+
+    def confirm_destruction(self, actor: Actor, receipt_id: UUID) -> None:
+        receipt = self.receipt(receipt_id)
+        self.authorize_receipt(actor, receipt)
+        receipt.confirm_destruction(by=actor.account_id)
+        self.save_and_refresh(receipt)

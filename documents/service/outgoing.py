@@ -1,0 +1,301 @@
+"""Use cases of outgoing documents (văn bản đi): draft to dispatch, revision, recall."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import cast
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+
+from documents.blobs import sha256_hex
+from documents.clock import now_vietnam
+from documents.errors import ConflictError, ForbiddenError, InvalidInputError
+from documents.outgoing import IN_FORCE, DocumentStatus, OutgoingDocument
+from documents.policy import Action, Actor, DocumentParties, require
+from documents.receipts import Receipt, receipt_id_for
+from documents.reference import document_type, parse_urgency, refuse_secret_documents
+from documents.registers import OUTGOING, format_number
+from documents.service.base import MAX_NUMBERING_ATTEMPTS, MAX_SUBJECT_LENGTH, required_text
+from documents.service.units import UnitService
+from documents.units import UnitTree
+
+
+def number_symbol(number: int, doc_type_code: str, issuer_abbreviation: str) -> str:
+    """``01/KH-LĐLĐ``; a công văn (no type abbreviation): ``01/LĐLĐ-VP``."""
+    abbreviation = document_type(doc_type_code).abbreviation
+    if abbreviation:
+        return f"{format_number(number)}/{abbreviation}-{issuer_abbreviation}"
+    return f"{format_number(number)}/{issuer_abbreviation}-VP"
+
+
+class OutgoingService(UnitService):
+    def document(self, document_id: UUID) -> OutgoingDocument:
+        return cast(
+            OutgoingDocument, self._get(document_id, OutgoingDocument, "văn bản", "document")
+        )
+
+    @staticmethod
+    def parties(document: OutgoingDocument) -> DocumentParties:
+        return DocumentParties(document.issuer_unit_id, tuple(document.recipient_unit_ids))
+
+    def authorize(self, actor: Actor, action: Action, document: OutgoingDocument) -> None:
+        require(actor, action, self.parties(document), self.tree())
+
+    def draft_document(
+        self,
+        actor: Actor,
+        *,
+        doc_type: str,
+        subject: str,
+        urgency: str,
+        secrecy: str | None,
+        recipient_unit_ids: Sequence[UUID],
+        body_pdf: bytes,
+        body_source: str,
+        body_text: str,
+        signer_id: UUID,
+        signer_authority: str | None = None,
+    ) -> UUID:
+        refuse_secret_documents(secrecy, body_text)
+        document_type(doc_type)
+        parse_urgency(urgency)
+        subject = subject.strip()
+        if not subject:
+            raise InvalidInputError("Cần nhập trích yếu.", "A subject (trích yếu) is required.")
+        if len(subject) > MAX_SUBJECT_LENGTH:
+            raise InvalidInputError(
+                f"Trích yếu dài quá {MAX_SUBJECT_LENGTH} ký tự.",
+                f"The subject is longer than {MAX_SUBJECT_LENGTH} characters.",
+            )
+        tree = self.tree()
+        require(actor, Action.DRAFT, DocumentParties(actor.unit_id), tree)
+        self._active_unit(actor.unit_id)
+        recipients = self._checked_recipients(recipient_unit_ids, actor.unit_id, tree)
+        self.check_signer(signer_id, actor.unit_id)
+        sha256 = self.blobs.put(body_pdf)
+        document = OutgoingDocument(
+            issuer_unit_id=actor.unit_id,
+            doc_type=doc_type,
+            subject=subject,
+            urgency=urgency,
+            recipient_unit_ids=recipients,
+            drafted_by=actor.account_id,
+            body_sha256=sha256,
+            body_size=len(body_pdf),
+            body_source=body_source,
+            signer_authority=signer_authority,
+            signer_id=signer_id,
+        )
+        self.save_and_refresh(document)
+        return document.id
+
+    @staticmethod
+    def _checked_recipients(
+        unit_ids: Sequence[UUID], issuer_id: UUID, tree: UnitTree
+    ) -> list[UUID]:
+        if not unit_ids:
+            raise InvalidInputError(
+                "Cần chọn ít nhất một nơi nhận.", "Choose at least one recipient unit."
+            )
+        unknown = [str(u) for u in unit_ids if u not in tree]
+        if unknown:
+            raise InvalidInputError(
+                f"Nơi nhận không tồn tại: {', '.join(unknown)}.",
+                f"Unknown recipient units: {', '.join(unknown)}.",
+            )
+        inactive = [tree.get(u).name for u in unit_ids if not tree.get(u).is_active]
+        if inactive:
+            raise InvalidInputError(
+                f"Nơi nhận đã hợp nhất hoặc giải thể: {', '.join(inactive)}.",
+                f"Recipients merged or dissolved: {', '.join(inactive)}.",
+            )
+        if issuer_id in unit_ids:
+            raise InvalidInputError(
+                "Đơn vị ban hành không thể tự gửi văn bản cho chính mình.",
+                "The issuing unit cannot be one of its own recipients.",
+            )
+        return list(dict.fromkeys(unit_ids))
+
+    def submit(self, actor: Actor, document_id: UUID) -> None:
+        document = self.document(document_id)
+        self.authorize(actor, Action.SUBMIT, document)
+        document.submit(by=actor.account_id)
+        self.save_and_refresh(document)
+
+    def check_can_sign(self, actor: Actor, document_id: UUID) -> OutgoingDocument:
+        """Refuses early (before any PDF work) what ``record_signature`` would refuse."""
+        document = self.document(document_id)
+        self.authorize(actor, Action.SIGN, document)
+        if actor.account_id != document.signer_id:
+            signer = self.account_by_id(document.signer_id)
+            raise ForbiddenError(
+                f"Văn bản này được trình cho {signer.full_name} ký.",
+                f"This document was submitted for {signer.full_name}'s signature.",
+            )
+        if document.signed_sha256 is not None:
+            raise ConflictError(
+                "Văn bản đã được ký, không thể ký lần nữa.",
+                "The document is signed already and cannot be signed twice.",
+            )
+        if document.status != DocumentStatus.SUBMITTED:
+            raise ConflictError(
+                "Chỉ ký được văn bản đã trình ký.", "Only a submitted document can be signed."
+            )
+        return document
+
+    def record_signature(
+        self,
+        actor: Actor,
+        document_id: UUID,
+        signed_pdf: bytes,
+        certificate_sha256: str,
+        level: str,
+    ) -> None:
+        document = self.check_can_sign(actor, document_id)
+        sha256 = self.blobs.put(signed_pdf)
+        document.sign(
+            by=actor.account_id,
+            signer_name=actor.full_name,
+            certificate_sha256=certificate_sha256,
+            level=level,
+            signed_sha256=sha256,
+        )
+        self.save_and_refresh(document)
+
+    def request_issue(self, actor: Actor, document_id: UUID) -> None:
+        document = self.document(document_id)
+        self.authorize(actor, Action.ISSUE, document)
+        document.request_issue(by=actor.account_id)
+        self.save_and_refresh(document)
+
+    def issue_with_next_number(
+        self,
+        document_id: UUID,
+        make_issued_pdf: Callable[[int, str, datetime], bytes],
+    ) -> OutgoingDocument:
+        """Takes the issuer's next register number and stores the issued PDF, atomically.
+
+        ``make_issued_pdf(number, number_symbol, issued_at)`` fills number and date and applies
+        the unit's seal. On a concurrent issuer taking the same number the event store refuses
+        one of the two saves and that one retries with the next number. Idempotent: a document
+        already issued is returned as it is.
+        """
+        for _ in range(MAX_NUMBERING_ATTEMPTS):
+            document = self.document(document_id)
+            if document.status in (DocumentStatus.ISSUED, DocumentStatus.DISPATCHED):
+                return document
+            issuer = self.unit(document.issuer_unit_id)
+            issued_at = now_vietnam()
+            register = self._register(issuer.id, OUTGOING, issued_at.year)
+            number = register.next_number
+            symbol = number_symbol(number, document.doc_type, issuer.abbreviation)
+            sha256 = self.blobs.put(make_issued_pdf(number, symbol, issued_at))
+            register.take_number(number=number, entry_id=document.id)
+            document.issue(
+                number=number,
+                number_symbol=symbol,
+                register_id=register.id,
+                issued_sha256=sha256,
+                sealed_by_unit=issuer.name,
+                issued_at=issued_at,
+            )
+            try:
+                self.save_and_refresh(register, document)
+            except IntegrityError:
+                continue
+            return document
+        raise ConflictError(
+            "Sổ văn bản đang bận, chưa cấp được số. Vui lòng thử lại.",
+            "The register is busy; no number could be taken. Please retry.",
+        )
+
+    def deliver(self, document_id: UUID, unit_ids: Sequence[UUID]) -> int:
+        """Puts the issued document in each unit's inbox; idempotent per (document, unit)."""
+        document = self.document(document_id)
+        if document.issued_sha256 is None or document.number_symbol is None:
+            raise ConflictError(
+                "Văn bản chưa được ban hành, chưa thể gửi.", "The document is not issued yet."
+            )
+        new = [
+            Receipt(
+                document_id=document.id,
+                recipient_unit_id=unit_id,
+                issuer_unit_id=document.issuer_unit_id,
+                number_symbol=document.number_symbol,
+                subject=document.subject,
+                doc_type=document.doc_type,
+                urgency=document.urgency,
+                file_sha256=document.issued_sha256,
+            )
+            for unit_id in unit_ids
+            if receipt_id_for(document.id, unit_id) not in self.repository
+        ]
+        if new:
+            self.save_and_refresh(*new)
+        return len(new)
+
+    def mark_dispatched(self, document_id: UUID, recipient_count: int) -> None:
+        document = self.document(document_id)
+        document.mark_dispatched(recipient_count)
+        self.save_and_refresh(document)
+
+    def revise_document(
+        self, actor: Actor, document_id: UUID, body_pdf: bytes, body_text: str
+    ) -> None:
+        """A new version of the draft; every version stays stored under its SHA-256."""
+        document = self.document(document_id)
+        self.authorize(actor, Action.REVISE, document)
+        refuse_secret_documents(None, body_text)
+        document.revise(
+            by=actor.account_id, body_sha256=sha256_hex(body_pdf), body_size=len(body_pdf)
+        )
+        self.blobs.put(body_pdf)
+        self.save_and_refresh(document)
+
+    def return_for_revision(self, actor: Actor, document_id: UUID, comment: str) -> None:
+        document = self.document(document_id)
+        self.authorize(actor, Action.RETURN, document)
+        document.return_for_revision(by=actor.account_id, comment=required_text(comment, "comment"))
+        self.save_and_refresh(document)
+
+    def recall(self, actor: Actor, document_id: UUID, reason: str) -> None:
+        """Thu hồi: the document is withdrawn; receivers are told by ``notice_recall``."""
+        document = self.document(document_id)
+        self.authorize(actor, Action.RECALL, document)
+        document.recall(by=actor.account_id, reason=required_text(reason, "reason"))
+        self.save_and_refresh(document)
+
+    def notice_recall(self, document_id: UUID, unit_ids: Sequence[UUID]) -> int:
+        """Freezes the recipients' copies (idempotent; run in batches for large dispatches)."""
+        document = self.document(document_id)
+        if document.status != DocumentStatus.RECALLED or document.recall_reason is None:
+            raise ConflictError("Văn bản chưa bị thu hồi.", "The document is not recalled.")
+        receipts = [
+            self.receipt(receipt_id_for(document_id, unit_id))
+            for unit_id in unit_ids
+            if receipt_id_for(document_id, unit_id) in self.repository
+        ]
+        changed = [r for r in receipts if r.notice_recall(document.recall_reason)]
+        if changed:
+            self.save_and_refresh(*changed)
+        return len(changed)
+
+    def replace_document(self, actor: Actor, old_id: UUID, new_id: UUID) -> None:
+        """The newer document ``new_id`` replaces ``old_id`` (same issuer, both issued)."""
+        old, new = self.document(old_id), self.document(new_id)
+        self.authorize(actor, Action.ISSUE, old)
+        self.authorize(actor, Action.ISSUE, new)
+        if old_id == new_id or old.issuer_unit_id != new.issuer_unit_id:
+            raise InvalidInputError(
+                "Văn bản thay thế phải là một văn bản khác của cùng cơ quan ban hành.",
+                "The replacement must be another document of the same issuer.",
+            )
+        if new.status not in IN_FORCE:
+            raise ConflictError(
+                "Văn bản thay thế phải được ban hành trước.", "Issue the replacement first."
+            )
+        old.mark_replaced(by=actor.account_id, replacement_id=new_id)
+        new.declare_replacing(by=actor.account_id, replaced_id=old_id)
+        self.save_and_refresh(old, new)
