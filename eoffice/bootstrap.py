@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from documents.application import OfficeApplication
 from documents.blobs import BlobStore, FilesystemBlobStore
 from documents.views import ReadModel
+from eoffice.adapters.s3_blobs import S3BlobStore
 from eoffice.settings import Settings
 from search.port import SearchIndex
 from search.projection import SearchProjection
@@ -48,21 +51,58 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     }
 
 
+SCHEMA_LOCK_ID = 0x0EFF1CE  # pg_advisory_lock key: one process at a time creates the schema
+
+
+@contextmanager
+def schema_lock(settings: Settings) -> Iterator[None]:
+    """Serialises start-ups on PostgreSQL: eventsourcing creates its tables and functions when an
+    application starts, and two starting at once fail with "tuple concurrently updated"."""
+    if settings.event_store != "postgres":
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(
+        host=settings.postgres_host,
+        port=settings.postgres_port,
+        dbname=settings.postgres_dbname,
+        user=settings.postgres_user,
+        password=settings.postgres_password,
+        autocommit=True,
+    ) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_ID,))
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_ID,))
+
+
+def build_application(settings: Settings) -> OfficeApplication:
+    with schema_lock(settings):
+        return OfficeApplication(
+            event_store_env(settings), ReadModel(settings.views_path), build_blob_store(settings)
+        )
+
+
 def build_blob_store(settings: Settings) -> BlobStore:
     if settings.blob_store == "s3":
-        raise ConfigurationError(
-            "EOFFICE_BLOB_STORE=s3: the S3/MinIO adapter is not built yet (issue 4); "
-            "use 'filesystem'."
+        return S3BlobStore(
+            settings.s3_endpoint,
+            settings.s3_access_key,
+            settings.s3_secret_key,
+            settings.s3_bucket,
+            settings.s3_secure,
+            settings.max_upload_bytes,
         )
     return FilesystemBlobStore(settings.blobs_dir, settings.max_upload_bytes)
 
 
 def build_search_index(settings: Settings) -> SearchIndex:
     if settings.search_backend == "elasticsearch":
-        raise ConfigurationError(
-            "EOFFICE_SEARCH_BACKEND=elasticsearch: the Elasticsearch adapter is not built yet "
-            "(issue 7); use 'tantivy'."
-        )
+        from search.elasticsearch_index import ElasticsearchSearchIndex  # only where it runs
+
+        return ElasticsearchSearchIndex(settings.elasticsearch_url, "eoffice-documents")
     return TantivySearchIndex(settings.search_dir / "tantivy")
 
 
@@ -81,9 +121,7 @@ def secret_key(settings: Settings) -> str:
 def build_runtime(settings: Settings) -> Runtime:
     """Everything a process needs. The search index opens its writer only when written to, which
     only the web process does (it runs the search projection)."""
-    app = OfficeApplication(
-        event_store_env(settings), ReadModel(settings.views_path), build_blob_store(settings)
-    )
+    app = build_application(settings)
     pki = ensure_dev_pki(settings.pki_path, [], [])
     index = build_search_index(settings)
     settings.search_dir.mkdir(parents=True, exist_ok=True)

@@ -191,6 +191,7 @@ class TantivySearchIndex:
             if not isinstance(stored, bytes):  # written by every upsert; never expected
                 continue
             hits.append(_to_hit(json.loads(stored), float(score), snippet_words))
+        hits.sort(key=_rank)  # ties: newest first, then by id, as in Elasticsearch
         return hits
 
     def _open(self) -> _Shared:
@@ -262,6 +263,10 @@ def _to_hit(source: dict[str, Any], score: float, words: list[str]) -> SearchHit
         score=score,
         snippet=snippet,
     )
+
+
+def _rank(hit: SearchHit) -> tuple[float, float, str]:
+    return (-hit.score, -hit.issued_at.timestamp(), hit.document_id)
 
 
 def _boosted(queries: Iterator[tuple[tantivy.Query, float]]) -> tantivy.Query:

@@ -1,4 +1,5 @@
-"""An ``OfficeApplication`` on a temporary SQLite store, with a small tree and accounts."""
+"""An ``OfficeApplication`` on a temporary SQLite store (or the event store ``env`` names), with a
+small tree and accounts."""
 
 from __future__ import annotations
 
@@ -22,9 +23,15 @@ TREE = [
 ]
 
 
-def office(directory: Path) -> OfficeApplication:
+def office(directory: Path, env: dict[str, str] | None = None) -> OfficeApplication:
+    """Read model and blobs in ``directory``; events there too unless ``env`` names a store."""
+    if env is None:
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(directory / "ev.db"),
+        }
     return OfficeApplication(
-        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(directory / "ev.db")},
+        env,
         ReadModel(directory / "views.db"),
         FilesystemBlobStore(directory / "blobs", 1_000_000),
     )

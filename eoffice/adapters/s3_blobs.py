@@ -1,0 +1,114 @@
+"""The blob store on an S3-compatible server (MinIO in production; SeaweedFS or any S3 will do),
+through the ``minio`` client.
+
+Objects are named ``sha256/<hex digest>`` in one bucket (created when missing). Content-addressed
+and never overwritten: ``put`` looks first and writes only a digest that is not there yet, so
+storing the same bytes twice is a no-op. Downloads go through short-lived presigned GET URLs or
+through the API with ``get``.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+from minio import Minio
+from minio.error import S3Error
+
+from documents.blobs import check_size, sha256_hex
+from documents.errors import NotFoundError
+
+KEY_PREFIX = "sha256/"
+HEX_DIGITS = frozenset("0123456789abcdef")
+MISSING_CODES = frozenset({"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"})
+BUCKET_TAKEN_CODES = frozenset({"BucketAlreadyOwnedByYou", "BucketAlreadyExists"})
+
+
+def _not_found() -> NotFoundError:
+    return NotFoundError("Không tìm thấy tệp.", "No such file.")
+
+
+def object_name(sha256: str) -> str:
+    """The object's name for a digest; anything but 64 lowercase hex digits is not found."""
+    if len(sha256) != 64 or not HEX_DIGITS.issuperset(sha256):
+        raise _not_found()
+    return KEY_PREFIX + sha256
+
+
+class S3BlobStore:
+    """``documents.blobs.BlobStore`` on an S3 bucket; ``endpoint`` is ``host:port``."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        bucket: str,
+        secure: bool,
+        max_bytes: int,
+        *,
+        region: str | None = None,
+    ) -> None:
+        self.client = Minio(
+            endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region
+        )
+        self.bucket = bucket
+        self.max_bytes = max_bytes
+        self._ensure_bucket()
+
+    def _ensure_bucket(self) -> None:
+        if self.client.bucket_exists(self.bucket):
+            return
+        try:
+            self.client.make_bucket(self.bucket)
+        except S3Error as error:  # created by another process in the meantime
+            if error.code not in BUCKET_TAKEN_CODES:
+                raise
+
+    def put(self, data: bytes) -> str:
+        check_size(data, self.max_bytes)
+        digest = sha256_hex(data)
+        if not self.exists(digest):
+            self.client.put_object(
+                self.bucket,
+                object_name(digest),
+                io.BytesIO(data),
+                len(data),
+                content_type="application/octet-stream",
+            )
+        return digest
+
+    def get(self, sha256: str) -> bytes:
+        name = object_name(sha256)
+        try:
+            response = self.client.get_object(self.bucket, name)
+        except S3Error as error:
+            if error.code in MISSING_CODES:
+                raise _not_found() from None
+            raise
+        try:
+            return response.read()
+        finally:
+            response.close()
+            response.release_conn()
+
+    def exists(self, sha256: str) -> bool:
+        name = object_name(sha256)
+        try:
+            self.client.stat_object(self.bucket, name)
+        except S3Error as error:
+            if error.code in MISSING_CODES:
+                return False
+            raise
+        return True
+
+    def presigned_get_url(
+        self, sha256: str, expires: timedelta, *, issued_at: datetime | None = None
+    ) -> str:
+        """A URL that downloads the file without credentials until ``expires`` has passed
+        (counted from ``issued_at``, now by default). Refuses a file that is not stored."""
+        if not self.exists(sha256):
+            raise _not_found()
+        return self.client.presigned_get_object(
+            self.bucket, object_name(sha256), expires=expires, request_date=issued_at
+        )
