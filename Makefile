@@ -20,7 +20,8 @@ run: $(INSTALLED)
 	$(PY) -m eoffice.cli run
 
 # Real servers for the contract tests; each script is quick when its server is already there.
-SERVERS := scripts/install-postgres.sh scripts/install-minio.sh scripts/install-elasticsearch.sh
+SERVERS := scripts/install-postgres.sh scripts/install-minio.sh scripts/install-elasticsearch.sh \
+	scripts/install-softhsm.sh
 
 test: $(INSTALLED)
 	for script in $(SERVERS); do $$script || exit 1; done

@@ -18,8 +18,8 @@ from signing.issuance import (
     fill_number_and_seal,
     sign_personal,
 )
-from signing.keys import KeyMaterial
-from signing.pades import SignatureLevel
+from signing.keys import KeyMaterial, SigningKey
+from signing.levels import SignatureLevel, TrustServices
 from signing.pki import DevPki, PersonIdentity, UnitIdentity, ensure_dev_pki
 from signing.signature_block import SignerBlock
 from signing.template import DocumentLayout, check_pdf, prepare_uploaded_pdf, render_document
@@ -40,6 +40,8 @@ __all__ = [
     "SignatureReport",
     "SignerBlock",
     "SigningError",
+    "SigningKey",
+    "TrustServices",
     "UnitIdentity",
     "ValidationReport",
     "check_pdf",

@@ -27,7 +27,8 @@ from signing.form import (
     find_field,
     read_issuance_info,
 )
-from signing.keys import KeyMaterial
+from signing.keys import SigningKey
+from signing.levels import SignatureLevel, TrustServices
 from signing.pades import SignatureRequest, sign_into_field
 from signing.pdfio import damage_is_invalid, open_pdf
 from signing.stamps import ImageStampStyle, SignerStampStyle, open_png, text_field_appearance
@@ -62,13 +63,16 @@ class SealAppearance:
 
 def sign_personal(
     pdf: bytes,
-    key: KeyMaterial,
+    key: SigningKey,
     appearance: PersonalAppearance,
     signing_time: dt.datetime | None = None,
+    *,
+    level: SignatureLevel = SignatureLevel.B_B,
+    services: TrustServices | None = None,
 ) -> bytes:
     """The leader's certification signature (PAdES, form filling allowed afterwards) into the
     prepared field, visible as the signature image (with title and name when the page does
-    not print them)."""
+    not print them). From ``level`` B-T up, ``services`` names the TSA and trust roots."""
     moment = to_vietnam_time(signing_time or dt.datetime.now(VIETNAM_TZ))
     signature = open_png(appearance.signature_png)
     with damage_is_invalid():
@@ -97,6 +101,8 @@ def sign_personal(
             certify=True,
             reason="Ký ban hành văn bản",
             location=info.place or None,
+            level=level,
+            services=services,
         )
         return sign_into_field(writer, request)
 
@@ -105,12 +111,17 @@ def fill_number_and_seal(
     pdf: bytes,
     number: str,
     date_line: str,
-    key: KeyMaterial,
+    key: SigningKey,
     seal: SealAppearance,
     signing_time: dt.datetime,
+    *,
+    level: SignatureLevel = SignatureLevel.B_B,
+    services: TrustServices | None = None,
 ) -> bytes:
     """Fill the number and the date (read-only afterwards) and apply the unit's seal signature,
-    all in one incremental update. The seal shows the signing time (ISO 8601, +07:00)."""
+    all in one incremental update. The seal shows the signing time (ISO 8601, +07:00).
+    From ``level`` B-LT up the validation data follow as their own updates (and at B-LTA a
+    document timestamp), which the person's signature accepts as LTA updates."""
     moment = to_vietnam_time(signing_time)
     number, date_line = nfc(number.strip()), nfc(date_line.strip())
     if not number or not date_line:
@@ -134,6 +145,8 @@ def fill_number_and_seal(
             reason=f"Phát hành văn bản số {number_text}",
             location=info.place or None,
             name=nfc(seal.unit_name),
+            level=level,
+            services=services,
         )
         return sign_into_field(writer, request)
 

@@ -1,16 +1,27 @@
-"""Key material for signing: a PKCS#12 file and its passphrase, loaded into a pyHanko signer."""
+"""Signing keys behind one interface (``SigningKey``: anything that gives a pyHanko ``Signer``);
+here the default backend, a PKCS#12 file and its passphrase."""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
-from pyhanko.sign.signers import SimpleSigner
+from pyhanko.sign.signers import Signer, SimpleSigner
 
 from signing.errors import SigningError
 
-__all__ = ["KeyMaterial"]
+__all__ = ["KeyMaterial", "SigningKey"]
+
+
+@runtime_checkable
+class SigningKey(Protocol):
+    """A signing key wherever it lives: a PKCS#12 file, a PKCS#11 token, a remote service."""
+
+    def signer(self) -> Signer:
+        """The pyHanko signer that signs with this key."""
+        ...
 
 
 @dataclass(frozen=True)

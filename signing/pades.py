@@ -1,32 +1,40 @@
 """The one place where pyHanko signs: a PAdES signature into an existing field, at a given
-signing time. Only baseline B-B for now; B-T (a timestamp authority) and B-LT/B-LTA (embedded
-revocation data, document timestamps) add a timestamper and a validation context here."""
+signing time, at baseline level B-B, B-T (a signature timestamp from an RFC 3161 TSA), B-LT
+(certificates and OCSP/CRL data embedded in the document security store) or B-LTA (and a
+document timestamp over everything)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import io
 from dataclasses import dataclass
 
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
 from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import BaseStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import (
+    ExpiredError,
+    PathBuildingError,
+    PathValidationError,
+    RevokedError,
+)
+from pyhanko_certvalidator.fetchers import OwnedFetcherBackend
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from signing.errors import SigningError
-from signing.keys import KeyMaterial
+from signing.keys import SigningKey
+from signing.levels import SignatureLevel, TrustServices
 
-__all__ = ["SignatureLevel", "SignatureRequest", "sign_into_field"]
-
-
-class SignatureLevel(enum.Enum):
-    """PAdES baseline levels (ETSI EN 319 142-1). Only B-B is produced so far."""
-
-    B_B = "PAdES-B-B"
+__all__ = ["SignatureLevel", "SignatureRequest", "TrustServices", "sign_into_field"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ class SignatureRequest:
     """One signature into an existing, empty signature field."""
 
     field_name: str
-    key: KeyMaterial
+    key: SigningKey
     stamp_style: BaseStampStyle
     signing_time: dt.datetime
     certify: bool = False
@@ -45,14 +53,41 @@ class SignatureRequest:
     location: str | None = None
     name: str | None = None
     level: SignatureLevel = SignatureLevel.B_B
+    services: TrustServices | None = None
+    """The TSA and trust roots; required from B-T up."""
 
 
-_BYTES_RESERVED = {SignatureLevel.B_B: 16384}
+_BYTES_RESERVED = {
+    SignatureLevel.B_B: 16384,
+    SignatureLevel.B_T: 32768,
+    SignatureLevel.B_LT: 32768,
+    SignatureLevel.B_LTA: 32768,
+}
 
 
 def sign_into_field(writer: IncrementalPdfFileWriter, request: SignatureRequest) -> bytes:
     """Sign, writing everything pending in ``writer`` and the signature as one incremental
-    update; returns the whole signed PDF."""
+    update (then, from B-LT up, the validation data and, at B-LTA, the document timestamp as
+    further updates); returns the whole signed PDF."""
+    level = request.level
+    services = _services_for(level, request.services)
+    timestamper = None
+    context = None
+    if services is not None:
+        assert services.tsa_url is not None
+        timestamper = HTTPTimeStamper(services.tsa_url, timeout=services.timeout_seconds)
+        if level.rank >= SignatureLevel.B_LT.rank:
+            context = ValidationContext(
+                trust_roots=[
+                    asn1_x509.Certificate.load(root.public_bytes(Encoding.DER))
+                    for root in services.trust_roots
+                ],
+                allow_fetching=True,
+                revocation_mode="hard-fail",
+                fetcher_backend=OwnedFetcherBackend(
+                    AIOHttpFetcherBackend(per_request_timeout=services.timeout_seconds)
+                ),
+            )
     meta = PdfSignatureMetadata(
         field_name=request.field_name,
         md_algorithm="sha256",
@@ -62,24 +97,69 @@ def sign_into_field(writer: IncrementalPdfFileWriter, request: SignatureRequest)
         reason=request.reason,
         location=request.location,
         name=request.name,
+        embed_validation_info=context is not None,
+        validation_context=context,
+        use_pades_lta=level is SignatureLevel.B_LTA,
     )
     signer = _TimedPdfSigner(
-        meta, request.key.signer(), request.signing_time, stamp_style=request.stamp_style
+        meta,
+        request.key.signer(),
+        request.signing_time,
+        stamp_style=request.stamp_style,
+        timestamper=timestamper,
     )
     output = io.BytesIO()
     try:
         signer.sign_pdf(
             writer,
             existing_fields_only=True,
-            bytes_reserved=_BYTES_RESERVED[request.level],
+            bytes_reserved=_BYTES_RESERVED[level],
             output=output,
         )
+    except (TimestampRequestError, OSError) as exc:
+        raise SigningError(
+            "Không lấy được dấu thời gian hoặc thông tin thu hồi chứng thư từ dịch vụ chứng "
+            f"thực; vui lòng thử lại sau. ({exc})",
+            f"The timestamp authority or the revocation service did not answer: {exc}",
+        ) from exc
+    except (PathValidationError, PathBuildingError) as exc:
+        raise _certificate_error(exc) from exc
     except PyHankoSigningError as exc:
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, PathValidationError | PathBuildingError):
+            raise _certificate_error(cause) from exc
         raise SigningError(
             f"Không ký được văn bản: {exc}",
             f"Signing failed: {exc}",
         ) from exc
     return output.getvalue()
+
+
+def _certificate_error(exc: Exception) -> SigningError:
+    if isinstance(exc, RevokedError):
+        why_vi, why_en = "đã bị thu hồi", "was revoked"
+    elif isinstance(exc, ExpiredError):
+        why_vi, why_en = "đã hết hạn", "has expired"
+    elif isinstance(exc, PathBuildingError):
+        why_vi = "không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy"
+        why_en = "does not chain to a trusted root"
+    else:
+        why_vi, why_en = "không hợp lệ", "is not valid"
+    return SigningError(
+        f"Không thể ký: chứng thư số dùng để ký {why_vi}.",
+        f"Cannot sign: the signing certificate {why_en} ({exc}).",
+    )
+
+
+def _services_for(level: SignatureLevel, services: TrustServices | None) -> TrustServices | None:
+    if level is SignatureLevel.B_B:
+        return None
+    if services is None or not services.tsa_url:
+        raise SigningError(
+            f"Chưa cấu hình dịch vụ cấp dấu thời gian: không thể ký ở mức {level.value}.",
+            f"No timestamp authority is configured: cannot sign at level {level.value}.",
+        )
+    return services
 
 
 class _TimedPdfSigner(PdfSigner):
@@ -93,8 +173,9 @@ class _TimedPdfSigner(PdfSigner):
         signing_time: dt.datetime,
         *,
         stamp_style: BaseStampStyle,
+        timestamper: HTTPTimeStamper | None = None,
     ) -> None:
-        super().__init__(meta, signer, stamp_style=stamp_style)
+        super().__init__(meta, signer, stamp_style=stamp_style, timestamper=timestamper)
         self._signing_time = signing_time
 
     def init_signing_session(

@@ -1,5 +1,6 @@
 """Checking the signatures of a PDF (kiểm tra chữ ký số): integrity, trust in the given roots,
-and what changed after each signature, told in Vietnamese and English."""
+revocation, the trusted timestamp, the PAdES level reached, and what changed after each
+signature, told in Vietnamese and English."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 
+from signing.assurance import Evidence, context_for, level_reached, pages_added, revocation_status
 from signing.errors import InvalidPdfError
 from signing.form import DATE_FIELD, NUMBER_FIELD, SEAL_FIELD
+from signing.levels import SignatureLevel
 from signing.pdfio import open_pdf
 from signing.wording import short_vietnam, to_vietnam_time
 
@@ -51,6 +54,16 @@ class SignatureReport:
     valid: bool
     summary_vi: str
     summary_en: str
+    level: str | None = None
+    """The PAdES baseline level reached (``PAdES-B-B`` … ``PAdES-B-LTA``); None if not valid."""
+    timestamp_time: dt.datetime | None = None
+    """The time certified by a trusted signature timestamp (B-T and up), in Vietnam time."""
+    revocation_status: str = "unknown"
+    """``good`` (checked online or proven by embedded OCSP/CRL data), ``revoked`` or
+    ``unknown`` (not checked: a B-B/B-T signature validated offline)."""
+    problem: str | None = None
+    """Why it is not valid: ``altered``, ``untrusted``, ``expired``, ``revoked``,
+    ``pages_added``, ``forbidden_changes`` or ``damaged``; None when valid."""
 
 
 @dataclass(frozen=True)
@@ -66,14 +79,20 @@ class ValidationReport:
         """A JSON-serialisable dictionary (times as ISO 8601 strings)."""
         data = asdict(self)
         for signature in data["signatures"]:
-            moment = signature["signing_time"]
-            signature["signing_time"] = moment.isoformat() if moment else None
+            for key in ("signing_time", "timestamp_time"):
+                moment = signature[key]
+                signature[key] = moment.isoformat() if moment else None
         return data
 
 
-def validate_pdf(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> ValidationReport:
+def validate_pdf(
+    pdf: bytes, trust_roots: Sequence[x509.Certificate], *, online: bool = False
+) -> ValidationReport:
     """Validate every signature of ``pdf`` against ``trust_roots`` (``cryptography``
-    certificates). Raises only ``InvalidPdfError``, for bytes that are not a readable PDF."""
+    certificates), with the revocation data embedded in the document and, when ``online``, the
+    OCSP responders and CRLs the certificates name (then a certificate whose status cannot be
+    fetched is not trusted). Raises only ``InvalidPdfError``, for bytes that are not a readable
+    PDF."""
     reader = open_pdf(pdf)
     roots = [asn1_x509.Certificate.load(root.public_bytes(Encoding.DER)) for root in trust_roots]
     try:
@@ -85,9 +104,9 @@ def validate_pdf(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> Validat
         ) from exc
     reports: list[SignatureReport] = []
     for index, signature in enumerate(signatures, start=1):
-        context = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
-            reports.append(_report(signature, context))
+            evidence = Evidence.of(reader, roots, online)
+            reports.append(_report(reader, signature, evidence))
         except Exception as exc:  # a damaged signature must give a verdict, not a crash
             reports.append(_broken(_field_name(signature, index), exc))
     if not reports:
@@ -132,9 +151,11 @@ def _field_name(signature: EmbeddedPdfSignature, index: int) -> str:
         return f"#{index}"
 
 
-def _report(signature: EmbeddedPdfSignature, context: ValidationContext) -> SignatureReport:
+def _report(
+    reader: PdfFileReader, signature: EmbeddedPdfSignature, evidence: Evidence
+) -> SignatureReport:
     field_name = str(signature.field_name)
-    status = validate_pdf_signature(signature, context)
+    status = validate_pdf_signature(signature, context_for(evidence))
     subject = status.signing_cert.subject.native
     signer = str(subject.get("common_name") or subject.get("organization_name") or "?")
     organisation = subject.get("organization_name")
@@ -149,7 +170,15 @@ def _report(signature: EmbeddedPdfSignature, context: ValidationContext) -> Sign
         and status.docmdp_ok is True
         and level in _ALLOWED
     )
-    summary_vi, summary_en = _summaries(signer, moment, status, intact, trusted, valid)
+    reached = level_reached(reader, signature, status, evidence) if valid else None
+    stamp = status.timestamp_validity
+    stamp_time = stamp.timestamp if stamp is not None and stamp.trusted else None
+    problem = None if valid else _problem(reader, signature, status, intact, trusted)
+    summary_vi, summary_en = _summaries(signer, moment, status, problem)
+    if reached is not None and reached is not SignatureLevel.B_B and stamp_time is not None:
+        summary_vi += f" Mức chữ ký {reached.value}, dấu thời gian {short_vietnam(stamp_time)}."
+        at = to_vietnam_time(stamp_time)
+        summary_en += f" Level {reached.value}, timestamped at {at:%H:%M on %d/%m/%Y}."
     return SignatureReport(
         field_name=field_name,
         signer_name=signer,
@@ -162,38 +191,52 @@ def _report(signature: EmbeddedPdfSignature, context: ValidationContext) -> Sign
         valid=valid,
         summary_vi=summary_vi,
         summary_en=summary_en,
+        level=reached.value if reached else None,
+        timestamp_time=to_vietnam_time(stamp_time) if stamp_time else None,
+        revocation_status=revocation_status(status, reached, evidence.online),
+        problem=problem,
     )
+
+
+def _problem(
+    reader: PdfFileReader,
+    signature: EmbeddedPdfSignature,
+    status: PdfSignatureStatus,
+    intact: bool,
+    trusted: bool,
+) -> str:
+    if not intact:
+        return "altered"
+    if not trusted:
+        indication = status.trust_problem_indic
+        if status.revocation_details is not None or indication in _REVOKED:
+            return "revoked"
+        if indication in _EXPIRED:
+            return "expired"
+        return "untrusted"
+    if pages_added(reader, signature) > 0:
+        return "pages_added"
+    return "forbidden_changes"
+
+
+_REVOKED = {
+    AdESFailure.REVOKED,
+    AdESIndeterminate.REVOKED_NO_POE,
+    AdESIndeterminate.REVOKED_CA_NO_POE,
+}
+_EXPIRED = {AdESIndeterminate.EXPIRED, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE}
 
 
 def _summaries(
     signer: str,
     moment: dt.datetime | None,
     status: PdfSignatureStatus,
-    intact: bool,
-    trusted: bool,
-    valid: bool,
+    problem: str | None,
 ) -> tuple[str, str]:
     when_vi = f", ký lúc {short_vietnam(moment)}" if moment else ""
     when_en = f", signed at {to_vietnam_time(moment):%H:%M on %d/%m/%Y}" if moment else ""
-    if not intact:
-        return (
-            f"Chữ ký của {signer} không hợp lệ: nội dung đã bị thay đổi sau khi ký.",
-            f"The signature of {signer} is not valid: the signed content was altered.",
-        )
-    if not trusted:
-        return (
-            f"Chữ ký của {signer} không hợp lệ: chứng thư số không thuộc tổ chức cung cấp "
-            "dịch vụ chứng thực được tin cậy (hoặc đã hết hạn, bị thu hồi).",
-            f"The signature of {signer} is not valid: its certificate is not trusted "
-            "(unknown issuer, expired or revoked).",
-        )
-    if not valid:
-        return (
-            f"Chữ ký của {signer} không hợp lệ{when_vi}: văn bản đã bị sửa đổi sau khi ký "
-            "theo cách không được phép.",
-            f"The signature of {signer} is not valid{when_en}: the document was changed "
-            "after signing in a way that is not allowed.",
-        )
+    if problem is not None:
+        return _problem_summaries(signer, when_vi, when_en, status, problem)
     level = status.modification_level
     if level == ModificationLevel.FORM_FILLING:
         diff = status.diff_result
@@ -221,6 +264,52 @@ def _summaries(
     )
 
 
+def _problem_summaries(
+    signer: str, when_vi: str, when_en: str, status: PdfSignatureStatus, problem: str
+) -> tuple[str, str]:
+    if problem == "altered":
+        return (
+            f"Chữ ký của {signer} không hợp lệ: nội dung đã bị thay đổi sau khi ký.",
+            f"The signature of {signer} is not valid: the signed content was altered.",
+        )
+    if problem == "revoked":
+        revoked = status.revocation_details
+        at_vi = f" từ {short_vietnam(revoked.revocation_date)}" if revoked else ""
+        at_en = f" on {to_vietnam_time(revoked.revocation_date):%d/%m/%Y}" if revoked else ""
+        return (
+            f"Chữ ký của {signer} không hợp lệ: chứng thư số đã bị thu hồi{at_vi}.",
+            f"The signature of {signer} is not valid: its certificate was revoked{at_en}.",
+        )
+    if problem == "expired":
+        end = status.signing_cert["tbs_certificate"]["validity"]["not_after"].native
+        return (
+            f"Chữ ký của {signer} không hợp lệ: chứng thư số đã hết hạn "
+            f"(hết hiệu lực từ {short_vietnam(end)}).",
+            f"The signature of {signer} is not valid: its certificate expired on "
+            f"{to_vietnam_time(end):%d/%m/%Y}.",
+        )
+    if problem == "untrusted":
+        return (
+            f"Chữ ký của {signer} không hợp lệ: chứng thư số không thuộc tổ chức cung cấp "
+            "dịch vụ chứng thực được tin cậy.",
+            f"The signature of {signer} is not valid: its certificate is not trusted "
+            "(it does not chain to a configured trust root).",
+        )
+    if problem == "pages_added":
+        return (
+            f"Chữ ký của {signer} không hợp lệ{when_vi}: văn bản đã bị thêm trang sau khi ký "
+            "(thay đổi không được phép).",
+            f"The signature of {signer} is not valid{when_en}: pages were added after signing.",
+        )
+    return (
+        f"Chữ ký của {signer} không hợp lệ{when_vi}: văn bản đã bị sửa đổi sau khi ký "
+        "theo cách không được phép (thêm, sửa hoặc phủ nội dung lên trang).",
+        f"The signature of {signer} is not valid{when_en}: the document was changed "
+        "after signing in a way that is not allowed (page content added, changed or "
+        "overlaid).",
+    )
+
+
 def _broken(field_name: str, exc: Exception) -> SignatureReport:
     return SignatureReport(
         field_name=field_name,
@@ -232,6 +321,7 @@ def _broken(field_name: str, exc: Exception) -> SignatureReport:
         modification_level="unknown",
         covers_whole_document=False,
         valid=False,
+        problem="damaged",
         summary_vi=(
             f"Không kiểm tra được chữ ký số trong trường “{field_name}”: tệp hoặc chữ ký "
             "bị hỏng, có thể đã bị thay đổi."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from signing import (
     sign_personal,
     signature_image,
 )
+from tests.servers.pki_services import TrustServices, running_trust_services
 
 LEADER = PersonIdentity(
     key_id="nguyen-phuc-linh",
@@ -133,3 +135,10 @@ def field_values(pdf: bytes) -> dict[str, Any]:
 def pixels(image: Image.Image) -> list[tuple[int, ...]]:
     """The pixels of an image as tuples of channel values."""
     return [p for p in image.get_flattened_data() if isinstance(p, tuple)]
+
+
+@pytest.fixture(scope="session")
+def trust_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrustServices]:
+    """A second PKI whose certificates name a running OCSP responder, CRLs and TSA."""
+    with running_trust_services(tmp_path_factory.mktemp("trusted-pki"), [LEADER], [UNIT]) as s:
+        yield s

@@ -1,0 +1,141 @@
+"""Remote signing over the CSC API against the development CSC service (started here on a free
+loopback port, keys in PKCS#12 files): the leader's signature waits for the confirmation on the
+phone (played by a thread calling the service's phone endpoints), and a missing or refused
+confirmation ends with a clear message."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from signing import (
+    PersonalAppearance,
+    SealAppearance,
+    SignatureLevel,
+    SigningError,
+    fill_number_and_seal,
+    sign_personal,
+    validate_pdf,
+)
+from signing.csc_key import CscKey
+from signing.dev_csc import CscCredential, DevCscService
+from signing.dev_server import ThreadedApp, free_loopback_socket
+from tests.servers.pki_services import TrustServices
+from tests.signing.conftest import DATE_LINE, LEADER, SEALED_AT, SIGNED_AT, UNIT
+from tests.signing.pdfsig import assert_pdfsig_valid
+
+TOKEN = "token-of-nguyen-phuc-linh"
+
+
+@pytest.fixture(scope="module")
+def csc_url(trust_services: TrustServices) -> Iterator[str]:
+    credential = CscCredential(LEADER.key_id, trust_services.pki.key(LEADER.key_id), TOKEN)
+    service = DevCscService([credential], confirmation_wait_seconds=20)
+    server = ThreadedApp(service.app(), free_loopback_socket()).start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()
+
+
+class Phone(threading.Thread):
+    """The signer's phone: waits for a confirmation request, then approves or rejects it."""
+
+    def __init__(self, csc_url: str, decision: str, delay_seconds: float = 0.3) -> None:
+        super().__init__(daemon=True)
+        self.url, self.decision, self.delay = csc_url, decision, delay_seconds
+        self.seen: list[dict[str, object]] = []
+
+    def run(self) -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(f"{self.url}/phone/{LEADER.key_id}/pending") as reply:
+                pending = json.loads(reply.read())
+            if pending:
+                self.seen.extend(pending)
+                time.sleep(self.delay)
+                request = urllib.request.Request(
+                    f"{self.url}/phone/requests/{pending[0]['id']}/{self.decision}", b"{}"
+                )
+                urllib.request.urlopen(request).close()
+                return
+            time.sleep(0.05)
+
+
+def test_leader_signs_remotely_after_confirming_on_the_phone(
+    csc_url: str,
+    trust_services: TrustServices,
+    template_pdf: bytes,
+    personal_appearance: PersonalAppearance,
+    seal_appearance: SealAppearance,
+) -> None:
+    pki = trust_services.pki
+    phone = Phone(csc_url, "approve")
+    phone.start()
+
+    signed = sign_personal(
+        template_pdf,
+        CscKey(csc_url, LEADER.key_id, TOKEN, confirmation_timeout_seconds=15),
+        personal_appearance,
+        SIGNED_AT,
+        level=SignatureLevel.B_LT,
+        services=pki.trust_services(),
+    )
+    issued = fill_number_and_seal(
+        signed,
+        "35",
+        DATE_LINE,
+        pki.key(UNIT.key_id),
+        seal_appearance,
+        SEALED_AT,
+        level=SignatureLevel.B_LTA,
+        services=pki.trust_services(),
+    )
+
+    phone.join(5)
+    assert len(phone.seen) == 1 and "Ký số văn bản" in str(phone.seen[0]["description"])
+    report = validate_pdf(issued, pki.trust_roots())
+    assert report.valid, report.summary_en
+    leader, seal = report.signatures
+    assert leader.signer_name == LEADER.full_name and leader.level == "PAdES-B-LTA"
+    assert_pdfsig_valid(issued, pki.root_cert_path, signatures=2)
+
+
+def test_no_confirmation_ends_with_a_timeout_message(
+    csc_url: str, template_pdf: bytes, personal_appearance: PersonalAppearance
+) -> None:
+    key = CscKey(csc_url, LEADER.key_id, TOKEN, confirmation_timeout_seconds=1)
+    start = time.monotonic()
+
+    with pytest.raises(SigningError) as error:
+        sign_personal(template_pdf, key, personal_appearance, SIGNED_AT)
+
+    assert 0.9 < time.monotonic() - start < 10
+    assert str(error.value).startswith("Hết thời gian chờ xác nhận ký trên điện thoại (1 giây)")
+
+
+def test_a_refusal_on_the_phone_is_told(
+    csc_url: str, template_pdf: bytes, personal_appearance: PersonalAppearance
+) -> None:
+    phone = Phone(csc_url, "reject")
+    phone.start()
+
+    with pytest.raises(SigningError) as error:
+        sign_personal(template_pdf, CscKey(csc_url, LEADER.key_id, TOKEN), personal_appearance)
+
+    phone.join(5)
+    assert "đã từ chối yêu cầu ký trên điện thoại" in str(error.value)
+
+
+def test_a_wrong_access_token_is_refused(
+    csc_url: str, template_pdf: bytes, personal_appearance: PersonalAppearance
+) -> None:
+    with pytest.raises(SigningError) as error:
+        sign_personal(template_pdf, CscKey(csc_url, LEADER.key_id, "stolen"), personal_appearance)
+    assert "không hợp lệ" in str(error.value)
+    assert "stolen" not in repr(CscKey(csc_url, LEADER.key_id, "stolen"))
