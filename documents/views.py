@@ -32,23 +32,27 @@ CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, issuer_unit_id TEXT, issuer_name TEXT, doc_type TEXT, subject TEXT,
     urgency TEXT,
     status TEXT, number_symbol TEXT, signer_name TEXT, drafted_by TEXT, drafted_at TEXT,
-    issued_at TEXT, recipient_count INTEGER, updated_at TEXT);
+    issued_at TEXT, recipient_count INTEGER, updated_at TEXT, folder_id TEXT);
 CREATE INDEX IF NOT EXISTS documents_issuer ON documents (issuer_unit_id, status);
 CREATE TABLE IF NOT EXISTS receipts (
     id TEXT PRIMARY KEY, document_id TEXT, unit_id TEXT, issuer_unit_id TEXT, status TEXT,
     number_symbol TEXT, subject TEXT, doc_type TEXT, urgency TEXT, arrival_number INTEGER,
-    delivered_at TEXT, registered_at TEXT, acknowledged_at TEXT);
+    delivered_at TEXT, registered_at TEXT, acknowledged_at TEXT, handler_id TEXT,
+    deadline TEXT);
 CREATE INDEX IF NOT EXISTS receipts_unit ON receipts (unit_id, status);
 CREATE INDEX IF NOT EXISTS receipts_document ON receipts (document_id);
 CREATE TABLE IF NOT EXISTS history (
     position INTEGER PRIMARY KEY, document_id TEXT, at TEXT, actor_id TEXT, unit_id TEXT,
     event TEXT, detail TEXT);
 CREATE INDEX IF NOT EXISTS history_document ON history (document_id, position);
+CREATE TABLE IF NOT EXISTS folders (
+    id TEXT PRIMARY KEY, unit_id TEXT, year INTEGER, code TEXT, title TEXT,
+    retention_years INTEGER, closed INTEGER, opened_at TEXT);
 """
 
 TRACKING_NAME = "views"
-SCHEMA_VERSION = 2  # bump when the tables change: the read model is then rebuilt from events
-TABLES = ("tracking", "units", "accounts", "documents", "receipts", "history")
+SCHEMA_VERSION = 3  # bump when the tables change: the read model is then rebuilt from events
+TABLES = ("tracking", "units", "accounts", "documents", "receipts", "history", "folders")
 UNITS_VERSION = "units_version"  # bumped whenever a unit row changes: the tree cache's key
 
 
@@ -235,7 +239,7 @@ class ReadModel:
         issuer_row = issuer.fetchone()
         db.execute(
             "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?, ?, ?, 'draft', NULL, NULL, ?, ?, "
-            "NULL, ?, ?)",
+            "NULL, ?, ?, NULL)",
             (
                 str(e.originator_id),
                 str(e.issuer_unit_id),
@@ -318,10 +322,56 @@ class ReadModel:
         self._set_status(db, e, "dispatched")
         self._history(db, pos, e.originator_id, e, None, recipient_count=e.recipient_count)
 
+    def _on_OutgoingDocument_Revised(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._set_status(db, e, "draft")
+        self._history(db, pos, e.originator_id, e, e.by, file_sha256=e.body_sha256)
+
+    def _on_OutgoingDocument_ReturnedForRevision(
+        self, db: sqlite3.Connection, pos: int, e: Any
+    ) -> None:
+        self._set_status(db, e, "returned")
+        self._history(db, pos, e.originator_id, e, e.by, comment=e.comment)
+
+    def _on_OutgoingDocument_Recalled(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._set_status(db, e, "recalled")
+        self._history(db, pos, e.originator_id, e, e.by, reason=e.reason)
+
+    def _on_OutgoingDocument_Replaced(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._set_status(db, e, "replaced")
+        self._history(db, pos, e.originator_id, e, e.by, replacement_id=e.replacement_id)
+
+    def _on_OutgoingDocument_DeclaredReplacing(
+        self, db: sqlite3.Connection, pos: int, e: Any
+    ) -> None:
+        self._history(db, pos, e.originator_id, e, e.by, replaced_id=e.replaced_id)
+
+    def _on_OutgoingDocument_Filed(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "UPDATE documents SET folder_id=? WHERE id=?", (str(e.folder_id), str(e.originator_id))
+        )
+        self._history(db, pos, e.originator_id, e, e.by, folder_id=e.folder_id)
+
+    def _on_FileFolder_Opened(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO folders VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+            (
+                str(e.originator_id),
+                str(e.unit_id),
+                e.year,
+                e.code,
+                e.title,
+                e.retention_years,
+                _iso(e.timestamp),
+            ),
+        )
+
+    def _on_FileFolder_Closed(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute("UPDATE folders SET closed=1 WHERE id=?", (str(e.originator_id),))
+
     def _on_Receipt_Delivered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
         db.execute(
             "INSERT OR IGNORE INTO receipts VALUES "
-            "(?, ?, ?, ?, 'delivered', ?, ?, ?, ?, NULL, ?, NULL, NULL)",
+            "(?, ?, ?, ?, 'delivered', ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, NULL)",
             (
                 str(e.originator_id),
                 str(e.document_id),
@@ -367,6 +417,42 @@ class ReadModel:
         )
         document_id, unit_id = self._receipt_document(db, e.originator_id)
         self._history(db, pos, document_id, e, e.by, unit_id)
+
+    def _receipt_event(
+        self, db: sqlite3.Connection, pos: int, e: Any, status: str | None, **detail: object
+    ) -> None:
+        """Moves a receipt to ``status`` (if given); records the step in the document history."""
+        if status is not None:
+            db.execute("UPDATE receipts SET status=? WHERE id=?", (status, str(e.originator_id)))
+        document_id, unit_id = self._receipt_document(db, e.originator_id)
+        self._history(db, pos, document_id, e, getattr(e, "by", None), unit_id, **detail)
+
+    def _on_Receipt_Directed(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._receipt_event(db, pos, e, None, direction=e.direction)
+
+    def _on_Receipt_Assigned(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "UPDATE receipts SET handler_id=?, deadline=? WHERE id=?",
+            (str(e.handler_id), e.deadline.isoformat(), str(e.originator_id)),
+        )
+        self._receipt_event(
+            db, pos, e, "assigned", handler_id=e.handler_id, deadline=e.deadline.isoformat()
+        )
+
+    def _on_Receipt_ProgressReported(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._receipt_event(db, pos, e, "in_progress", note=e.note)
+
+    def _on_Receipt_Completed(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._receipt_event(db, pos, e, "done", note=e.note)
+
+    def _on_Receipt_ReturnedToSender(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._receipt_event(db, pos, e, "returned", reason=e.reason)
+
+    def _on_Receipt_RecallNoticed(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._receipt_event(db, pos, e, "recalled", reason=e.reason)
+
+    def _on_Receipt_DestructionConfirmed(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._receipt_event(db, pos, e, "destroyed")
 
     # -- queries --------------------------------------------------------------------------
     def _rows(self, sql: str, *params: object) -> list[dict[str, Any]]:
@@ -460,3 +546,19 @@ class ReadModel:
                 "SELECT * FROM history WHERE document_id=? ORDER BY position", str(document_id)
             )
         ]
+
+    def folders(self, unit_id: UUID) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT f.*, (SELECT COUNT(*) FROM documents d WHERE d.folder_id=f.id) AS documents "
+            "FROM folders f WHERE unit_id=? ORDER BY year DESC, code",
+            str(unit_id),
+        )
+
+    def overdue(self, unit_id: UUID, today: str) -> list[dict[str, Any]]:
+        """Incoming documents of the unit assigned with a deadline before ``today`` and not done."""
+        return self._rows(
+            "SELECT * FROM receipts WHERE unit_id=? AND deadline < ? "
+            "AND status IN ('assigned', 'in_progress') ORDER BY deadline",
+            str(unit_id),
+            today,
+        )

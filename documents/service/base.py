@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Mapper, Notification
+from eventsourcing.persistence import JSONTranscoder, Mapper, Notification, Transcoding
 
 from documents.blobs import BlobStore
 from documents.errors import InvalidInputError, NotFoundError
@@ -20,6 +21,19 @@ from documents.views import ReadModel
 
 MAX_SUBJECT_LENGTH = 500
 MAX_NUMBERING_ATTEMPTS = 100
+
+
+class DateAsISO(Transcoding):
+    """Calendar dates (deadlines) in events, stored as ``YYYY-MM-DD``."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
 
 
 class _NotificationSource:
@@ -41,6 +55,10 @@ class ServiceBase(Application[UUID]):
         self.views = views
         self.blobs = blobs
         self.notifications = _NotificationSource(self)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Every stored event is chained by hash to its aggregate's previous one."""
