@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
 from uuid import UUID
 
 from fastapi import UploadFile
@@ -14,6 +16,8 @@ from documents.units import unit_id_for
 from workflow.composition import DraftRequest, draft
 from workflow.signing_steps import register_arrival, sign_as_leader
 from workflow.starter import start_issuance
+
+T = TypeVar("T")
 
 
 def parse_unit_ref(ref: str) -> UUID:
@@ -80,6 +84,11 @@ async def create_draft(
         uploaded_pdf=pdf,
     )
     return await run_in_threadpool(draft, context.services, actor, request)
+
+
+async def in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Runs blocking domain or PDF work off the event loop."""
+    return await run_in_threadpool(function, *args)
 
 
 async def submit(context: WebContext, actor: Actor, document_id: UUID) -> None:

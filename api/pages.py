@@ -16,6 +16,7 @@ from api.deps import SESSION_COOKIE, Context, check_csrf, optional_actor
 from api.errors import NotAuthenticatedError
 from api.routes_v1 import search_scope, sign_in
 from api.sessions import SESSION_SECONDS
+from documents.access import AccessKind
 from documents.accounts import ROLE_LABELS, Role
 from documents.policy import Actor
 from documents.reference import URGENCY_LABELS, document_types
@@ -193,7 +194,9 @@ async def compose(
 @router.get("/documents/{document_id}")
 async def document_page(document_id: UUID, request: Request, context: Context) -> Response:
     base = _base(request, context)
-    actions.authorize_view(context, base["actor"], document_id)
+    await actions.in_thread(
+        context.services.app.record_access, base["actor"], document_id, AccessKind.VIEW
+    )
     detail = presenters.document_detail(context, base["actor"], document_id)
     report = None
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):

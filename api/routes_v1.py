@@ -15,6 +15,7 @@ from api import actions, presenters
 from api.deps import Context, CurrentActor
 from api.errors import wrong_credentials
 from api.passwords import verify_password
+from documents.access import AccessKind
 from documents.accounts import Role
 from documents.errors import NotFoundError
 from documents.policy import Actor
@@ -126,13 +127,13 @@ async def create_document(
 
 @router.get("/documents/{document_id}", tags=["documents"])
 def get_document(document_id: UUID, actor: CurrentActor, context: Context) -> dict[str, Any]:
-    actions.authorize_view(context, actor, document_id)
+    context.services.app.record_access(actor, document_id, AccessKind.VIEW)
     return presenters.document_detail(context, actor, document_id)
 
 
 @router.get("/documents/{document_id}/file", tags=["documents"])
 def document_file(document_id: UUID, actor: CurrentActor, context: Context) -> Response:
-    actions.authorize_view(context, actor, document_id)
+    context.services.app.record_access(actor, document_id, AccessKind.DOWNLOAD)
     document = context.services.app.document(document_id)
     data = context.services.app.blobs.get(document.current_sha256)
     name = quote((document.number_symbol or "du-thao").replace("/", "-") + ".pdf")
@@ -147,7 +148,9 @@ def document_file(document_id: UUID, actor: CurrentActor, context: Context) -> R
 async def document_validation(
     document_id: UUID, actor: CurrentActor, context: Context
 ) -> dict[str, Any]:
-    actions.authorize_view(context, actor, document_id)
+    await actions.in_thread(
+        context.services.app.record_access, actor, document_id, AccessKind.VALIDATION
+    )
     document = context.services.app.document(document_id)
     report = await run_in_threadpool(verify_file, context.services, document.current_sha256)
     return report.to_dict()

@@ -45,14 +45,18 @@ CREATE TABLE IF NOT EXISTS history (
     position INTEGER PRIMARY KEY, document_id TEXT, at TEXT, actor_id TEXT, unit_id TEXT,
     event TEXT, detail TEXT);
 CREATE INDEX IF NOT EXISTS history_document ON history (document_id, position);
+CREATE TABLE IF NOT EXISTS access (
+    position INTEGER PRIMARY KEY, document_id TEXT, at TEXT, account_id TEXT, unit_id TEXT,
+    kind TEXT);
+CREATE INDEX IF NOT EXISTS access_document ON access (document_id, position);
 CREATE TABLE IF NOT EXISTS folders (
     id TEXT PRIMARY KEY, unit_id TEXT, year INTEGER, code TEXT, title TEXT,
     retention_years INTEGER, closed INTEGER, opened_at TEXT);
 """
 
 TRACKING_NAME = "views"
-SCHEMA_VERSION = 3  # bump when the tables change: the read model is then rebuilt from events
-TABLES = ("tracking", "units", "accounts", "documents", "receipts", "history", "folders")
+SCHEMA_VERSION = 4  # bump when the tables change: the read model is then rebuilt from events
+TABLES = ("tracking", "units", "accounts", "documents", "receipts", "history", "folders", "access")
 UNITS_VERSION = "units_version"  # bumped whenever a unit row changes: the tree cache's key
 
 
@@ -351,6 +355,12 @@ class ReadModel:
         )
         self._history(db, pos, e.originator_id, e, e.by, folder_id=e.folder_id)
 
+    def _on_DocumentAccess_Recorded(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO access VALUES (?, ?, ?, ?, ?, ?)",
+            (pos, str(e.document_id), _iso(e.timestamp), str(e.account_id), str(e.unit_id), e.kind),
+        )
+
     def _on_FileFolder_Opened(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
         db.execute(
             "INSERT OR IGNORE INTO folders VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
@@ -561,4 +571,12 @@ class ReadModel:
             "AND status IN ('assigned', 'in_progress') ORDER BY deadline",
             str(unit_id),
             today,
+        )
+
+    def access_log(self, document_id: UUID) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT a.at, a.kind, a.account_id, c.username, c.full_name, u.name AS unit_name "
+            "FROM access a LEFT JOIN accounts c ON c.id=a.account_id "
+            "LEFT JOIN units u ON u.id=a.unit_id WHERE a.document_id=? ORDER BY a.position",
+            str(document_id),
         )

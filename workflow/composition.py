@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from documents.errors import InvalidInputError
-from documents.policy import Actor
+from documents.policy import Action, Actor
 from documents.reference import document_type, refuse_secret_documents
 from search.text import extract_pdf_text
 from signing import DocumentLayout, InvalidPdfError, prepare_uploaded_pdf, render_document
@@ -32,8 +32,16 @@ def _symbol(doc_type: str, issuer_abbreviation: str) -> str:
     return f"{abbreviation}-{issuer_abbreviation}" if abbreviation else f"{issuer_abbreviation}-VP"
 
 
-def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID:
-    """Checks, renders or prepares the body, and records the draft. Nothing is stored on error."""
+@dataclass(frozen=True)
+class PreparedBody:
+    pdf: bytes
+    text: str
+    source: str  # "typed" or "upload"
+
+
+def prepare_body(services: OfficeServices, actor: Actor, request: DraftRequest) -> PreparedBody:
+    """The PDF to sign: a typed body rendered in the ND30 layout, or an uploaded PDF given the
+    number and date fields and the two signature fields. Stores nothing."""
     app = services.app
     refuse_secret_documents(request.secrecy, request.typed_body or "")
     if (request.typed_body is None) == (request.uploaded_pdf is None):
@@ -51,44 +59,71 @@ def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID
         if len(request.uploaded_pdf) > app.blobs.max_bytes:
             app.blobs.put(request.uploaded_pdf)  # raises the size error with its message
         try:
-            body_pdf = prepare_uploaded_pdf(request.uploaded_pdf, symbol, issuer.place)
+            pdf = prepare_uploaded_pdf(request.uploaded_pdf, symbol, issuer.place)
         except InvalidPdfError as error:
             raise InvalidInputError(error.message_vi, error.message_en) from error
-        body_text = extract_pdf_text(request.uploaded_pdf)
-        source = "upload"
-    else:
-        body_text = request.typed_body or ""
-        parent_line, issuer_line = tree.issuer_header(actor.unit_id)
-        recipient_names = [tree.get(u).name for u in request.recipient_unit_ids if u in tree]
-        layout = DocumentLayout(
-            parent_name=parent_line,
-            issuer_name=issuer_line,
-            symbol=symbol,
-            place=issuer.place,
-            type_title=document_type(request.doc_type).title,
-            subject=request.subject.strip(),
-            body=body_text,
-            signer_authority=request.signer_authority,
-            signer_title=signer.title.upper(),
-            signer_name=signer.full_name,
-            recipients=[
-                *(f"{name};" for name in recipient_names),
-                *request.extra_recipient_lines,
-                "Lưu: VT.",
-            ],
-        )
-        body_pdf = render_document(layout)
-        source = "typed"
-    return app.draft_document(
+        return PreparedBody(pdf, extract_pdf_text(request.uploaded_pdf), "upload")
+    body_text = request.typed_body or ""
+    parent_line, issuer_line = tree.issuer_header(actor.unit_id)
+    recipient_names = [tree.get(u).name for u in request.recipient_unit_ids if u in tree]
+    layout = DocumentLayout(
+        parent_name=parent_line,
+        issuer_name=issuer_line,
+        symbol=symbol,
+        place=issuer.place,
+        type_title=document_type(request.doc_type).title,
+        subject=request.subject.strip(),
+        body=body_text,
+        signer_authority=request.signer_authority,
+        signer_title=signer.title.upper(),
+        signer_name=signer.full_name,
+        recipients=[
+            *(f"{name};" for name in recipient_names),
+            *request.extra_recipient_lines,
+            "Lưu: VT.",
+        ],
+    )
+    return PreparedBody(render_document(layout), body_text, "typed")
+
+
+def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID:
+    """Checks, renders or prepares the body, and records the draft. Nothing is stored on error."""
+    body = prepare_body(services, actor, request)
+    return services.app.draft_document(
         actor,
         doc_type=request.doc_type,
         subject=request.subject,
         urgency=request.urgency,
         secrecy=request.secrecy,
         recipient_unit_ids=request.recipient_unit_ids,
-        body_pdf=body_pdf,
-        body_source=source,
-        body_text=body_text,
+        body_pdf=body.pdf,
+        body_source=body.source,
+        body_text=body.text,
         signer_id=request.signer_id,
         signer_authority=request.signer_authority,
     )
+
+
+def revise(
+    services: OfficeServices,
+    actor: Actor,
+    document_id: UUID,
+    typed_body: str | None,
+    uploaded_pdf: bytes | None,
+) -> None:
+    """A new version of a draft (or of a returned one), with the draft's own particulars."""
+    document = services.app.document(document_id)
+    services.app.authorize(actor, Action.REVISE, document)
+    request = DraftRequest(
+        doc_type=document.doc_type,
+        subject=document.subject,
+        urgency=document.urgency,
+        secrecy=None,
+        recipient_unit_ids=list(document.recipient_unit_ids),
+        signer_id=document.signer_id,
+        signer_authority=document.signer_authority,
+        typed_body=typed_body,
+        uploaded_pdf=uploaded_pdf,
+    )
+    body = prepare_body(services, actor, request)
+    services.app.revise_document(actor, document_id, body.pdf, body.text)

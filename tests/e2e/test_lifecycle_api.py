@@ -1,0 +1,126 @@
+"""The later steps of a document over HTTP: return and revise, recall, handling an incoming
+document with a deadline, file folders, and the access history auditors read."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.e2e.flow import draft_plan, receipt_id, signed_plan, wait_for_status
+from tests.stack import Stack
+
+
+def issued_plan(stack: Stack) -> str:
+    document_id = signed_plan(stack)
+    clerk = stack.client("bentre.vanthu")
+    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
+    wait_for_status(clerk, document_id, "dispatched")
+    return document_id
+
+
+def statuses(stack: Stack, document_id: str) -> dict[str, str]:
+    document = stack.client("bentre.vanthu").get(f"/api/v1/documents/{document_id}").json()
+    return {row["unit_name"]: row["status"] for row in document["recipient_status"]}
+
+
+def test_a_returned_draft_is_revised_then_signed(stack: Stack) -> None:
+    drafter, leader = stack.client("bentre.chuyenvien"), stack.client("bentre.lanhdao")
+    document_id = draft_plan(drafter).json()["id"]
+    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
+    refused = leader.post(f"/api/v1/documents/{document_id}/return", json={"comment": " "})
+    assert refused.status_code == 422 and "ý kiến" in refused.json()["message"]
+    returned = leader.post(
+        f"/api/v1/documents/{document_id}/return", json={"comment": "Bổ sung mục tiêu cụ thể"}
+    )
+    assert returned.status_code == 200
+    revised = drafter.post(
+        f"/api/v1/documents/{document_id}/revise",
+        data={"body_text": "Bản sửa: bổ sung chỉ tiêu 100% cán bộ có chữ ký số."},
+    )
+    assert revised.status_code == 200, revised.text
+    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
+    assert leader.post(f"/api/v1/documents/{document_id}/sign").status_code == 200
+    history = [h["event"] for h in leader.get(f"/api/v1/documents/{document_id}").json()["history"]]
+    assert history[2:5] == [
+        "OutgoingDocument.ReturnedForRevision",
+        "OutgoingDocument.Revised",
+        "OutgoingDocument.Submitted",
+    ]
+
+
+def test_a_recalled_document_is_frozen_at_every_recipient(stack: Stack) -> None:
+    document_id = issued_plan(stack)
+    receiver = stack.client("bentre-tp.vanthu")
+    receipt = receipt_id(receiver, document_id)
+    assert receiver.post(f"/api/v1/receipts/{receipt}/register").status_code == 200
+    drafter = stack.client("bentre.chuyenvien")
+    forbidden = drafter.post(f"/api/v1/documents/{document_id}/recall", json={"reason": "Sai"})
+    assert forbidden.status_code == 403
+    recalled = stack.client("bentre.lanhdao").post(
+        f"/api/v1/documents/{document_id}/recall", json={"reason": "Sai số liệu mục II"}
+    )
+    assert recalled.status_code == 200, recalled.text
+    frozen = receiver.post(f"/api/v1/receipts/{receipt}/acknowledge")
+    assert frozen.status_code == 409 and "thu hồi" in frozen.json()["message"]
+    assert receiver.post(f"/api/v1/receipts/{receipt}/confirm-destruction").status_code == 200
+    assert set(statuses(stack, document_id).values()) == {"destroyed", "recalled"}
+    assert statuses(stack, document_id)["Liên đoàn Lao động thành phố Bến Tre"] == "destroyed"
+
+
+def test_an_incoming_document_is_handled_by_its_deadline(stack: Stack) -> None:
+    document_id = issued_plan(stack)
+    clerk, leader = stack.client("bentre-kcn.vanthu"), stack.client("bentre-kcn.lanhdao")
+    handler = stack.client("bentre-kcn.chuyenvien")
+    receipt = receipt_id(clerk, document_id)
+    assert clerk.post(f"/api/v1/receipts/{receipt}/register").status_code == 200
+    direction = {"direction": "Giao chuyên viên xây dựng kế hoạch triển khai"}
+    assert leader.post(f"/api/v1/receipts/{receipt}/direct", json=direction).status_code == 200
+    past = {"handler": "bentre-kcn.chuyenvien", "deadline": "2020-01-01"}
+    assert leader.post(f"/api/v1/receipts/{receipt}/assign", json=past).status_code == 422
+    deadline = (date.today() + timedelta(days=7)).isoformat()
+    assignment = {"handler": "bentre-kcn.chuyenvien", "deadline": deadline}
+    assert clerk.post(f"/api/v1/receipts/{receipt}/assign", json=assignment).status_code == 403
+    assert leader.post(f"/api/v1/receipts/{receipt}/assign", json=assignment).status_code == 200
+    note = {"note": "Đã dự thảo kế hoạch triển khai"}
+    assert clerk.post(f"/api/v1/receipts/{receipt}/progress", json=note).status_code == 403
+    assert handler.post(f"/api/v1/receipts/{receipt}/progress", json=note).status_code == 200
+    assert handler.get("/api/v1/overdue").json() == []
+    assert handler.post(f"/api/v1/receipts/{receipt}/complete", json=note).status_code == 200
+    assert statuses(stack, document_id)["Công đoàn các Khu công nghiệp tỉnh Bến Tre"] == "done"
+
+
+def test_issued_documents_are_filed_into_folders(stack: Stack) -> None:
+    clerk = stack.client("bentre.vanthu")
+    created = clerk.post(
+        "/api/v1/folders",
+        json={
+            "year": 2026,
+            "code": "05.KH",
+            "title": "Kế hoạch chuyển đổi số",
+            "retention_years": 20,
+        },
+    )
+    assert created.status_code == 201, created.text
+    folder_id = created.json()["id"]
+    again = clerk.post("/api/v1/folders", json={"year": 2026, "code": "05.KH", "title": "Trùng"})
+    assert again.status_code == 409
+    document_id = issued_plan(stack)
+    filed = clerk.post(f"/api/v1/documents/{document_id}/file", json={"folder_id": folder_id})
+    assert filed.status_code == 200, filed.text
+    assert clerk.post(f"/api/v1/folders/{folder_id}/close").status_code == 200
+    late = clerk.post(f"/api/v1/documents/{issued_plan(stack)}/file", json={"folder_id": folder_id})
+    assert late.status_code == 409
+    [folder] = [f for f in clerk.get("/api/v1/folders").json() if f["id"] == folder_id]
+    assert (folder["documents"], folder["closed"], folder["retention_years"]) == (1, 1, 20)
+
+
+def test_auditors_read_who_viewed_and_downloaded_a_document(stack: Stack) -> None:
+    document_id = issued_plan(stack)
+    receiver = stack.client("bentre-tp.vanthu")
+    assert receiver.get(f"/api/v1/documents/{document_id}/file").status_code == 200
+    log = stack.client("kiemtra").get(f"/api/v1/documents/{document_id}/access-log")
+    assert log.status_code == 200, log.text
+    entries = {(row["username"], row["kind"]) for row in log.json()}
+    assert ("bentre-tp.vanthu", "download") in entries
+    assert ("bentre.vanthu", "view") in entries
+    denied = stack.client("bentre.lanhdao").get(f"/api/v1/documents/{document_id}/access-log")
+    assert denied.status_code == 403
