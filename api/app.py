@@ -12,7 +12,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from api import pages, routes_folders, routes_handling, routes_lifecycle, routes_v1
+from api import (
+    pages,
+    routes_folders,
+    routes_handling,
+    routes_lifecycle,
+    routes_units,
+    routes_v1,
+)
 from api.context import WebContext
 from api.errors import install_error_handlers
 
@@ -55,6 +62,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
     app.include_router(routes_lifecycle.router)
     app.include_router(routes_handling.router)
     app.include_router(routes_folders.router)
+    app.include_router(routes_units.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_error_handlers(app, pages.render_error)

@@ -38,6 +38,11 @@ OUTGOING = "outgoing"
 INCOMING = "incoming"
 
 
+def outgoing_register_kind(register_mode: str, doc_type: str) -> str:
+    """The outgoing register a document takes its number from, by the issuer's setting."""
+    return OUTGOING if register_mode == "single" else f"{OUTGOING}:{doc_type}"
+
+
 def register_id_for(unit_id: UUID, kind: str, year: int) -> UUID:
     return uuid5(NAMESPACE_URL, f"/registers/{kind}/{unit_id}/{year}")
 

@@ -25,6 +25,13 @@ LEVEL_LABELS = {
 }
 
 
+class RegisterMode(StrEnum):
+    """How a unit numbers its outgoing documents: one register, or one per document type."""
+
+    SINGLE = "single"
+    PER_TYPE = "per_type"
+
+
 class UnitStatus(StrEnum):
     ACTIVE = "active"
     MERGED = "merged"
@@ -63,6 +70,11 @@ class Unit(Aggregate):
         self.place = place
         self.status = UnitStatus.ACTIVE
         self.merged_into: UUID | None = None
+        self.register_mode: str = RegisterMode.SINGLE
+
+    @event("RegisterModeSet")
+    def set_register_mode(self, mode: str) -> None:
+        self.register_mode = mode
 
     @property
     def is_active(self) -> bool:

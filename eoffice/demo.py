@@ -206,6 +206,7 @@ DEMO_ROLES = [
     (Role.CLERK, "vanthu", "Văn thư"),
 ]
 AUDITOR_USERNAME = "kiemtra"
+ADMIN_USERNAME = "quantri"
 
 
 def _person_name(index: int) -> str:
@@ -232,6 +233,9 @@ def demo_accounts() -> list[DemoAccount]:
     ]
     accounts.append(
         DemoAccount(AUDITOR_USERNAME, "Đỗ Thị Kiểm", "tld", Role.AUDITOR, "Ủy viên Ủy ban Kiểm tra")
+    )
+    accounts.append(
+        DemoAccount(ADMIN_USERNAME, "Ngô Quản Trị", "tld", Role.ADMIN, "Quản trị hệ thống")
     )
     return accounts
 
@@ -291,5 +295,5 @@ def demo_logins_text() -> str:
     lines.append(
         "  ... <mã đơn vị>.lanhdao | .chuyenvien | .vanthu cho mọi đơn vị / for every unit"
     )
-    lines.append(f"  Kiểm tra / auditor: {AUDITOR_USERNAME}")
+    lines.append(f"  Kiểm tra / auditor: {AUDITOR_USERNAME}; quản trị / admin: {ADMIN_USERNAME}")
     return "\n".join(lines)

@@ -16,7 +16,7 @@ from documents.outgoing import IN_FORCE, DocumentStatus, OutgoingDocument
 from documents.policy import Action, Actor, DocumentParties, require
 from documents.receipts import Receipt, receipt_id_for
 from documents.reference import document_type, parse_urgency, refuse_secret_documents
-from documents.registers import OUTGOING, format_number
+from documents.registers import format_number, outgoing_register_kind
 from documents.service.base import MAX_NUMBERING_ATTEMPTS, MAX_SUBJECT_LENGTH, required_text
 from documents.service.units import UnitService
 from documents.units import UnitTree
@@ -188,7 +188,8 @@ class OutgoingService(UnitService):
                 return document
             issuer = self.unit(document.issuer_unit_id)
             issued_at = now_vietnam()
-            register = self._register(issuer.id, OUTGOING, issued_at.year)
+            kind = outgoing_register_kind(issuer.register_mode, document.doc_type)
+            register = self._register(issuer.id, kind, issued_at.year)
             number = register.next_number
             symbol = number_symbol(number, document.doc_type, issuer.abbreviation)
             sha256 = self.blobs.put(make_issued_pdf(number, symbol, issued_at))

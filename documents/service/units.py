@@ -7,11 +7,11 @@ from typing import cast
 from uuid import UUID
 
 from documents.accounts import Account, Role, account_id_for
-from documents.errors import ConflictError, InvalidInputError, NotFoundError
+from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from documents.policy import Actor, require_unit_admin
 from documents.service.base import ServiceBase
 from documents.unit_import import LEVEL_RANK, units_from_csv
-from documents.units import Unit, unit_id_for
+from documents.units import RegisterMode, Unit, unit_id_for
 
 
 class UnitService(ServiceBase):
@@ -38,16 +38,29 @@ class UnitService(ServiceBase):
         self.save_and_refresh(unit)
         return unit.id
 
-    def import_units(self, csv_text: str) -> int:
-        """Imports a whole tree from CSV (see ``documents.unit_import``): all rows or none."""
+    def import_units(self, csv_text: str, actor: Actor | None = None) -> int:
+        """Imports a whole tree from CSV (see ``documents.unit_import``): all rows or none.
+
+        Without an actor (the operator's command line) any tree may be imported; an actor must
+        be an admin of every stored unit the file hangs new units under."""
         self.refresh_views()
-        existing = {unit.code: unit.level for unit in self.views.unit_tree().all()}
+        tree = self.views.unit_tree()
+        existing = {unit.code: unit.level for unit in tree.all()}
         units = units_from_csv(csv_text, existing)
+        if actor is not None:
+            new_ids = {unit.id for unit in units}
+            for unit in units:
+                if unit.parent_id is None:
+                    raise ForbiddenError(
+                        "Chỉ người vận hành hệ thống được tạo đơn vị cấp cao nhất.",
+                        "Only the system operator may create a top-level unit.",
+                    )
+                if unit.parent_id not in new_ids:
+                    require_unit_admin(actor, unit.parent_id, tree)
         if units:
             self.save_and_refresh(*units)
         return len(units)
 
-    # -- reorganisation -------------------------------------------------------------------
     def rename_unit(
         self, actor: Actor, unit_id: UUID, name: str, short_name: str, abbreviation: str
     ) -> None:
@@ -104,6 +117,20 @@ class UnitService(ServiceBase):
             child.move(parent_id=target_id)
         source.merge_into(target_id=target.id)
         self.save_and_refresh(source, *children)
+
+    def set_register_mode(self, actor: Actor, unit_id: UUID, mode: str) -> None:
+        """One outgoing register for the unit, or one per document type (Nghị định 30)."""
+        require_unit_admin(actor, unit_id, self.tree())
+        if mode not in set(RegisterMode):
+            allowed = ", ".join(RegisterMode)
+            raise InvalidInputError(
+                f"Cách lập sổ không hợp lệ: «{mode}» (chọn: {allowed}).",
+                f"Invalid register mode '{mode}' (one of: {allowed}).",
+            )
+        unit = self._active_unit(unit_id)
+        if unit.register_mode != mode:
+            unit.set_register_mode(mode=mode)
+            self.save_and_refresh(unit)
 
     def dissolve_unit(self, actor: Actor, unit_id: UUID, reason: str) -> None:
         tree = self.tree()

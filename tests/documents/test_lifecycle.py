@@ -156,3 +156,27 @@ def test_place_and_date_line_follows_nd30() -> None:
     assert place_and_date_line("Bến Tre", date(2026, 3, 5)) == "Bến Tre, ngày 05 tháng 3 năm 2026"
     assert place_and_date_line("Hà Nội", date(2026, 1, 9)) == "Hà Nội, ngày 09 tháng 01 năm 2026"
     assert place_and_date_line("Huế", date(2026, 11, 23)) == "Huế, ngày 23 tháng 11 năm 2026"
+
+
+def test_a_unit_may_keep_one_outgoing_register_per_document_type(app: OfficeApplication) -> None:
+    ids = with_tree(app)
+    admin = actor(app, "root.admin")
+    with pytest.raises(InvalidInputError, match="Cách lập sổ"):
+        app.set_register_mode(admin, ids["prov-a"], "every_day")
+    with pytest.raises(ForbiddenError):
+        app.set_register_mode(actor(app, "prov-b.admin"), ids["prov-a"], "per_type")
+    app.set_register_mode(admin, ids["prov-a"], "per_type")
+
+    def issue(doc_type: str) -> str | None:
+        document_id = draft(app, ids, doc_type=doc_type)
+        app.submit(actor(app, "prov-a.drafter"), document_id)
+        app.record_signature(actor(app, "prov-a.leader"), document_id, b"%PDF s", "ab", "B-B")
+        app.request_issue(actor(app, "prov-a.clerk"), document_id)
+        return app.issue_with_next_number(document_id, lambda n, s, t: s.encode()).number_symbol
+
+    assert [issue(t) for t in ("ke_hoach", "quyet_dinh", "ke_hoach", "quyet_dinh")] == [
+        "01/KH-PROV-A",
+        "01/QĐ-PROV-A",
+        "02/KH-PROV-A",
+        "02/QĐ-PROV-A",
+    ]
