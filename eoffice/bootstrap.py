@@ -16,8 +16,8 @@ from eoffice.settings import Settings
 from search.port import SearchIndex
 from search.projection import SearchProjection
 from search.tantivy_index import TantivySearchIndex
-from signing import DevPki, ensure_dev_pki
-from workflow.services import OfficeServices
+from signing import DevPki, SignatureLevel, ensure_dev_pki
+from workflow.services import OfficeServices, SignatureLevels
 
 
 class ConfigurationError(Exception):
@@ -118,18 +118,34 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def build_pki(settings: Settings) -> DevPki:
+    """The development PKI, its certificates naming the configured trust services."""
+    return ensure_dev_pki(settings.pki_path, [], [], services_url=pki_services_url(settings))
+
+
+def pki_services_url(settings: Settings) -> str | None:
+    return settings.pki_services_url.strip() or None
+
+
+def signature_levels(settings: Settings) -> SignatureLevels:
+    return SignatureLevels(
+        personal=SignatureLevel(f"PAdES-{settings.personal_signature_level}"),
+        seal=SignatureLevel(f"PAdES-{settings.seal_signature_level}"),
+    )
+
+
 def build_runtime(settings: Settings) -> Runtime:
     """Everything a process needs. The search index opens its writer only when written to, which
     only the web process does (it runs the search projection)."""
     app = build_application(settings)
-    pki = ensure_dev_pki(settings.pki_path, [], [])
+    pki = build_pki(settings)
     index = build_search_index(settings)
     settings.search_dir.mkdir(parents=True, exist_ok=True)
     projection = SearchProjection(index, settings.search_dir / "position")
     return Runtime(
         settings=settings,
         app=app,
-        services=OfficeServices(app=app, keys=pki),
+        services=OfficeServices(app=app, keys=pki, levels=signature_levels(settings)),
         pki=pki,
         search_index=index,
         search=projection,

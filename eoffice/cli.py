@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from eoffice.bootstrap import ConfigurationError, build_runtime
 from eoffice.settings import Settings
 
@@ -27,9 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     imports.add_argument("file", help="UTF-8 CSV: code,name,short_name,abbreviation,level,...")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = Settings()
     try:
-        return _dispatch(args, settings)
+        return _dispatch(args, Settings())
+    except ValidationError as error:
+        print(f"Cấu hình không hợp lệ / invalid configuration:\n{error}", file=sys.stderr)
+        return 2
     except ConfigurationError as error:
         print(f"Cấu hình không hợp lệ / invalid configuration: {error}", file=sys.stderr)
         return 2

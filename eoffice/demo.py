@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from api.passwords import hash_password
 from documents.accounts import Role
 from documents.units import UnitLevel, unit_id_for
-from eoffice.bootstrap import Runtime
+from eoffice.bootstrap import Runtime, pki_services_url
 from signing import PersonIdentity, UnitIdentity, ensure_dev_pki
 from workflow.services import person_key_id, unit_key_id
 
@@ -260,6 +260,7 @@ def load_demo_data(runtime: Runtime) -> bool:
             if a.role is Role.LEADER
         ],
         [UnitIdentity(unit_key_id(unit.code), unit.name) for unit in DEMO_UNITS],
+        services_url=pki_services_url(runtime.settings),
     )
     for unit in DEMO_UNITS:
         app.register_unit(

@@ -1,8 +1,10 @@
 """``make run``: the whole embedded stack in one command.
 
-Starts a Temporal dev server (unless one already answers at the configured address), the worker
-and the web app as child processes, loads the demo data on first start, and stops every process
-it started on Ctrl-C. Data stays in the data directory (``./var``) between runs.
+Starts a Temporal dev server (unless one already answers at the configured address), the
+development trust services (OCSP, CRLs, timestamp authority: ``signing.dev_server``, unless
+something already answers at ``EOFFICE_PKI_SERVICES_URL``), the worker and the web app as child
+processes, loads the demo data on first start, and stops every process it started on Ctrl-C.
+Data stays in the data directory (``./var``) between runs.
 """
 
 from __future__ import annotations
@@ -62,6 +64,13 @@ def temporal_command(settings: Settings) -> list[str]:
     ]
 
 
+def trust_services_command(settings: Settings, host: str, port: int) -> list[str]:
+    """The development OCSP responder, CRLs and TSA of the PKI in the data directory."""
+    pki = str(settings.pki_path.resolve())
+    server = [sys.executable, "-m", "signing.dev_server"]
+    return [*server, "--pki", pki, "--host", host, "--port", str(port)]
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -83,6 +92,15 @@ def run_embedded(settings: Settings) -> int:
             temporal = _start(temporal_command(settings), env)
             children.append(temporal)
             wait_for_port(host, port, temporal, 60)
+        services = settings.pki_services_address
+        if services is None:
+            print("Không có dịch vụ OCSP/TSA / no trust services configured (B-B only)")
+        elif port_open(*services):
+            print(f"Dịch vụ OCSP/TSA đã chạy tại / already running at {settings.pki_services_url}")
+        else:
+            trust = _start(trust_services_command(settings, *services), env)
+            children.append(trust)
+            wait_for_port(*services, trust, 30)
         me = [sys.executable, "-m", "eoffice.cli"]
         children.append(_start([*me, "worker"], env))
         api = _start([*me, "api"], env)
@@ -91,6 +109,8 @@ def run_embedded(settings: Settings) -> int:
         url = f"http://{settings.api_host}:{settings.api_port}"
         print(f"\nVăn phòng điện tử Công đoàn: {url}  (API: {url}/docs)", flush=True)
         print(f"Temporal UI: http://{host}:{settings.temporal_ui_port}")
+        if services is not None:
+            print(f"OCSP, CRL, TSA (thử nghiệm / development): {settings.pki_services_url}")
         print(demo_logins_text())
         print("Nhấn Ctrl-C để dừng / press Ctrl-C to stop\n", flush=True)
         while all(child.poll() is None for child in children):
@@ -106,7 +126,7 @@ def run_embedded(settings: Settings) -> int:
 
 def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     """A child in its own session: Ctrl-C reaches only the launcher, which stops children in
-    order (web app, worker, then Temporal) instead of all of them racing at once."""
+    order (web app, worker, trust services, then Temporal) instead of all of them racing at once."""
     return subprocess.Popen(command, env=env, start_new_session=True)
 
 

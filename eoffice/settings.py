@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PadesLevel = Literal["B-B", "B-T", "B-LT", "B-LTA"]
+"""A PAdES baseline level, as in ``EOFFICE_PERSONAL_SIGNATURE_LEVEL=B-LT`` (``PAdES-B-LT`` is
+accepted too)."""
 
 
 class Settings(BaseSettings):
@@ -42,8 +48,32 @@ class Settings(BaseSettings):
 
     secret_key: str = ""
     pki_dir: Path | None = None
+    pki_services_url: str = "http://127.0.0.1:8790"
+    """The development OCSP responder, CRLs and timestamp authority (``make run`` starts them
+    there); the dev certificates name this address. Empty: no trust services (B-B only)."""
+    personal_signature_level: PadesLevel = "B-LT"
+    """The leader's signature: B-LT embeds the certificates and revocation data (ND30)."""
+    seal_signature_level: PadesLevel = "B-LTA"
+    """The unit's seal: B-LTA adds a document timestamp over everything, for archiving."""
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+
+    @field_validator("personal_signature_level", "seal_signature_level", mode="before")
+    @classmethod
+    def _short_level(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip().upper()
+            return text.removeprefix("PADES-")
+        return value
+
+    @property
+    def pki_services_address(self) -> tuple[str, int] | None:
+        """Host and port of the trust services URL, or None when none is configured."""
+        if not self.pki_services_url.strip():
+            return None
+        parts = urlsplit(self.pki_services_url.strip())
+        default_port = 443 if parts.scheme == "https" else 80
+        return parts.hostname or "127.0.0.1", parts.port or default_port
 
     @property
     def events_path(self) -> Path:

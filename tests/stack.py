@@ -1,5 +1,6 @@
-"""Starts the real processes of the embedded stack for a test: a Temporal dev server, the worker
-and the web app, each a child process, on free ports, with data in a temporary directory."""
+"""Starts the real processes of the embedded stack for a test: a Temporal dev server, the
+development trust services (OCSP, CRLs, TSA: ``signing.dev_server``), the worker and the web app,
+each a child process, on free ports, with data in a temporary directory."""
 
 from __future__ import annotations
 
@@ -34,12 +35,12 @@ def wait_until_listening(port: int, process: subprocess.Popen[bytes], seconds: f
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
         time.sleep(0.1)
-    raise RuntimeError(f"{process.args} did not listen on {port} within {seconds} s")
+    raise RuntimeError(f"{process.args!r} did not listen on {port} within {seconds} s")
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Stack:
     env: dict[str, str]
     api_url: str
     temporal_port: int
+    services_port: int
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def start(self) -> None:
@@ -70,6 +72,7 @@ class Stack:
             stderr=subprocess.STDOUT,
         )
         wait_until_listening(self.temporal_port, self.processes["temporal"], 30)
+        self.start_trust_services()
         self.cli("demo")
         self.start_worker()
         api_port = int(self.api_url.rsplit(":", 1)[1])
@@ -83,6 +86,23 @@ class Stack:
             stdout=(log / f"{command}.log").open("ab"),
             stderr=subprocess.STDOUT,
         )
+
+    def start_trust_services(self) -> None:
+        """The OCSP responder, CRLs and TSA of the stack's PKI; it creates the PKI with
+        certificates naming its port (the same URL the processes get in their environment)."""
+        log = (self.data_dir / "logs").resolve()
+        command = [sys.executable, "-m", "signing.dev_server", "--pki", str(self.pki_dir)]
+        self.processes["trust-services"] = subprocess.Popen(
+            [*command, "--port", str(self.services_port)],
+            env=self.env,
+            stdout=(log / "trust-services.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_until_listening(self.services_port, self.processes["trust-services"], 30)
+
+    @property
+    def pki_dir(self) -> Path:
+        return self.data_dir / "pki"
 
     def start_worker(self) -> None:
         self.processes["worker"] = self._spawn("worker", (self.data_dir / "logs").resolve())
@@ -130,13 +150,14 @@ class Stack:
 
 
 def make_stack(data_dir: Path, **settings: str) -> Stack:
-    temporal_port, api_port = free_port(), free_port()
+    temporal_port, api_port, services_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "EOFFICE_DATA_DIR": str(data_dir),
         "EOFFICE_TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}",
+        "EOFFICE_PKI_SERVICES_URL": f"http://127.0.0.1:{services_port}",
         "EOFFICE_API_PORT": str(api_port),
         "EOFFICE_TEMPORAL_TASK_QUEUE": "eoffice-test",
         **{f"EOFFICE_{name.upper()}": value for name, value in settings.items()},
     }
-    return Stack(data_dir, env, f"http://127.0.0.1:{api_port}", temporal_port)
+    return Stack(data_dir, env, f"http://127.0.0.1:{api_port}", temporal_port, services_port)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
+from uuid import UUID
 
 from cryptography import x509
 
 from documents.application import OfficeApplication
-from signing import KeyMaterial
+from signing import KeyMaterial, SignatureLevel, TrustServices
 
 
 class KeyStore(Protocol):
@@ -18,11 +19,32 @@ class KeyStore(Protocol):
 
     def trust_roots(self) -> list[x509.Certificate]: ...
 
+    def trust_services(self) -> TrustServices:
+        """The timestamp authority and trust roots that signing at B-T and above needs."""
+        ...
+
+
+@dataclass(frozen=True)
+class SignatureLevels:
+    """The PAdES levels a unit signs at (mức chữ ký số): the leader's and the unit's seal."""
+
+    personal: SignatureLevel = SignatureLevel.B_B
+    seal: SignatureLevel = SignatureLevel.B_B
+
 
 @dataclass
 class OfficeServices:
     app: OfficeApplication
     keys: KeyStore
+    levels: SignatureLevels = field(default_factory=SignatureLevels)
+    """The configured levels (``EOFFICE_PERSONAL_SIGNATURE_LEVEL``,
+    ``EOFFICE_SEAL_SIGNATURE_LEVEL``); B-B, which needs no trust services, when not given."""
+
+    def signature_levels(self, unit_id: UUID) -> SignatureLevels:
+        """The levels the unit ``unit_id`` signs at. Today the configured pair for every unit;
+        a per-unit setting kept in the event store can be read here instead."""
+        del unit_id
+        return self.levels
 
 
 def unit_key_id(unit_code: str) -> str:

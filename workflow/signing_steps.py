@@ -1,22 +1,28 @@
 """The signature steps of Nghị định 30: the leader signs, the clerk's number and the unit's seal,
-and the receiving unit's check of what arrived."""
+and the receiving unit's check of what arrived. The PAdES levels come from
+``OfficeServices.signature_levels`` (B-LT for the leader and B-LTA for the seal by default)."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from uuid import UUID
 
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
 from documents.clock import now_vietnam, place_and_date_line
-from documents.errors import ForbiddenError
+from documents.errors import ConflictError, ForbiddenError, InvalidInputError
 from documents.policy import Actor
 from documents.registers import format_number
 from signing import (
+    InvalidPdfError,
     KeyMaterial,
     PersonalAppearance,
     SealAppearance,
+    SignatureLevel,
+    SigningError,
     ValidationReport,
     fill_number_and_seal,
     seal_image,
@@ -26,8 +32,6 @@ from signing import (
 )
 from workflow.services import OfficeServices, unit_key_id
 
-SIGNATURE_LEVEL = "PAdES-B-B"
-
 
 def certificate_sha256(key: KeyMaterial) -> str:
     _, certificate, _ = pkcs12.load_key_and_certificates(key.p12_path.read_bytes(), key.passphrase)
@@ -36,8 +40,23 @@ def certificate_sha256(key: KeyMaterial) -> str:
     return hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest()
 
 
+@contextmanager
+def signing_refusals() -> Iterator[None]:
+    """Turns the signing package's errors into domain refusals (same Vietnamese and English
+    messages), which the API answers with a 4xx: a PDF that cannot be signed is invalid input;
+    a signature already there, a revoked, expired or untrusted certificate, or trust services
+    that do not answer make the command impossible for now (conflict)."""
+    try:
+        yield
+    except InvalidPdfError as error:
+        raise InvalidInputError(error.message_vi, error.message_en) from error
+    except SigningError as error:  # AlreadySignedError among them
+        raise ConflictError(error.message_vi, error.message_en) from error
+
+
 def sign_as_leader(services: OfficeServices, actor: Actor, document_id: UUID) -> None:
-    """The leader approves and signs with their personal certificate (visible signature)."""
+    """The leader approves and signs with their personal certificate (visible signature), at
+    the issuing unit's personal signature level."""
     app = services.app
     document = app.check_can_sign(actor, document_id)
     account = app.account_by_id(actor.account_id)
@@ -46,35 +65,74 @@ def sign_as_leader(services: OfficeServices, actor: Actor, document_id: UUID) ->
             "Tài khoản chưa có chứng thư số để ký.", "This account has no signing certificate."
         )
     key = services.keys.key(account.key_id)
+    level = services.signature_levels(document.issuer_unit_id).personal
     title_lines = [line for line in (document.signer_authority, account.title.upper()) if line]
     appearance = PersonalAppearance(
         title_lines=title_lines,
         full_name=account.full_name,
         signature_png=signature_image(account.full_name),
     )
-    signed = sign_personal(app.blobs.get(document.body_sha256), key, appearance, now_vietnam())
-    app.record_signature(actor, document_id, signed, certificate_sha256(key), SIGNATURE_LEVEL)
+    with signing_refusals():
+        signed = sign_personal(
+            app.blobs.get(document.body_sha256),
+            key,
+            appearance,
+            now_vietnam(),
+            level=level,
+            services=services.keys.trust_services(),
+        )
+    app.record_signature(actor, document_id, signed, certificate_sha256(key), level.value)
 
 
 def number_and_seal(services: OfficeServices, document_id: UUID) -> str:
-    """Takes the register number, fills number and date, applies the unit's seal signature."""
+    """Takes the register number, fills number and date, applies the unit's seal signature at
+    the unit's seal level."""
     app = services.app
     document = app.document(document_id)
     unit = app.unit(document.issuer_unit_id)
     key = services.keys.key(unit_key_id(unit.code))
     seal = SealAppearance(unit_name=unit.name, seal_png=seal_image(unit.name))
+    level = services.signature_levels(document.issuer_unit_id).seal
+    trust = services.keys.trust_services()
 
     def make_issued_pdf(number: int, _symbol: str, issued_at: datetime) -> bytes:
         signed = app.blobs.get(document.signed_sha256 or "")
         date_line = place_and_date_line(unit.place, issued_at.date())
-        return fill_number_and_seal(signed, format_number(number), date_line, key, seal, issued_at)
+        return fill_number_and_seal(
+            signed,
+            format_number(number),
+            date_line,
+            key,
+            seal,
+            issued_at,
+            level=level,
+            services=trust,
+        )
 
     issued = app.issue_with_next_number(document_id, make_issued_pdf)
     return issued.number_symbol or ""
 
 
 def verify_file(services: OfficeServices, sha256: str) -> ValidationReport:
-    return validate_pdf(services.app.blobs.get(sha256), services.keys.trust_roots())
+    """The signatures of a stored PDF, checked with what the document embeds. A signature
+    without embedded revocation data (B-B, B-T) is checked again online, asking the OCSP
+    responders and CRLs its certificates name whether they were revoked."""
+    pdf = services.app.blobs.get(sha256)
+    roots = services.keys.trust_roots()
+    report = validate_pdf(pdf, roots)
+    if any(_without_revocation_data(level) for level in _valid_levels(report)):
+        return validate_pdf(pdf, roots, online=True)
+    return report
+
+
+def _valid_levels(report: ValidationReport) -> Iterator[SignatureLevel]:
+    for signature in report.signatures:
+        if signature.valid and signature.level is not None:
+            yield SignatureLevel(signature.level)
+
+
+def _without_revocation_data(level: SignatureLevel) -> bool:
+    return level.rank < SignatureLevel.B_LT.rank
 
 
 def register_arrival(services: OfficeServices, actor: Actor, receipt_id: UUID) -> int:
