@@ -21,7 +21,7 @@ run: $(INSTALLED)
 
 # Real servers for the contract tests; each script is quick when its server is already there.
 SERVERS := scripts/install-postgres.sh scripts/install-minio.sh scripts/install-elasticsearch.sh \
-	scripts/install-softhsm.sh
+	scripts/install-softhsm.sh scripts/install-chromium.sh
 
 test: $(INSTALLED)
 	for script in $(SERVERS); do $$script || exit 1; done

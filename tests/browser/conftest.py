@@ -1,0 +1,131 @@
+"""Fixtures of the browser suite: Debian's Chromium driven by Playwright for Python (no browser
+download: it is launched through `executable_path`), axe-core's script from the npm registry,
+and one embedded stack (Temporal dev server, worker, web app) for the whole folder.
+
+`scripts/install-chromium.sh` installs Chromium and axe-core; a missing piece skips locally with
+the reason and fails under CI=true (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.browser.ui import REPO, Screens
+from tests.e2e.flow import draft_plan, wait_for_status
+from tests.stack import Stack, make_stack
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+CALL_FAILED = pytest.StashKey[bool]()
+INSTALL_SCRIPT = REPO / "scripts" / "install-chromium.sh"
+# Playwright adds --headless itself (headless=True); a fresh profile comes with every launch().
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> Path | None:
+    found = shutil.which("chromium") or "/usr/bin/chromium"
+    return Path(found) if Path(found).exists() else None
+
+
+def axe_path() -> Path:
+    """.cache/axe/<version>/axe.min.js, the version being the one the install script pins."""
+    pinned = re.search(r"^AXE_VERSION=(\S+)$", INSTALL_SCRIPT.read_text(), re.MULTILINE)
+    assert pinned, f"no AXE_VERSION in {INSTALL_SCRIPT}"
+    return REPO / ".cache" / "axe" / pinned.group(1) / "axe.min.js"
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed (PyPI playwright)")
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Chromium is not installed: run scripts/install-chromium.sh")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="package")
+def axe_script() -> Path:
+    path = axe_path()
+    if not path.exists():
+        pytest.skip(f"axe-core is missing ({path}): run scripts/install-chromium.sh")
+    return path
+
+
+@pytest.fixture(scope="package")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = make_stack(tmp_path_factory.mktemp("browser-stack"))
+    try:
+        running.start()
+        yield running
+    except BaseException:
+        print(running.logs())
+        raise
+    finally:
+        running.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[Any]
+) -> Generator[None, Any, None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+
+
+@pytest.fixture
+def screens(request: pytest.FixtureRequest) -> Iterator[Screens]:
+    """Screenshots of the test's steps; when the test fails, also of every page still open.
+    The test's browser contexts (each with a person's cookies) are closed afterwards."""
+    taken = Screens.for_test(request.node.name)
+    yield taken
+    if "browser" not in request.fixturenames:
+        return
+    browser: Browser = request.getfixturevalue("browser")
+    for context in browser.contexts:
+        if request.node.stash.get(CALL_FAILED, False):
+            for page in context.pages:
+                taken.take(page, "failed")
+        context.close()
+
+
+@pytest.fixture(scope="package")
+def dispatched_plan(stack: Stack) -> str:
+    """A plan of the Bến Tre federation, issued and dispatched through the API (so that the page
+    checks have a document with signatures, recipients and history); returns its id."""
+    drafter = stack.client("bentre.chuyenvien")
+    created = draft_plan(drafter)
+    assert created.status_code == 201, created.text
+    document_id: str = created.json()["id"]
+    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
+    signed = stack.client("bentre.lanhdao").post(f"/api/v1/documents/{document_id}/sign")
+    assert signed.status_code == 200, signed.text
+    clerk = stack.client("bentre.vanthu")
+    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
+    wait_for_status(clerk, document_id, "dispatched")
+    return document_id

@@ -1,0 +1,142 @@
+"""Every main page, as the person who uses it: on a phone-width screen (390×844) nothing sticks
+out sideways and tables keep their meaning, and on a phone and a desktop axe-core finds no
+serious or critical accessibility violation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.browser.ui import (
+    DESKTOP,
+    PHONE,
+    SERIOUS,
+    Screens,
+    axe_violations,
+    describe,
+    horizontal_overflow,
+    new_context,
+    sign_in,
+)
+from tests.stack import Stack
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, ViewportSize
+
+# (name, who is signed in, path); {doc} is the dispatched plan's id.
+PAGES = [
+    ("login", None, "/login"),
+    ("todo-drafter", "bentre.chuyenvien", "/"),
+    ("todo-clerk", "bentre.vanthu", "/"),
+    ("compose", "bentre.chuyenvien", "/compose"),
+    ("document-issuer", "bentre.vanthu", "/documents/{doc}"),
+    ("document-receiver", "bentre-tp.vanthu", "/documents/{doc}"),
+    ("outbox", "bentre.vanthu", "/outbox"),
+    ("inbox", "bentre-tp.vanthu", "/inbox"),
+    ("search", "kiemtra", "/search?q=ke+hoach"),
+    ("search-empty", "kiemtra", "/search?q=khong+co+gi+ca"),
+    ("not-found", "bentre.vanthu", "/documents/00000000-0000-4000-8000-000000000000"),
+]
+IDS = [name for name, _, _ in PAGES]
+BAD_PAGE = "<html><body><img src='x.png'><a href='/'></a><input></body></html>"
+
+
+@pytest.fixture(scope="module")
+def signed_in() -> dict[str, Any]:
+    """Each user's cookies after signing in through the form once, by username."""
+    return {}
+
+
+def open_page(
+    browser: Browser,
+    stack: Stack,
+    signed_in: dict[str, Any],
+    user: str | None,
+    path: str,
+    viewport: ViewportSize,
+) -> Page:
+    """A new context at `viewport`, signed in as `user` (None: nobody), showing `path`."""
+    if user is not None and user not in signed_in:
+        first = sign_in(browser, stack.api_url, user)
+        signed_in[user] = first.context.storage_state()
+        first.context.close()
+    context = new_context(
+        browser, stack.api_url, viewport, signed_in[user] if user is not None else None
+    )
+    page = context.new_page()
+    page.goto(path)
+    return page
+
+
+def serious_violations(page: Page, axe_script: Path) -> list[dict[str, Any]]:
+    return [v for v in axe_violations(page, axe_script) if v["impact"] in SERIOUS]
+
+
+@pytest.mark.parametrize(("name", "user", "path"), PAGES, ids=IDS)
+def test_page_on_a_phone(
+    browser: Browser,
+    stack: Stack,
+    dispatched_plan: str,
+    axe_script: Path,
+    screens: Screens,
+    signed_in: dict[str, Any],
+    name: str,
+    user: str | None,
+    path: str,
+) -> None:
+    page = open_page(browser, stack, signed_in, user, path.format(doc=dispatched_plan), PHONE)
+    screens.take(page, name)
+    measured = horizontal_overflow(page)
+    assert measured["scrollWidth"] <= measured["innerWidth"], measured
+    # Tables shown as stacked rows on a phone still read as tables to a screen reader.
+    assert page.get_by_role("table").count() == page.locator("table").count()
+    serious = serious_violations(page, axe_script)
+    assert not serious, describe(serious)
+    page.context.close()
+
+
+@pytest.mark.parametrize(("name", "user", "path"), PAGES, ids=IDS)
+def test_page_on_a_desktop(
+    browser: Browser,
+    stack: Stack,
+    dispatched_plan: str,
+    axe_script: Path,
+    screens: Screens,
+    signed_in: dict[str, Any],
+    name: str,
+    user: str | None,
+    path: str,
+) -> None:
+    page = open_page(browser, stack, signed_in, user, path.format(doc=dispatched_plan), DESKTOP)
+    screens.take(page, name)
+    assert page.title().endswith(" · Văn phòng điện tử Công đoàn"), page.title()
+    serious = serious_violations(page, axe_script)
+    assert not serious, describe(serious)
+    page.context.close()
+
+
+def test_the_keyboard_skips_to_the_main_content(
+    browser: Browser, stack: Stack, screens: Screens, signed_in: dict[str, Any]
+) -> None:
+    page = open_page(browser, stack, signed_in, "bentre.chuyenvien", "/compose", PHONE)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Bỏ qua, đến nội dung chính")
+    assert skip.evaluate("link => link === document.activeElement")
+    screens.take(page, "skip-link-focused")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.name")
+    assert focused == "doc_type", focused  # the first field of the form, past the header
+    assert page.get_by_role("link", name="Soạn văn bản").get_attribute("aria-current") == "page"
+    page.context.close()
+
+
+def test_the_accessibility_check_finds_what_is_wrong(browser: Browser, axe_script: Path) -> None:
+    """The check itself works: a page without alt text, link name, label or lang fails it."""
+    page = browser.new_page()
+    page.set_content(BAD_PAGE)
+    found = {v["id"] for v in serious_violations(page, axe_script)}
+    assert {"image-alt", "link-name", "label", "html-has-lang"} <= found, found
+    page.close()
