@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from uuid import UUID
 
 from documents.errors import InvalidInputError
 from documents.policy import Action, Actor
 from documents.reference import document_type, refuse_secret_documents
+from documents.units import UnitLevel, UnitTree
 from search.text import extract_pdf_text
 from signing import DocumentLayout, InvalidPdfError, prepare_uploaded_pdf, render_document
 from workflow.services import OfficeServices
@@ -39,6 +41,29 @@ class PreparedBody:
     source: str  # "typed" or "upload"
 
 
+MAX_NAMED_RECIPIENTS = 8
+GROUP_LABELS = {
+    UnitLevel.NATIONAL: "Tổng Liên đoàn Lao động Việt Nam",
+    UnitLevel.PROVINCIAL: "Các LĐLĐ tỉnh, thành phố, công đoàn ngành trung ương",
+    UnitLevel.UPPER_GRASSROOTS: "Các công đoàn cấp trên trực tiếp cơ sở",
+    UnitLevel.GRASSROOTS: "Các công đoàn cơ sở",
+}
+
+
+def recipient_lines(tree: UnitTree, unit_ids: list[UUID]) -> list[str]:
+    """The "Nơi nhận" lines: each unit by name, or, for a larger dispatch, one line per level
+    with its count, as Nghị định 30 documents addressed to many units do."""
+    units = [tree.get(u) for u in unit_ids if u in tree]
+    if len(units) <= MAX_NAMED_RECIPIENTS:
+        return [f"{unit.name};" for unit in units]
+    counts = Counter(UnitLevel(unit.level) for unit in units)
+    return [
+        f"{GROUP_LABELS[level]} ({counts[level]:,} đơn vị);".replace(",", ".")
+        for level in UnitLevel
+        if counts[level]
+    ]
+
+
 def prepare_body(services: OfficeServices, actor: Actor, request: DraftRequest) -> PreparedBody:
     """The PDF to sign: a typed body rendered in the ND30 layout, or an uploaded PDF given the
     number and date fields and the two signature fields. Stores nothing."""
@@ -65,7 +90,7 @@ def prepare_body(services: OfficeServices, actor: Actor, request: DraftRequest) 
         return PreparedBody(pdf, extract_pdf_text(request.uploaded_pdf), "upload")
     body_text = request.typed_body or ""
     parent_line, issuer_line = tree.issuer_header(actor.unit_id)
-    recipient_names = [tree.get(u).name for u in request.recipient_unit_ids if u in tree]
+    recipient_names = recipient_lines(tree, request.recipient_unit_ids)
     layout = DocumentLayout(
         parent_name=parent_line,
         issuer_name=issuer_line,
@@ -78,7 +103,7 @@ def prepare_body(services: OfficeServices, actor: Actor, request: DraftRequest) 
         signer_title=signer.title.upper(),
         signer_name=signer.full_name,
         recipients=[
-            *(f"{name};" for name in recipient_names),
+            *recipient_names,
             *request.extra_recipient_lines,
             "Lưu: VT.",
         ],

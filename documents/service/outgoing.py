@@ -219,23 +219,28 @@ class OutgoingService(UnitService):
             raise ConflictError(
                 "Văn bản chưa được ban hành, chưa thể gửi.", "The document is not issued yet."
             )
-        new = [
-            Receipt(
+
+        def receipt(unit_id: UUID) -> Receipt:
+            return Receipt(
                 document_id=document.id,
                 recipient_unit_id=unit_id,
                 issuer_unit_id=document.issuer_unit_id,
-                number_symbol=document.number_symbol,
+                number_symbol=document.number_symbol or "",
                 subject=document.subject,
                 doc_type=document.doc_type,
                 urgency=document.urgency,
-                file_sha256=document.issued_sha256,
+                file_sha256=document.issued_sha256 or "",
             )
-            for unit_id in unit_ids
-            if receipt_id_for(document.id, unit_id) not in self.repository
-        ]
-        if new:
-            self.save_and_refresh(*new)
-        return len(new)
+
+        units = list(dict.fromkeys(unit_ids))
+        try:  # the common case: none delivered yet, one round trip for the whole batch
+            self.save_and_refresh(*(receipt(unit_id) for unit_id in units))
+            return len(units)
+        except IntegrityError:  # a retried batch: some receipts exist (derived ids collide)
+            new = [u for u in units if receipt_id_for(document.id, u) not in self.repository]
+            if new:
+                self.save_and_refresh(*(receipt(unit_id) for unit_id in new))
+            return len(new)
 
     def mark_dispatched(self, document_id: UUID, recipient_count: int) -> None:
         document = self.document(document_id)
