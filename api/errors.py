@@ -71,11 +71,32 @@ def install_error_handlers(app: FastAPI, render_page_error: PageRenderer) -> Non
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
-        fields = ", ".join(".".join(str(p) for p in e["loc"][1:]) for e in error.errors())
-        body = error_body(
-            "invalid_request",
-            f"Yêu cầu không hợp lệ, kiểm tra các trường: {fields}.",
-            f"Invalid request; check the fields: {fields}.",
-        )
+        names = [str(e["loc"][-1]) for e in error.errors() if e.get("loc")]
+        fields_vi = ", ".join(dict.fromkeys(FIELD_LABELS.get(n, (n, n))[0] for n in names))
+        fields_en = ", ".join(dict.fromkeys(FIELD_LABELS.get(n, (n, n))[1] for n in names))
+        message_vi = f"Thông tin chưa hợp lệ hoặc còn thiếu: {fields_vi}."
+        message_en = f"Missing or invalid: {fields_en}."
+        if wants_html(request):
+            return render_page_error(request, 422, message_vi, message_en)
+        body = error_body("invalid_request", message_vi, message_en)
         body["detail"] = str(error.errors())
         return JSONResponse(body, 422)
+
+
+FIELD_LABELS = {
+    "recipients": ("nơi nhận", "recipients"),
+    "subject": ("trích yếu", "subject"),
+    "doc_type": ("loại văn bản", "document type"),
+    "urgency": ("độ khẩn", "urgency"),
+    "file": ("tệp", "file"),
+    "username": ("tên đăng nhập", "username"),
+    "password": ("mật khẩu", "password"),
+    "document_id": ("mã văn bản", "document id"),
+    "receipt_id": ("mã văn bản đến", "incoming document id"),
+    "folder_id": ("mã hồ sơ", "folder id"),
+    "csrf_token": ("mã biểu mẫu", "form token"),
+    "deadline": ("hạn xử lý", "deadline"),
+    "handler": ("người xử lý", "handler"),
+    "reason": ("lý do", "reason"),
+    "comment": ("ý kiến", "comment"),
+}

@@ -132,7 +132,11 @@ def home(request: Request, context: Context) -> Response:
     if actor.has(Role.DRAFTER):
         todo["drafts"] = views.documents_in_status(actor.unit_id, "draft")
     if actor.has(Role.LEADER):
-        todo["to_sign"] = [d for d in views.documents_in_status(actor.unit_id, "submitted")]
+        todo["to_sign"] = [
+            d
+            for d in views.documents_in_status(actor.unit_id, "submitted")
+            if d["signer_id"] == str(actor.account_id)
+        ]
     if actor.has(Role.CLERK):
         todo["to_issue"] = views.documents_in_status(actor.unit_id, "signed")
         inbox = presenters.inbox_rows(context, actor)

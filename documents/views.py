@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, issuer_unit_id TEXT, issuer_name TEXT, doc_type TEXT, subject TEXT,
     urgency TEXT,
     status TEXT, number_symbol TEXT, signer_name TEXT, drafted_by TEXT, drafted_at TEXT,
-    issued_at TEXT, recipient_count INTEGER, updated_at TEXT, folder_id TEXT);
+    issued_at TEXT, recipient_count INTEGER, updated_at TEXT, folder_id TEXT, signer_id TEXT);
 CREATE INDEX IF NOT EXISTS documents_issuer ON documents (issuer_unit_id, status);
 CREATE TABLE IF NOT EXISTS receipts (
     id TEXT PRIMARY KEY, document_id TEXT, unit_id TEXT, issuer_unit_id TEXT, status TEXT,
@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS folders (
 """
 
 TRACKING_NAME = "views"
-SCHEMA_VERSION = 4  # bump when the tables change: the read model is then rebuilt from events
+SCHEMA_VERSION = 5  # bump when the tables change: the read model is then rebuilt from events
 TABLES = ("tracking", "units", "accounts", "documents", "receipts", "history", "folders", "access")
 UNITS_VERSION = "units_version"  # bumped whenever a unit row changes: the tree cache's key
 
@@ -169,6 +169,11 @@ class ReadModel:
         unit_id: object = None,
         **detail: object,
     ) -> None:
+        if unit_id is None:  # a step of the issuing unit
+            row = db.execute(
+                "SELECT issuer_unit_id FROM documents WHERE id=?", (str(document_id),)
+            ).fetchone()
+            unit_id = row[0] if row else None
         db.execute(
             "INSERT OR IGNORE INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -243,7 +248,7 @@ class ReadModel:
         issuer_row = issuer.fetchone()
         db.execute(
             "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?, ?, ?, 'draft', NULL, NULL, ?, ?, "
-            "NULL, ?, ?, NULL)",
+            "NULL, ?, ?, NULL, ?)",
             (
                 str(e.originator_id),
                 str(e.issuer_unit_id),
@@ -255,6 +260,7 @@ class ReadModel:
                 _iso(e.timestamp),
                 len(e.recipient_unit_ids),
                 _iso(e.timestamp),
+                str(e.signer_id),
             ),
         )
         self._history(

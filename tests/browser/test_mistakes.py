@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
 from tests.browser.ui import Screens, sign_in
 from tests.stack import Stack
 
@@ -14,11 +12,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a page form's validation error is answered with the API's JSON 422 "
-    "(api/errors.py, invalid_request) instead of the error page: needs a change in api/",
-)
 def test_a_draft_without_recipients_is_refused_with_a_page(
     browser: Browser, stack: Stack, screens: Screens
 ) -> None:

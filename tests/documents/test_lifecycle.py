@@ -181,3 +181,17 @@ def test_a_unit_may_keep_one_outgoing_register_per_document_type(app: OfficeAppl
         "02/KH-PROV-A",
         "02/QĐ-PROV-A",
     ]
+
+
+def test_the_read_model_knows_whom_a_draft_awaits(app: OfficeApplication) -> None:
+    """A leader's to-do lists only the drafts submitted for their own signature."""
+    ids = with_tree(app)
+    deputy = app.open_account(
+        "prov-a.deputy", "Phó Chủ tịch", ids["prov-a"], ["leader"], "Phó Chủ tịch", "x", None
+    )
+    for signer in (actor(app, "prov-a.leader").account_id, deputy):
+        app.submit(actor(app, "prov-a.drafter"), draft(app, ids, signer_id=signer))
+    rows = app.views.documents_in_status(ids["prov-a"], "submitted")
+    assert sorted(row["signer_id"] for row in rows) == sorted(
+        [str(actor(app, "prov-a.leader").account_id), str(deputy)]
+    )

@@ -104,7 +104,9 @@ def test_a_plan_goes_from_draft_to_acknowledged_and_searchable(
     }
 
     # Every step appended events; the document's history shows them.
-    history = [h["event"] for h in clerk.get(f"/api/v1/documents/{document_id}").json()["history"]]
+    entries = clerk.get(f"/api/v1/documents/{document_id}").json()["history"]
+    assert all(entry["unit"] for entry in entries), entries  # who acted, and from which unit
+    history = [entry["event"] for entry in entries]
     assert history == [
         *EXPECTED_HISTORY,
         *["Receipt.Delivered"] * 3,
