@@ -24,6 +24,10 @@ EVENT_LABELS = {
         "Cấp số, ký số của cơ quan, ban hành",
         "Numbered, sealed and issued",
     ),
+    "OutgoingDocument.IssueFailed": (
+        "Phát hành không thành công, văn bản trở lại chờ phát hành",
+        "Issuing failed; the document is back to awaiting issue",
+    ),
     "OutgoingDocument.Dispatched": ("Gửi xong đến các nơi nhận", "Dispatched to all recipients"),
     "Receipt.Delivered": ("Đã đến đơn vị nhận", "Delivered"),
     "Receipt.Registered": ("Vào sổ văn bản đến", "Registered as incoming"),

@@ -190,6 +190,18 @@ class OutgoingDocument(Aggregate):
     def _issue_requested(self, by: UUID) -> None:
         self.status = DocumentStatus.ISSUING
 
+    def issue_failed(self, reason: str) -> bool:
+        """Numbering or sealing could not be done (e.g. the unit's certificate is revoked): the
+        document goes back to signed, so the clerk can issue it again once it is fixed."""
+        if self.status != DocumentStatus.ISSUING:
+            return False
+        self._issue_failed(reason=reason)
+        return True
+
+    @event("IssueFailed")
+    def _issue_failed(self, reason: str) -> None:
+        self.status = DocumentStatus.SIGNED
+
     def issue(
         self,
         number: int,

@@ -306,6 +306,10 @@ class ReadModel:
         self._set_status(db, e, "issuing")
         self._history(db, pos, e.originator_id, e, e.by)
 
+    def _on_OutgoingDocument_IssueFailed(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._set_status(db, e, "signed")
+        self._history(db, pos, e.originator_id, e, None, reason=e.reason)
+
     def _on_OutgoingDocument_NumberedAndIssued(
         self, db: sqlite3.Connection, pos: int, e: Any
     ) -> None:

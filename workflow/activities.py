@@ -5,8 +5,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
-from workflow.messages import DeliveryBatch
+from documents.errors import DomainError
+from workflow.messages import DeliveryBatch, IssueFailure
 from workflow.services import OfficeServices
 from workflow.signing_steps import number_and_seal
 
@@ -17,7 +19,16 @@ class OfficeActivities:
 
     @activity.defn(name="number_and_seal")
     def number_and_seal(self, document_id: str) -> str:
-        return number_and_seal(self.services, UUID(document_id))
+        try:
+            return number_and_seal(self.services, UUID(document_id))
+        except DomainError as refusal:  # retried a few times (a trust service may be down)
+            raise ApplicationError(
+                refusal.message_vi, refusal.message_en, type=type(refusal).__name__
+            ) from refusal
+
+    @activity.defn(name="record_issue_failure")
+    def record_issue_failure(self, failure: IssueFailure) -> None:
+        self.services.app.record_issue_failure(UUID(failure.document_id), failure.reason)
 
     @activity.defn(name="count_recipients")
     def count_recipients(self, document_id: str) -> int:

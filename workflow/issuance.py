@@ -12,13 +12,28 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from workflow.messages import DeliveryBatch, DispatchProgress, IssueRequest
+    from workflow.messages import DeliveryBatch, DispatchProgress, IssueFailure, IssueRequest
 
 BATCH_SIZE = 1000
 BATCHES_IN_FLIGHT = 4
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+# Numbering and sealing are retried a few times only (a trust service may be briefly down); a
+# refusal that lasts (a revoked or expired certificate) fails the issue and sends the document
+# back to "signed" with the reason, for the clerk to issue again once it is fixed.
+SEAL_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=8), maximum_attempts=4
+)
+
+
+def refusal_reason(error: ActivityError) -> str:
+    """The refusal in Vietnamese (English after it), from the activity's ApplicationError."""
+    cause = error.cause
+    if isinstance(cause, ApplicationError) and cause.details:
+        return f"{cause.message} / {cause.details[0]}"
+    return str(cause or error)
 
 
 @workflow.defn(name="IssueAndDispatch")
@@ -33,13 +48,23 @@ class IssueAndDispatchWorkflow:
 
     @workflow.run
     async def run(self, request: IssueRequest) -> DispatchProgress:
-        self._number_symbol = await workflow.execute_activity(
-            "number_and_seal",
-            request.document_id,
-            result_type=str,
-            start_to_close_timeout=timedelta(minutes=2),
-            retry_policy=RETRY,
-        )
+        try:
+            self._number_symbol = await workflow.execute_activity(
+                "number_and_seal",
+                request.document_id,
+                result_type=str,
+                start_to_close_timeout=timedelta(minutes=2),
+                retry_policy=SEAL_RETRY,
+            )
+        except ActivityError as error:
+            reason = refusal_reason(error)
+            await workflow.execute_activity(
+                "record_issue_failure",
+                IssueFailure(request.document_id, reason),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=RETRY,
+            )
+            raise ApplicationError(reason, non_retryable=True) from error
         self._recipient_count = await workflow.execute_activity(
             "count_recipients",
             request.document_id,

@@ -18,6 +18,12 @@ class DeliveryBatch:
 
 
 @dataclass(frozen=True)
+class IssueFailure:
+    document_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class DispatchProgress:
     number_symbol: str
     recipient_count: int

@@ -109,7 +109,8 @@ def number_and_seal(services: OfficeServices, document_id: UUID) -> str:
             services=trust,
         )
 
-    issued = app.issue_with_next_number(document_id, make_issued_pdf)
+    with signing_refusals():
+        issued = app.issue_with_next_number(document_id, make_issued_pdf)
     return issued.number_symbol or ""
 
 

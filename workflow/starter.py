@@ -15,7 +15,8 @@ from workflow.messages import DispatchProgress, IssueRequest, issuance_workflow_
 
 
 async def start_issuance(client: Client, document_id: UUID, task_queue: str) -> str:
-    """Starts ``IssueAndDispatch`` for the document; a second start is a no-op."""
+    """Starts ``IssueAndDispatch`` for the document. A start while one runs (or after one
+    succeeded) is a no-op; after a failed issue (see ``IssueFailed``) a new run starts."""
     workflow_id = issuance_workflow_id(str(document_id))
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await client.start_workflow(
@@ -23,7 +24,7 @@ async def start_issuance(client: Client, document_id: UUID, task_queue: str) -> 
             IssueRequest(document_id=str(document_id)),
             id=workflow_id,
             task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         )
     return workflow_id
 

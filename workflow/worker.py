@@ -22,6 +22,7 @@ def build_worker(
         workflows=[IssueAndDispatchWorkflow],
         activities=[
             activities.number_and_seal,
+            activities.record_issue_failure,
             activities.count_recipients,
             activities.deliver_batch,
             activities.mark_dispatched,

@@ -170,6 +170,12 @@ class OutgoingService(UnitService):
         document.request_issue(by=actor.account_id)
         self.save_and_refresh(document)
 
+    def record_issue_failure(self, document_id: UUID, reason: str) -> None:
+        """A system step of the issuing workflow; idempotent."""
+        document = self.document(document_id)
+        if document.issue_failed(reason=reason):
+            self.save_and_refresh(document)
+
     def issue_with_next_number(
         self,
         document_id: UUID,
