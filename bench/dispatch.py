@@ -39,7 +39,8 @@ from workflow.worker import build_worker
 
 
 def tree_csv(grassroots: int) -> tuple[str, list[str]]:
-    """The first ``grassroots`` grassroots units of the real-shaped tree, with their parents."""
+    """The first ``grassroots`` grassroots units of the real-shaped tree (125,280 at most), with
+    their parents."""
     rows = union_tree_rows()
     codes: list[str] = []
     needed: set[str] = set()
@@ -52,7 +53,8 @@ def tree_csv(grassroots: int) -> tuple[str, list[str]]:
         while code:
             needed.add(code)
             code = parents.get(code, "")
-    kept = [row for row in rows if row["code"] in needed or row["code"] in set(codes)]
+    chosen = needed | set(codes)
+    kept = [row for row in rows if row["code"] in chosen]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
@@ -88,14 +90,14 @@ def run(units: int) -> None:
         )
         try:
             address = f"127.0.0.1:{port}"
-            runtime, document_id = prepare(Path(directory), address, units)
-            asyncio.run(dispatch(runtime, address, document_id, units))
+            runtime, document_id, chosen = prepare(Path(directory), address, units)
+            asyncio.run(dispatch(runtime, address, document_id, chosen))
         finally:
             server.terminate()
             server.wait(timeout=30)
 
 
-def prepare(directory: Path, address: str, units: int) -> tuple[Runtime, UUID]:
+def prepare(directory: Path, address: str, units: int) -> tuple[Runtime, UUID, int]:
     """The tree, the accounts and a signed directive to every grassroots unit (not timed)."""
     settings = Settings(
         data_dir=directory / "var",
@@ -142,7 +144,7 @@ def prepare(directory: Path, address: str, units: int) -> tuple[Runtime, UUID]:
     app.submit(actor["soanthao"], document_id)
     sign_as_leader(runtime.services, actor["lanhdao"], document_id)
     app.request_issue(actor["vanthu"], document_id)
-    return runtime, document_id
+    return runtime, document_id, len(codes)
 
 
 async def dispatch(runtime: Runtime, address: str, document_id: UUID, units: int) -> None:
@@ -174,7 +176,7 @@ async def dispatch(runtime: Runtime, address: str, document_id: UUID, units: int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--units", type=int, default=126_000)
+    parser.add_argument("--units", type=int, default=126_000, help="grassroots recipients")
     run(parser.parse_args().units)
 
 

@@ -32,19 +32,19 @@ class OfficeActivities:
 
     @activity.defn(name="count_recipients")
     def count_recipients(self, document_id: str) -> int:
-        return len(self.services.app.document(UUID(document_id)).recipient_unit_ids)
+        return len(self.services.app.dispatch_list(UUID(document_id)).recipients)
 
     @activity.defn(name="deliver_batch")
     def deliver_batch(self, batch: DeliveryBatch) -> int:
         """Delivers recipients [offset, offset+limit); a retry delivers nobody twice."""
         app = self.services.app
-        document = app.document(UUID(batch.document_id))
-        units = document.recipient_unit_ids[batch.offset : batch.offset + batch.limit]
-        app.deliver(document.id, units)
+        document_id = UUID(batch.document_id)
+        units = app.dispatch_list(document_id).recipients[batch.offset : batch.offset + batch.limit]
+        app.deliver(document_id, units)
         return len(units)
 
     @activity.defn(name="mark_dispatched")
     def mark_dispatched(self, document_id: str) -> None:
         app = self.services.app
-        document = app.document(UUID(document_id))
-        app.mark_dispatched(document.id, len(document.recipient_unit_ids))
+        recipients = app.dispatch_list(UUID(document_id)).recipients
+        app.mark_dispatched(UUID(document_id), len(recipients))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, cast
@@ -12,6 +13,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Mapper, Notification, Transcoding
 
 from documents.blobs import BlobStore
+from documents.dispatch_list import DispatchList
 from documents.errors import InvalidInputError, NotFoundError
 from documents.integrity import ChainingMapper, IntegrityReport, verify_event_store
 from documents.receipts import Receipt, receipt_id_for
@@ -50,6 +52,7 @@ class _NotificationSource:
 class ServiceBase(Application[UUID]):
     def __init__(self, env: dict[str, str], views: ReadModel, blobs: BlobStore) -> None:
         super().__init__(env)
+        self.dispatch_lists: OrderedDict[UUID, DispatchList] = OrderedDict()
         assert isinstance(self.mapper, ChainingMapper)
         self.mapper.reader = self.recorder
         self.views = views

@@ -11,6 +11,7 @@ from eventsourcing.persistence import IntegrityError
 
 from documents.blobs import sha256_hex
 from documents.clock import now_vietnam
+from documents.dispatch_list import CACHED_LISTS, DispatchList
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError
 from documents.outgoing import IN_FORCE, DocumentStatus, OutgoingDocument
 from documents.policy import Action, Actor, DocumentParties, require
@@ -218,24 +219,45 @@ class OutgoingService(UnitService):
             "The register is busy; no number could be taken. Please retry.",
         )
 
-    def deliver(self, document_id: UUID, unit_ids: Sequence[UUID]) -> int:
-        """Puts the issued document in each unit's inbox; idempotent per (document, unit)."""
+    def dispatch_list(self, document_id: UUID) -> DispatchList:
+        """The issued document's delivery data, cached (it never changes once issued)."""
+        cached = self.dispatch_lists.get(document_id)
+        if cached is not None:
+            return cached
         document = self.document(document_id)
         if document.issued_sha256 is None or document.number_symbol is None:
             raise ConflictError(
                 "Văn bản chưa được ban hành, chưa thể gửi.", "The document is not issued yet."
             )
+        dispatch = DispatchList(
+            document_id=document.id,
+            issuer_unit_id=document.issuer_unit_id,
+            number_symbol=document.number_symbol,
+            subject=document.subject,
+            doc_type=document.doc_type,
+            urgency=document.urgency,
+            file_sha256=document.issued_sha256,
+            recipients=tuple(document.recipient_unit_ids),
+        )
+        self.dispatch_lists[document_id] = dispatch
+        while len(self.dispatch_lists) > CACHED_LISTS:
+            self.dispatch_lists.popitem(last=False)
+        return dispatch
+
+    def deliver(self, document_id: UUID, unit_ids: Sequence[UUID]) -> int:
+        """Puts the issued document in each unit's inbox; idempotent per (document, unit)."""
+        dispatch = self.dispatch_list(document_id)
 
         def receipt(unit_id: UUID) -> Receipt:
             return Receipt(
-                document_id=document.id,
+                document_id=dispatch.document_id,
                 recipient_unit_id=unit_id,
-                issuer_unit_id=document.issuer_unit_id,
-                number_symbol=document.number_symbol or "",
-                subject=document.subject,
-                doc_type=document.doc_type,
-                urgency=document.urgency,
-                file_sha256=document.issued_sha256 or "",
+                issuer_unit_id=dispatch.issuer_unit_id,
+                number_symbol=dispatch.number_symbol,
+                subject=dispatch.subject,
+                doc_type=dispatch.doc_type,
+                urgency=dispatch.urgency,
+                file_sha256=dispatch.file_sha256,
             )
 
         units = list(dict.fromkeys(unit_ids))
@@ -243,7 +265,7 @@ class OutgoingService(UnitService):
             self.save_and_refresh(*(receipt(unit_id) for unit_id in units))
             return len(units)
         except IntegrityError:  # a retried batch: some receipts exist (derived ids collide)
-            new = [u for u in units if receipt_id_for(document.id, u) not in self.repository]
+            new = [u for u in units if receipt_id_for(document_id, u) not in self.repository]
             if new:
                 self.save_and_refresh(*(receipt(unit_id) for unit_id in new))
             return len(new)
