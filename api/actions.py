@@ -10,6 +10,7 @@ from fastapi import UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.context import WebContext
+from api.forms import DraftForm
 from documents.errors import InvalidInputError, PayloadTooLargeError
 from documents.policy import Action, Actor
 from documents.units import unit_id_for
@@ -46,25 +47,12 @@ async def read_upload(context: WebContext, upload: UploadFile | None) -> bytes |
     return data
 
 
-async def create_draft(
-    context: WebContext,
-    actor: Actor,
-    *,
-    doc_type: str,
-    subject: str,
-    urgency: str,
-    secrecy: str | None,
-    recipients: list[str],
-    signer: str | None,
-    signer_authority: str | None,
-    body_text: str | None,
-    upload: UploadFile | None,
-) -> UUID:
+async def create_draft(context: WebContext, actor: Actor, form: DraftForm) -> UUID:
     app = context.services.app
-    pdf = await read_upload(context, upload)
-    body = body_text if body_text and body_text.strip() else None
-    if signer:
-        signer_id = app.account(signer.strip()).id
+    pdf = await read_upload(context, form.file)
+    body = form.body_text if form.body_text and form.body_text.strip() else None
+    if form.signer:
+        signer_id = app.account(form.signer.strip()).id
     else:
         leaders = app.leaders_of(actor.unit_id)
         if not leaders:
@@ -73,13 +61,13 @@ async def create_draft(
             )
         signer_id = leaders[0].id
     request = DraftRequest(
-        doc_type=doc_type,
-        subject=subject,
-        urgency=urgency,
-        secrecy=secrecy,
-        recipient_unit_ids=parse_unit_refs(recipients),
+        doc_type=form.doc_type,
+        subject=form.subject,
+        urgency=form.urgency,
+        secrecy=form.secrecy,
+        recipient_unit_ids=parse_unit_refs(form.recipients),
         signer_id=signer_id,
-        signer_authority=(signer_authority or "").strip() or None,
+        signer_authority=(form.signer_authority or "").strip() or None,
         typed_body=None if pdf is not None else body,
         uploaded_pdf=pdf,
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api import actions, presenters
 from api.deps import SESSION_COOKIE, Context, check_csrf, optional_actor
 from api.errors import NotAuthenticatedError
+from api.forms import DraftFormData
 from api.routes_v1 import search_scope, sign_in
 from api.sessions import SESSION_SECONDS
 from documents.access import AccessKind
@@ -167,31 +168,11 @@ async def compose(
     request: Request,
     context: Context,
     csrf_token: Annotated[str, Form()],
-    subject: Annotated[str, Form()],
-    recipients: Annotated[list[str], Form()],
-    doc_type: Annotated[str, Form()] = "ke_hoach",
-    urgency: Annotated[str, Form()] = "thuong",
-    secrecy: Annotated[str | None, Form()] = None,
-    signer: Annotated[str | None, Form()] = None,
-    signer_authority: Annotated[str | None, Form()] = None,
-    body_text: Annotated[str | None, Form()] = None,
-    file: Annotated[UploadFile | None, File()] = None,
+    form: DraftFormData,
 ) -> Response:
     actor = page_actor(request, context)
     check_csrf(request, context, csrf_token)
-    document_id = await actions.create_draft(
-        context,
-        actor,
-        doc_type=doc_type,
-        subject=subject,
-        urgency=urgency,
-        secrecy=secrecy,
-        recipients=recipients,
-        signer=signer,
-        signer_authority=signer_authority,
-        body_text=body_text,
-        upload=file,
-    )
+    document_id = await actions.create_draft(context, actor, form)
     return _back(f"/documents/{document_id}")
 
 

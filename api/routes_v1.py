@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api import actions, presenters
 from api.deps import Context, CurrentActor
 from api.errors import wrong_credentials
+from api.forms import DraftFormData
 from api.passwords import verify_password
 from documents.access import AccessKind
 from documents.accounts import Role
@@ -96,32 +97,8 @@ def types() -> list[dict[str, str]]:
 
 
 @router.post("/documents", status_code=201, response_model=Created, tags=["documents"])
-async def create_document(
-    actor: CurrentActor,
-    context: Context,
-    subject: Annotated[str, Form()],
-    recipients: Annotated[list[str], Form()],
-    doc_type: Annotated[str, Form()] = "ke_hoach",
-    urgency: Annotated[str, Form()] = "thuong",
-    secrecy: Annotated[str | None, Form()] = None,
-    signer: Annotated[str | None, Form()] = None,
-    signer_authority: Annotated[str | None, Form()] = None,
-    body_text: Annotated[str | None, Form()] = None,
-    file: Annotated[UploadFile | None, File()] = None,
-) -> Created:
-    document_id = await actions.create_draft(
-        context,
-        actor,
-        doc_type=doc_type,
-        subject=subject,
-        urgency=urgency,
-        secrecy=secrecy,
-        recipients=recipients,
-        signer=signer,
-        signer_authority=signer_authority,
-        body_text=body_text,
-        upload=file,
-    )
+async def create_document(actor: CurrentActor, context: Context, form: DraftFormData) -> Created:
+    document_id = await actions.create_draft(context, actor, form)
     return Created(id=str(document_id))
 
 

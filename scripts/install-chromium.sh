@@ -7,30 +7,15 @@ cd "$(dirname "$0")/.."
 AXE_VERSION=4.14.1
 AXE_DIR=.cache/axe/$AXE_VERSION
 
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO=sudo
-else
-    SUDO=
-fi
-export DEBIAN_FRONTEND=noninteractive
-updated=no
-apt_install() {
-    if [ "$updated" = no ]; then
-        $SUDO apt-get update -qq
-        updated=yes
-    fi
-    $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
+source "$(dirname "$0")/lib/apt.sh"
 
 if ! dpkg -s chromium >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ]; then
-    echo "Cài Chromium / installing Chromium (Debian package chromium)"
-    apt_install chromium
+    apt_ensure chromium
 fi
 
 if [ ! -s "$AXE_DIR/axe.min.js" ]; then
     if ! command -v npm >/dev/null 2>&1; then
-        echo "Cài npm / installing npm (Debian package npm)"
-        apt_install npm
+        apt_ensure npm
     fi
     echo "Tải axe-core $AXE_VERSION / fetching axe-core $AXE_VERSION from the npm registry"
     work=$(mktemp -d)

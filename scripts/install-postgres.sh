@@ -6,13 +6,6 @@ set -euo pipefail
 if dpkg -s postgresql >/dev/null 2>&1 && compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
     exit 0
 fi
-echo "Cài PostgreSQL / installing PostgreSQL (Debian package postgresql)"
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO=sudo
-else
-    SUDO=
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+source "$(dirname "$0")/lib/apt.sh"
+apt_ensure postgresql
 id postgres >/dev/null
