@@ -94,6 +94,18 @@ async def issue(context: WebContext, actor: Actor, document_id: UUID) -> str:
     return await start_issuance(client, document_id, context.temporal.task_queue)
 
 
+RECALL_BATCH = 1000
+
+
+def recall(context: WebContext, actor: Actor, document_id: UUID, reason: str) -> None:
+    """Thu hồi: the document is withdrawn and every recipient's copy frozen, in batches."""
+    app = context.services.app
+    app.recall(actor, document_id, reason)
+    recipients = app.dispatch_list(document_id).recipients
+    for start in range(0, len(recipients), RECALL_BATCH):
+        app.notice_recall(document_id, recipients[start : start + RECALL_BATCH])
+
+
 async def register(context: WebContext, actor: Actor, receipt_id: UUID) -> int:
     return await run_in_threadpool(register_arrival, context.services, actor, receipt_id)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -19,8 +21,11 @@ from api.routes_v1 import search_scope, sign_in
 from api.sessions import SESSION_SECONDS
 from documents.access import AccessKind
 from documents.accounts import ROLE_LABELS, Role
+from documents.application import OfficeApplication
+from documents.errors import InvalidInputError
 from documents.policy import Actor
 from documents.reference import URGENCY_LABELS, document_types
+from workflow.composition import revise
 from workflow.signing_steps import verify_file
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -187,6 +192,62 @@ async def document_page(document_id: UUID, request: Request, context: Context) -
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
         report = await run_in_threadpool(verify_file, context.services, detail["file_sha256"])
     return render(request, "document.html", doc=detail, report=report, **base)
+
+
+@router.post("/documents/{document_id}/step/{step}")
+async def document_step(
+    document_id: UUID,
+    step: str,
+    request: Request,
+    context: Context,
+    csrf_token: Annotated[str, Form()],
+    text: Annotated[str, Form(max_length=5000)] = "",
+    handler: Annotated[str, Form()] = "",
+    deadline: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """The steps that carry a comment, a reason, a note, an assignment or a new version."""
+    actor = page_actor(request, context)
+    check_csrf(request, context, csrf_token)
+    app = context.services.app
+    if step == "revise":
+        pdf = await actions.read_upload(context, file)
+        typed = text if text.strip() and pdf is None else None
+        await actions.in_thread(revise, context.services, actor, document_id, typed, pdf)
+    elif step == "return":
+        await actions.in_thread(app.return_for_revision, actor, document_id, text)
+    elif step == "recall":
+        await actions.in_thread(actions.recall, context, actor, document_id, text)
+    elif step == "assign":
+        receipt = app.receipt_for(document_id, actor.unit_id).id
+        await actions.in_thread(app.assign, actor, receipt, handler, parse_date(deadline))
+    elif step == "confirm_destruction":
+        receipt = app.receipt_for(document_id, actor.unit_id).id
+        await actions.in_thread(app.confirm_destruction, actor, receipt)
+    elif step in RECEIPT_TEXT_STEPS:
+        receipt = app.receipt_for(document_id, actor.unit_id).id
+        await actions.in_thread(RECEIPT_TEXT_STEPS[step](app), actor, receipt, text)
+    else:
+        return render_error(request, 404, "Không có thao tác này.", "No such action.")
+    return _back(f"/documents/{document_id}")
+
+
+# Steps on the unit's incoming copy that take one text (direction, note or reason).
+RECEIPT_TEXT_STEPS: dict[str, Callable[[OfficeApplication], Callable[[Actor, UUID, str], None]]] = {
+    "direct": lambda app: app.direct,
+    "progress": lambda app: app.report_progress,
+    "complete": lambda app: app.complete,
+    "return_to_sender": lambda app: app.return_to_sender,
+}
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInputError(
+            "Hạn xử lý không hợp lệ (dạng năm-tháng-ngày).", "Invalid deadline (YYYY-MM-DD)."
+        ) from None
 
 
 @router.post("/documents/{document_id}/{action}")

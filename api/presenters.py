@@ -9,12 +9,14 @@ from uuid import UUID
 from api.context import WebContext
 from documents.accounts import Role
 from documents.clock import to_vietnam
-from documents.outgoing import STATUS_LABELS, DocumentStatus
+from documents.outgoing import EDITABLE, IN_FORCE, STATUS_LABELS, DocumentStatus
 from documents.policy import Action, Actor, DocumentParties, is_allowed
-from documents.receipts import RECEIPT_STATUS_LABELS, ReceiptStatus
+from documents.receipts import HANDLING, RECEIPT_STATUS_LABELS, ReceiptStatus
 from documents.reference import URGENCY_LABELS, Urgency, document_type
 from documents.views import HistoryEntry
 
+RETURNABLE = (ReceiptStatus.DELIVERED, ReceiptStatus.REGISTERED)
+ASSIGNABLE = (ReceiptStatus.REGISTERED, ReceiptStatus.ACKNOWLEDGED, ReceiptStatus.ASSIGNED)
 EVENT_LABELS = {
     "OutgoingDocument.Drafted": ("Soạn dự thảo", "Drafted"),
     "OutgoingDocument.Submitted": ("Trình ký", "Submitted for signature"),
@@ -28,6 +30,19 @@ EVENT_LABELS = {
         "Phát hành không thành công, văn bản trở lại chờ phát hành",
         "Issuing failed; the document is back to awaiting issue",
     ),
+    "OutgoingDocument.Revised": ("Sửa dự thảo", "Revised"),
+    "OutgoingDocument.ReturnedForRevision": ("Trả lại để sửa", "Returned for revision"),
+    "OutgoingDocument.Recalled": ("Thu hồi văn bản", "Recalled"),
+    "OutgoingDocument.Replaced": ("Bị thay thế bởi văn bản mới", "Replaced by a newer document"),
+    "OutgoingDocument.DeclaredReplacing": ("Thay thế văn bản cũ", "Replaces an older document"),
+    "OutgoingDocument.Filed": ("Lập hồ sơ", "Filed"),
+    "Receipt.Directed": ("Lãnh đạo cho ý kiến chỉ đạo", "Leader's direction"),
+    "Receipt.Assigned": ("Giao xử lý", "Assigned"),
+    "Receipt.ProgressReported": ("Cập nhật tiến độ", "Progress reported"),
+    "Receipt.Completed": ("Xử lý xong", "Done"),
+    "Receipt.ReturnedToSender": ("Trả lại nơi gửi", "Returned to sender"),
+    "Receipt.RecallNoticed": ("Nhận yêu cầu thu hồi", "Recall received"),
+    "Receipt.DestructionConfirmed": ("Xác nhận đã hủy", "Destruction confirmed"),
     "OutgoingDocument.Dispatched": ("Gửi xong đến các nơi nhận", "Dispatched to all recipients"),
     "Receipt.Delivered": ("Đã đến đơn vị nhận", "Delivered"),
     "Receipt.Registered": ("Vào sổ văn bản đến", "Registered as incoming"),
@@ -93,6 +108,8 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
         None,
     )
     receipt_status = my_receipt["status"] if my_receipt else None
+    my_handler = my_receipt["handler_id"] if my_receipt else None
+    awaiting_me = status == DocumentStatus.SUBMITTED and actor.account_id == document.signer_id
     signer = app.account_by_id(document.signer_id)
     return {
         "id": str(document.id),
@@ -135,18 +152,33 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
             "status": my_receipt["status"],
             "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(my_receipt["status"])]),
             "arrival_number": my_receipt["arrival_number"],
+            "deadline": my_receipt["deadline"],
         },
         "can": {
-            "submit": status == DocumentStatus.DRAFT
-            and is_allowed(actor, Action.SUBMIT, parties, tree),
-            "sign": status == DocumentStatus.SUBMITTED
-            and actor.account_id == document.signer_id
-            and is_allowed(actor, Action.SIGN, parties, tree),
+            "submit": status in EDITABLE and is_allowed(actor, Action.SUBMIT, parties, tree),
+            "revise": status in EDITABLE and is_allowed(actor, Action.REVISE, parties, tree),
+            "sign": awaiting_me and is_allowed(actor, Action.SIGN, parties, tree),
+            "return": awaiting_me and is_allowed(actor, Action.RETURN, parties, tree),
             "issue": status == DocumentStatus.SIGNED
             and is_allowed(actor, Action.ISSUE, parties, tree),
+            "recall": status in IN_FORCE and is_allowed(actor, Action.RECALL, parties, tree),
             "register": receipt_status == ReceiptStatus.DELIVERED and actor.has(Role.CLERK),
             "acknowledge": receipt_status == ReceiptStatus.REGISTERED and actor.has(Role.CLERK),
+            "return_to_sender": receipt_status
+            in (ReceiptStatus.DELIVERED, ReceiptStatus.REGISTERED)
+            and actor.has(Role.CLERK),
+            "confirm_destruction": receipt_status == ReceiptStatus.RECALLED
+            and actor.has(Role.CLERK),
+            "direct": receipt_status in HANDLING and actor.has(Role.LEADER),
+            "assign": receipt_status in ASSIGNABLE and actor.has(Role.LEADER),
+            "handle": receipt_status in (ReceiptStatus.ASSIGNED, ReceiptStatus.IN_PROGRESS)
+            and my_handler == str(actor.account_id),
         },
+        "handlers": [
+            {"username": row["username"], "full_name": row["full_name"]}
+            for row in app.views.accounts()
+            if row["unit_id"] == str(actor.unit_id)
+        ],
         "history": history(context, app.views.history(document_id)),
     }
 

@@ -15,7 +15,6 @@ from api.routes_v1 import Accepted
 from workflow.composition import revise
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
-RECALL_BATCH = 1000
 
 
 class Comment(BaseModel):
@@ -59,11 +58,7 @@ async def revise_draft(
 @router.post("/{document_id}/recall", response_model=Accepted)
 def recall(document_id: UUID, body: Reason, actor: CurrentActor, context: Context) -> Accepted:
     """Thu hồi: the document is withdrawn and every recipient's copy frozen."""
-    app = context.services.app
-    app.recall(actor, document_id, body.reason)
-    recipients = app.document(document_id).recipient_unit_ids
-    for start in range(0, len(recipients), RECALL_BATCH):
-        app.notice_recall(document_id, recipients[start : start + RECALL_BATCH])
+    actions.recall(context, actor, document_id, body.reason)
     return Accepted(id=str(document_id))
 
 

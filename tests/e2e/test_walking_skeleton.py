@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date, timedelta
 from pathlib import Path
+
+import httpx
 
 from signing import ensure_dev_pki, validate_pdf
 from tests.e2e.flow import (
@@ -209,3 +212,55 @@ def test_read_models_rebuild_from_the_event_store(stack: Stack) -> None:
     assert clerk.get("/api/v1/outbox").json() == outbox_before
     search = clerk.get("/api/v1/search", params={"q": "ke hoach chuyen doi so"}).json()
     assert search == hits_before
+
+
+def test_the_later_steps_on_the_document_page(stack: Stack) -> None:
+    """Return with a comment, revise, then — once issued — direction, assignment and completion
+    at the receiving unit, all through the document page's forms."""
+
+    def browser(username: str) -> tuple[httpx.Client, str]:
+        client = stack.client()
+        client.post("/login", data={"username": username, "password": "congdoan2026"})
+        page = client.get(f"/documents/{document_id}")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token, page.text
+        return client, token.group(1)
+
+    def step(username: str, name: str, **fields: str) -> httpx.Response:
+        client, csrf = browser(username)
+        return client.post(
+            f"/documents/{document_id}/step/{name}", data={"csrf_token": csrf, **fields}
+        )
+
+    drafter = stack.client("bentre.chuyenvien")
+    document_id = draft_plan(drafter).json()["id"]
+    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
+    assert step("bentre.lanhdao", "return", text="Bổ sung số liệu").status_code == 303
+    assert step("bentre.chuyenvien", "revise", text="Bản sửa có số liệu.").status_code == 303
+    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
+    assert (
+        stack.client("bentre.lanhdao").post(f"/api/v1/documents/{document_id}/sign").status_code
+        == 200
+    )
+    clerk = stack.client("bentre.vanthu")
+    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
+    wait_for_status(clerk, document_id, "dispatched")
+    receiver = stack.client("bentre-kcn.vanthu")
+    assert (
+        receiver.post(f"/api/v1/receipts/{receipt_id(receiver, document_id)}/register").status_code
+        == 200
+    )
+    assert step("bentre-kcn.lanhdao", "direct", text="Triển khai ngay").status_code == 303
+    bad = step("bentre-kcn.lanhdao", "assign", handler="bentre-kcn.chuyenvien", deadline="mai")
+    assert bad.status_code == 422 and "Hạn xử lý" in bad.text
+    deadline = (date.today() + timedelta(days=3)).isoformat()
+    assigned = step(
+        "bentre-kcn.lanhdao", "assign", handler="bentre-kcn.chuyenvien", deadline=deadline
+    )
+    assert assigned.status_code == 303
+    handler_page = browser("bentre-kcn.chuyenvien")[0].get(f"/documents/{document_id}").text
+    assert 'id="step-complete"' in handler_page
+    assert step("bentre-kcn.chuyenvien", "complete", text="Đã triển khai").status_code == 303
+    history = [h["event"] for h in clerk.get(f"/api/v1/documents/{document_id}").json()["history"]]
+    assert "OutgoingDocument.ReturnedForRevision" in history
+    assert history[-3:] == ["Receipt.Directed", "Receipt.Assigned", "Receipt.Completed"]
