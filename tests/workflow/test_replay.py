@@ -1,0 +1,44 @@
+"""Recorded histories must replay on today's workflow code: a change that breaks determinism for
+workflows already running in production fails here (record new histories with
+``python -m tests.workflow.record_histories`` after a compatible change; keep the old ones)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from workflow.issuance import IssueAndDispatchWorkflow
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def test_there_are_recorded_histories() -> None:
+    assert {path.stem for path in HISTORIES} >= {
+        "issue_and_dispatch_3_units",
+        "issue_refused_seal",
+    }
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
+async def test_a_recorded_history_replays(path: Path) -> None:
+    history = WorkflowHistory.from_json(f"replay-{path.stem}", json.loads(path.read_text()))
+    result = await Replayer(workflows=[IssueAndDispatchWorkflow]).replay_workflow(
+        history, raise_on_replay_failure=False
+    )
+    assert result.replay_failure is None, result.replay_failure
+
+
+async def test_a_changed_workflow_fails_the_replay() -> None:
+    """The check can fail: a workflow that schedules a different first activity does not replay."""
+    from tests.workflow.changed_workflow import ChangedIssueAndDispatch
+
+    path = next(p for p in HISTORIES if p.stem == "issue_and_dispatch_3_units")
+    history = WorkflowHistory.from_json("replay-changed", json.loads(path.read_text()))
+    result = await Replayer(workflows=[ChangedIssueAndDispatch]).replay_workflow(
+        history, raise_on_replay_failure=False
+    )
+    assert result.replay_failure is not None
