@@ -37,6 +37,7 @@ class OfficeActivities:
     @activity.defn(name="deliver_batch")
     def deliver_batch(self, batch: DeliveryBatch) -> int:
         """Delivers recipients [offset, offset+limit); a retry delivers nobody twice."""
+        activity.heartbeat()  # a worker that dies mid-batch is noticed within the heartbeat timeout
         app = self.services.app
         document_id = UUID(batch.document_id)
         units = app.dispatch_list(document_id).recipients[batch.offset : batch.offset + batch.limit]

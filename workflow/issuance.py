@@ -96,6 +96,7 @@ class IssueAndDispatchWorkflow:
             DeliveryBatch(document_id=document_id, offset=offset, limit=BATCH_SIZE),
             result_type=int,
             start_to_close_timeout=timedelta(minutes=5),
+            heartbeat_timeout=timedelta(seconds=20),
             retry_policy=RETRY,
         )
         self._batches_done += 1
