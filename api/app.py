@@ -21,7 +21,7 @@ from api import (
     routes_v1,
 )
 from api.context import WebContext
-from api.errors import install_error_handlers
+from api.errors import ERROR_RESPONSES, install_error_handlers
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +58,14 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.include_router(routes_v1.router)
-    app.include_router(routes_lifecycle.router)
-    app.include_router(routes_handling.router)
-    app.include_router(routes_folders.router)
-    app.include_router(routes_units.router)
+    for api_router in (
+        routes_v1.router,
+        routes_lifecycle.router,
+        routes_handling.router,
+        routes_folders.router,
+        routes_units.router,
+    ):
+        app.include_router(api_router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_error_handlers(app, pages.render_error)

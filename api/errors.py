@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from documents.errors import (
     ConflictError,
@@ -48,8 +52,54 @@ def status_for(error: DomainError) -> int:
     return 422
 
 
-def error_body(code: str, message_vi: str, message_en: str) -> dict[str, str]:
+def error_body(code: str, message_vi: str, message_en: str) -> dict[str, Any]:
     return {"error": code, "message": message_vi, "message_en": message_en}
+
+
+class FieldProblem(BaseModel):
+    """One invalid or missing field of a rejected request (the shape FastAPI documents)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ApiError(BaseModel):
+    """The JSON body of every error of the API: a code, the message in Vietnamese and English,
+    and for a malformed request the fields at fault."""
+
+    error: str
+    message: str
+    message_en: str
+    detail: list[FieldProblem] | None = None
+
+
+ERROR_STATUSES = {
+    400: "Không đọc được yêu cầu / Malformed request",
+    401: "Chưa đăng nhập / Not signed in",
+    403: "Không có quyền / Forbidden",
+    404: "Không tìm thấy / Not found",
+    409: "Xung đột trạng thái / Conflict",
+    413: "Tệp quá lớn / Payload too large",
+    422: "Dữ liệu không hợp lệ / Invalid request",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ApiError, "description": description}
+    for status, description in ERROR_STATUSES.items()
+}
+"""The error statuses every API route may answer with, for its OpenAPI description."""
+
+
+def field_problems(error: RequestValidationError) -> list[dict[str, Any]]:
+    """The fields at fault, without the rejected input (it may hold a password)."""
+    return [
+        {
+            "loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in error.errors()
+    ]
 
 
 def wants_html(request: Request) -> bool:
@@ -69,6 +119,18 @@ def install_error_handlers(app: FastAPI, render_page_error: PageRenderer) -> Non
             return render_page_error(request, status, error.message_vi, error.message_en)
         return JSONResponse(error_body(error.code, error.message_vi, error.message_en), status)
 
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        """Errors the framework raises itself (an unparsable body, an unknown path, a wrong
+        method): on the API, the same bilingual body as every other error."""
+        if wants_html(request):
+            return await http_exception_handler(request, error)
+        code, message_vi, message_en = HTTP_ERRORS.get(
+            error.status_code, ("http_error", "Yêu cầu không được chấp nhận.", str(error.detail))
+        )
+        body = error_body(code, message_vi, message_en)
+        return JSONResponse(body, error.status_code, headers=error.headers)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
         names = [str(e["loc"][-1]) for e in error.errors() if e.get("loc")]
@@ -79,9 +141,15 @@ def install_error_handlers(app: FastAPI, render_page_error: PageRenderer) -> Non
         if wants_html(request):
             return render_page_error(request, 422, message_vi, message_en)
         body = error_body("invalid_request", message_vi, message_en)
-        body["detail"] = str(error.errors())
+        body["detail"] = field_problems(error)
         return JSONResponse(body, 422)
 
+
+HTTP_ERRORS = {
+    400: ("bad_request", "Không đọc được nội dung yêu cầu.", "The request body could not be read."),
+    404: ("not_found", "Không có đường dẫn này.", "No such path."),
+    405: ("method_not_allowed", "Không hỗ trợ phương thức này.", "Method not allowed."),
+}
 
 FIELD_LABELS = {
     "recipients": ("nơi nhận", "recipients"),

@@ -22,8 +22,8 @@ class DraftForm:
 
 
 def draft_form(
-    subject: Annotated[str, Form()],
-    recipients: Annotated[list[str], Form()],
+    subject: Annotated[str, Form(min_length=1)],
+    recipients: Annotated[list[str], Form(min_length=1)],
     doc_type: Annotated[str, Form()] = "ke_hoach",
     urgency: Annotated[str, Form()] = "thuong",
     secrecy: Annotated[str | None, Form()] = None,

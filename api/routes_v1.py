@@ -108,7 +108,18 @@ def get_document(document_id: UUID, actor: CurrentActor, context: Context) -> di
     return presenters.document_detail(context, actor, document_id)
 
 
-@router.get("/documents/{document_id}/file", tags=["documents"])
+PDF_FILE = {
+    "description": "Tệp PDF / The PDF file",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@router.get(
+    "/documents/{document_id}/file",
+    tags=["documents"],
+    response_class=Response,  # no media type: errors stay documented as JSON
+    responses={200: PDF_FILE},
+)
 def document_file(document_id: UUID, actor: CurrentActor, context: Context) -> Response:
     context.services.app.record_access(actor, document_id, AccessKind.DOWNLOAD)
     document = context.services.app.document(document_id)

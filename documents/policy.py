@@ -12,7 +12,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from documents.accounts import Role
-from documents.errors import ForbiddenError
+from documents.errors import ForbiddenError, NotFoundError
 from documents.units import UnitTree
 
 
@@ -122,6 +122,8 @@ def is_allowed(actor: Actor, action: Action, parties: DocumentParties, tree: Uni
 
 def require_unit_admin(actor: Actor, unit_id: UUID, tree: UnitTree) -> None:
     """Administering a unit (rename, move, merge, dissolve): an admin of it or of an ancestor."""
+    if unit_id not in tree:
+        raise NotFoundError("Không tìm thấy đơn vị.", "No such unit.")
     if actor.has(Role.ADMIN) and relation(tree, actor.unit_id, unit_id) in (
         Relation.OWN,
         Relation.PARENT,

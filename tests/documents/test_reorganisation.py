@@ -106,3 +106,17 @@ def test_only_an_admin_of_the_unit_or_above_reorganises(
     with pytest.raises(ForbiddenError):
         app.rename_unit(actor(app, username), ids["prov-a"], "Tên", "Tên", "T")
     assert app.recorder.max_notification_id() == before
+
+
+def test_an_unknown_unit_is_not_found(app: OfficeApplication, ids: dict[str, UUID]) -> None:
+    from uuid import uuid4
+
+    from documents.errors import NotFoundError
+
+    admin = actor(app, "root.admin")
+    with pytest.raises(NotFoundError):
+        app.rename_unit(admin, uuid4(), "Tên", "Tên", "T")
+    with pytest.raises(NotFoundError):
+        app.move_unit(admin, ids["base-a1"], uuid4())
+    with pytest.raises(NotFoundError):
+        app.merge_units(admin, ids["upper-a1"], uuid4())
