@@ -13,7 +13,7 @@ from api.context import WebContext
 from api.forms import DraftForm
 from documents.errors import InvalidInputError, PayloadTooLargeError
 from documents.policy import Action, Actor
-from documents.units import unit_id_for
+from documents.units import UnitTree, unit_id_for
 from workflow.composition import DraftRequest, draft
 from workflow.signing_steps import register_arrival, sign_as_leader
 from workflow.starter import start_issuance
@@ -30,8 +30,27 @@ def parse_unit_ref(ref: str) -> UUID:
         return unit_id_for(ref)
 
 
-def parse_unit_refs(refs: list[str]) -> list[UUID]:
-    return [parse_unit_ref(part) for ref in refs for part in ref.split(",") if part.strip()]
+def parse_unit_refs(refs: list[str], tree: UnitTree) -> list[UUID]:
+    """Recipients named by id or code (comma-separated or repeated), or as a group:
+    ``children:<unit>`` (the active units directly under it) or ``subtree:<unit>`` (every
+    active unit below it, at any level)."""
+    units: list[UUID] = []
+    for part in (p.strip() for ref in refs for p in ref.split(",")):
+        group, _, unit = part.partition(":")
+        if not unit:
+            if part:
+                units.append(parse_unit_ref(part))
+            continue
+        root = parse_unit_ref(unit)
+        if group not in ("children", "subtree") or root not in tree:
+            raise InvalidInputError(
+                f"Nhóm nơi nhận không hợp lệ: «{part}».", f"Invalid recipient group '{part}'."
+            )
+        if group == "children":
+            units.extend(child.id for child in tree.children(root))
+        else:
+            units.extend(tree.descendants(root))
+    return list(dict.fromkeys(units))
 
 
 async def read_upload(context: WebContext, upload: UploadFile | None) -> bytes | None:
@@ -65,7 +84,7 @@ async def create_draft(context: WebContext, actor: Actor, form: DraftForm) -> UU
         subject=form.subject,
         urgency=form.urgency,
         secrecy=form.secrecy,
-        recipient_unit_ids=parse_unit_refs(form.recipients),
+        recipient_unit_ids=parse_unit_refs(form.recipients, app.tree()),
         signer_id=signer_id,
         signer_authority=(form.signer_authority or "").strip() or None,
         typed_body=None if pdf is not None else body,

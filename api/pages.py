@@ -164,6 +164,7 @@ def compose_page(request: Request, context: Context) -> Response:
         types=list(document_types().values()),
         urgencies=URGENCY_LABELS,
         leaders=context.services.app.leaders_of(actor.unit_id),
+        unit_code=tree.get(actor.unit_id).code,
         **base,
     )
 

@@ -124,3 +124,24 @@ def test_auditors_read_who_viewed_and_downloaded_a_document(stack: Stack) -> Non
     assert ("bentre.vanthu", "view") in entries
     denied = stack.client("bentre.lanhdao").get(f"/api/v1/documents/{document_id}/access-log")
     assert denied.status_code == 403
+
+
+def test_recipients_can_be_a_whole_level_or_subtree(stack: Stack) -> None:
+    drafter = stack.client("bentre.chuyenvien")
+    direct = draft_plan(drafter, recipients=["children:bentre"]).json()["id"]
+    below = draft_plan(drafter, recipients=["subtree:bentre", "bentre-tp"]).json()["id"]
+
+    def recipients(document_id: str) -> set[str]:
+        document = drafter.get(f"/api/v1/documents/{document_id}").json()
+        return {unit["name"] for unit in document["recipients"]}
+
+    assert recipients(direct) == {
+        "Liên đoàn Lao động thành phố Bến Tre",
+        "Công đoàn các Khu công nghiệp tỉnh Bến Tre",
+    }
+    assert len(recipients(below)) == 6  # two upper-grassroots, four grassroots, no duplicate
+    refused = draft_plan(drafter, recipients=["everyone:bentre"])
+    assert refused.status_code == 422 and "Nhóm nơi nhận" in refused.json()["message"]
+    page = stack.client("bentre.chuyenvien")
+    page.post("/login", data={"username": "bentre.chuyenvien", "password": "congdoan2026"})
+    assert 'value="subtree:bentre"' in page.get("/compose").text
