@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.browser.ui import REPO, Screens
-from tests.e2e.flow import draft_plan, wait_for_status
+from tests.e2e.flow import issued_plan
 from tests.stack import Stack, make_stack
 
 if TYPE_CHECKING:
@@ -118,14 +118,4 @@ def screens(request: pytest.FixtureRequest) -> Iterator[Screens]:
 def dispatched_plan(stack: Stack) -> str:
     """A plan of the Bến Tre federation, issued and dispatched through the API (so that the page
     checks have a document with signatures, recipients and history); returns its id."""
-    drafter = stack.client("bentre.chuyenvien")
-    created = draft_plan(drafter)
-    assert created.status_code == 201, created.text
-    document_id: str = created.json()["id"]
-    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
-    signed = stack.client("bentre.lanhdao").post(f"/api/v1/documents/{document_id}/sign")
-    assert signed.status_code == 200, signed.text
-    clerk = stack.client("bentre.vanthu")
-    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
-    wait_for_status(clerk, document_id, "dispatched")
-    return document_id
+    return issued_plan(stack)

@@ -40,15 +40,24 @@ def draft_plan(client: httpx.Client, **overrides: Any) -> httpx.Response:
     return client.post("/api/v1/documents", data=data)
 
 
-def signed_plan(stack: Stack) -> str:
+def signed_plan(stack: Stack, **overrides: Any) -> str:
     """A plan drafted, submitted and signed by the Bến Tre federation; returns its id."""
     drafter = stack.client("bentre.chuyenvien")
-    response = draft_plan(drafter)
+    response = draft_plan(drafter, **overrides)
     assert response.status_code == 201, response.text
     document_id: str = response.json()["id"]
     assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
     signed = stack.client("bentre.lanhdao").post(f"/api/v1/documents/{document_id}/sign")
     assert signed.status_code == 200, signed.text
+    return document_id
+
+
+def issued_plan(stack: Stack, **overrides: Any) -> str:
+    """A plan signed, then issued and dispatched by the clerk (workflow finished); its id."""
+    document_id = signed_plan(stack, **overrides)
+    clerk = stack.client("bentre.vanthu")
+    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
+    wait_for_status(clerk, document_id, "dispatched")
     return document_id
 
 

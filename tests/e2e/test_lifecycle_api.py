@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.e2e.flow import draft_plan, receipt_id, signed_plan, wait_for_status
+from tests.e2e.flow import draft_plan, issued_plan, receipt_id
 from tests.stack import Stack
-
-
-def issued_plan(stack: Stack) -> str:
-    document_id = signed_plan(stack)
-    clerk = stack.client("bentre.vanthu")
-    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
-    wait_for_status(clerk, document_id, "dispatched")
-    return document_id
 
 
 def statuses(stack: Stack, document_id: str) -> dict[str, str]:

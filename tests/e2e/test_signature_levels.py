@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from signing import SignatureLevel, ensure_dev_pki, validate_pdf
-from tests.e2e.flow import draft_plan, receipt_id, wait_for_status
+from tests.e2e.flow import draft_plan, issued_plan, receipt_id, wait_for_status
 from tests.signing.pdfsig import assert_pdfsig_valid
 from tests.stack import Stack, make_stack
 from workflow.services import person_key_id
@@ -56,20 +56,6 @@ def short_term_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack
         raise
     finally:
         running.stop()
-
-
-def issue_plan(stack: Stack) -> str:
-    drafter = stack.client("bentre.chuyenvien")
-    created = draft_plan(drafter, recipients=["bentre-tp"])
-    assert created.status_code == 201, created.text
-    document_id: str = created.json()["id"]
-    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
-    signed = stack.client("bentre.lanhdao").post(f"/api/v1/documents/{document_id}/sign")
-    assert signed.status_code == 200, signed.text
-    clerk = stack.client("bentre.vanthu")
-    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
-    wait_for_status(clerk, document_id, "dispatched")
-    return document_id
 
 
 def test_the_leader_signs_at_b_lt_and_the_seal_at_b_lta(stack: Stack, tmp_path: Path) -> None:
@@ -148,7 +134,7 @@ def test_a_revoked_leader_certificate_cannot_sign(stack: Stack) -> None:
 
 def test_configured_lower_levels_are_checked_online_on_arrival(short_term_stack: Stack) -> None:
     """B-B and B-T carry no revocation data: the receiving unit asks the OCSP responder."""
-    document_id = issue_plan(short_term_stack)
+    document_id = issued_plan(short_term_stack, recipients=["bentre-tp"])
     assert recorded_levels(short_term_stack, document_id) == [SignatureLevel.B_B.value]
     receiver = short_term_stack.client("bentre-tp.vanthu")
 
