@@ -5,16 +5,14 @@ its environment (``MINIO_ROOT_USER``/``MINIO_ROOT_PASSWORD``), stopped at the en
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.servers.process import find_binary, free_ports, stop
-from tests.servers.s3 import S3Server, new_credentials, wait_until_serving
+from tests.servers.process import find_binary, free_ports
+from tests.servers.s3 import S3Server, new_credentials, running_s3_server, serving
 
 INSTALL_HINT = "run scripts/install-minio.sh (go install github.com/minio/minio)"
 
@@ -46,23 +44,11 @@ def start_minio(binary: str, base: Path) -> tuple[S3Server, subprocess.Popen[byt
         stderr=subprocess.STDOUT,
     )
     server = S3Server("minio", f"127.0.0.1:{port}", access_key, secret_key)
-    try:
-        wait_until_serving(server, process, 60, log)
-    except BaseException:
-        stop(process)
-        raise
-    return server, process
+    return serving(server, process, log)
 
 
 @pytest.fixture(scope="session")
 def minio_server() -> Iterator[S3Server]:
     binary = find_binary("minio", INSTALL_HINT)
-    base = Path(tempfile.mkdtemp(prefix="eoffice-minio-"))
-    try:
-        server, process = start_minio(binary, base)
-        try:
-            yield server
-        finally:
-            stop(process)
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+    with running_s3_server(start_minio, binary, "eoffice-minio-") as server:
+        yield server

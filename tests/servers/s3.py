@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import secrets
+import shutil
 import subprocess
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from minio import Minio
 
-from tests.servers.process import tail
+from tests.servers.process import stop, tail
 
 
 @dataclass(frozen=True)
@@ -52,3 +56,33 @@ def wait_until_serving(
     raise RuntimeError(
         f"{server.name} did not serve S3 within {seconds} s ({last_error}):\n{tail(log)}"
     )
+
+
+Started = tuple[S3Server, "subprocess.Popen[bytes]"]
+
+
+def serving(server: S3Server, process: subprocess.Popen[bytes], log: Path) -> Started:
+    """Waits until the server answers S3 requests; stops it if it never does."""
+    try:
+        wait_until_serving(server, process, 60, log)
+    except BaseException:
+        stop(process)
+        raise
+    return server, process
+
+
+@contextmanager
+def running_s3_server(
+    start: Callable[[str, Path], Started], binary: str, prefix: str, stop_seconds: float = 10
+) -> Iterator[S3Server]:
+    """An S3 server started by ``start(binary, data_dir)`` in a fresh temporary directory,
+    stopped and its data removed at the end."""
+    base = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        server, process = start(binary, base)
+        try:
+            yield server
+        finally:
+            stop(process, seconds=stop_seconds)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

