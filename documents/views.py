@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
+from documents.report_views import REPORT_SCHEMA, REPORT_TABLES, ReportViews
 from documents.units import UnitInfo, UnitTree
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS tracking (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS units (
     id TEXT PRIMARY KEY, code TEXT UNIQUE, name TEXT, short_name TEXT, abbreviation TEXT,
@@ -53,10 +55,22 @@ CREATE TABLE IF NOT EXISTS folders (
     id TEXT PRIMARY KEY, unit_id TEXT, year INTEGER, code TEXT, title TEXT,
     retention_years INTEGER, closed INTEGER, opened_at TEXT);
 """
+    + REPORT_SCHEMA
+)
 
 TRACKING_NAME = "views"
-SCHEMA_VERSION = 5  # bump when the tables change: the read model is then rebuilt from events
-TABLES = ("tracking", "units", "accounts", "documents", "receipts", "history", "folders", "access")
+SCHEMA_VERSION = 6  # bump when the tables change: the read model is then rebuilt from events
+TABLES = (
+    "tracking",
+    "units",
+    "accounts",
+    "documents",
+    "receipts",
+    "history",
+    "folders",
+    "access",
+    *REPORT_TABLES,
+)
 UNITS_VERSION = "units_version"  # bumped whenever a unit row changes: the tree cache's key
 
 
@@ -86,7 +100,7 @@ def _str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-class ReadModel:
+class ReadModel(ReportViews):
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
