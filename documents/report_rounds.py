@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -45,7 +45,17 @@ def submission_id_for(round_id: UUID, unit_id: UUID) -> UUID:
     return uuid5(NAMESPACE_URL, f"/report-rounds/{round_id}/units/{unit_id}")
 
 
+def scheduled_round_id(schedule_id: str, period_label: str) -> UUID:
+    """A round opened by a schedule has an id derived from the schedule and the period, so a
+    retried opening finds the round it opened."""
+    return uuid5(NAMESPACE_URL, f"/report-schedules/{schedule_id}/{period_label}")
+
+
 class ReportRound(Aggregate):
+    @staticmethod
+    def create_id(schedule_id: str | None, period_label: str, **_: Any) -> UUID:
+        return scheduled_round_id(schedule_id, period_label) if schedule_id else uuid4()
+
     @event("Opened")
     def __init__(
         self,

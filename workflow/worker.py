@@ -9,6 +9,8 @@ from temporalio.worker import Worker
 
 from workflow.activities import OfficeActivities
 from workflow.issuance import IssueAndDispatchWorkflow
+from workflow.report_activities import ReportActivities
+from workflow.report_round import ReportRoundWorkflow
 from workflow.services import OfficeServices
 
 
@@ -16,16 +18,20 @@ def build_worker(
     client: Client, services: OfficeServices, task_queue: str, executor: ThreadPoolExecutor
 ) -> Worker:
     activities = OfficeActivities(services)
+    reports = ReportActivities(services)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[IssueAndDispatchWorkflow],
+        workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow],
         activities=[
             activities.number_and_seal,
             activities.record_issue_failure,
             activities.count_recipients,
             activities.deliver_batch,
             activities.mark_dispatched,
+            reports.open_scheduled_round,
+            reports.ask_report_targets,
+            reports.record_report_reminders,
         ],
         activity_executor=executor,
         max_concurrent_activities=8,

@@ -24,6 +24,7 @@ from documents.report_rounds import (
     ReportRound,
     ReportSubmission,
     SubmissionStatus,
+    scheduled_round_id,
     submission_id_for,
 )
 from documents.service.access import AccessService
@@ -123,6 +124,8 @@ class ReportService(AccessService):
     ) -> UUID:
         tree = self.tree()
         require(actor, ReportAction.OPEN, tree, requester_unit_id=actor.unit_id)
+        if schedule_id and scheduled_round_id(schedule_id, period_label) in self.repository:
+            return scheduled_round_id(schedule_id, period_label)  # a retried opening
         report_form = form_of(form)
         title = required_text(title, "title")
         if len(title) > MAX_SUBJECT_LENGTH:
