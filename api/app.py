@@ -17,6 +17,7 @@ from api import (
     routes_folders,
     routes_handling,
     routes_lifecycle,
+    routes_reports,
     routes_units,
     routes_v1,
 )
@@ -64,6 +65,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_handling.router,
         routes_folders.router,
         routes_units.router,
+        routes_reports.router,
     ):
         app.include_router(api_router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)

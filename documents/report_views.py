@@ -273,7 +273,8 @@ class ReportViews:
         """Submitted reports of the units directly under this one, waiting for its review
         (any unit higher up may review them too)."""
         return self._rows(
-            "SELECT s.*, u.name AS unit_name, r.title FROM report_submissions s "
+            "SELECT s.*, u.name AS unit_name, u.code AS unit_code, r.title "
+            "FROM report_submissions s "
             "JOIN report_rounds r ON r.id=s.round_id LEFT JOIN units u ON u.id=s.unit_id "
             "WHERE s.status='submitted' AND s.path LIKE '%/' || ? || '/' || s.unit_id || '/' "
             "AND r.status='open' ORDER BY s.submitted_at",

@@ -123,7 +123,7 @@ class ReportService(AccessService):
         schedule_id: str | None = None,
     ) -> UUID:
         tree = self.tree()
-        require(actor, ReportAction.OPEN, tree, requester_unit_id=actor.unit_id)
+        levels = self.check_may_open_rounds(actor, target_levels)
         if schedule_id and scheduled_round_id(schedule_id, period_label) in self.repository:
             return scheduled_round_id(schedule_id, period_label)  # a retried opening
         report_form = form_of(form)
@@ -147,7 +147,6 @@ class ReportService(AccessService):
                 f"Số ngày nhắc trước hạn phải từ 0 đến {MAX_REMIND_DAYS}.",
                 f"Reminder days before the due date must be 0 to {MAX_REMIND_DAYS}.",
             )
-        levels = target_levels_of(tree.get(actor.unit_id).level, target_levels)
         if not self._targets(tree, actor.unit_id, levels):
             raise InvalidInputError(
                 "Không có đơn vị nào thuộc cấp đã chọn dưới đơn vị này.",
@@ -168,6 +167,12 @@ class ReportService(AccessService):
         )
         self.save_and_refresh(report_round)
         return report_round.id
+
+    def check_may_open_rounds(self, actor: Actor, target_levels: Sequence[str]) -> list[str]:
+        """May the actor open rounds for their unit, asking these levels? The levels asked."""
+        tree = self.tree()
+        require(actor, ReportAction.OPEN, tree, requester_unit_id=actor.unit_id)
+        return target_levels_of(tree.get(actor.unit_id).level, target_levels)
 
     def report_round(self, round_id: UUID) -> ReportRound:
         return cast(ReportRound, self._get(round_id, ReportRound, "đợt báo cáo", "report round"))
