@@ -153,7 +153,8 @@ def test_bad_rounds_are_refused_with_bilingual_messages(stack: Stack) -> None:
     clerk = stack.client("bentre.vanthu")
     response = clerk.post("/api/v1/report-rounds", json={})
     assert response.status_code == 422
-    assert clerk.get("/api/v1/report-rounds/00000000-0000-0000-0000-000000000000").status_code == 404
+    unknown = clerk.get("/api/v1/report-rounds/00000000-0000-0000-0000-000000000000")
+    assert unknown.status_code == 404
     bad_schedule = stack.client("bentre.lanhdao").post(
         "/api/v1/report-schedules",
         json={"title": "Báo cáo", "form": "chuyen-doi-so", "frequency": "weekly", "due_day": 25},
