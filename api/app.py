@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import (
     pages,
+    report_pages,
     routes_folders,
     routes_handling,
     routes_lifecycle,
@@ -69,6 +70,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
     ):
         app.include_router(api_router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)
+    app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_error_handlers(app, pages.render_error)
     return app

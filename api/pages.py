@@ -148,6 +148,14 @@ def home(request: Request, context: Context) -> Response:
         inbox = presenters.inbox_rows(context, actor)
         todo["to_register"] = [r for r in inbox if r["status"] == "delivered"]
         todo["to_acknowledge"] = [r for r in inbox if r["status"] == "registered"]
+    if actor.has(Role.LEADER):
+        todo["reports_due"] = [
+            r
+            for r in views.reports_asked_of(actor.unit_id)
+            if r["status"] in ("asked", "returned") and r["round_status"] == "open"
+        ]
+    if actor.has(Role.LEADER) or actor.has(Role.DRAFTER):
+        todo["reports_to_review"] = views.reports_to_review(actor.unit_id)
     return render(request, "home.html", todo=todo, **base)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,3 +120,47 @@ def dispatched_plan(stack: Stack) -> str:
     """A plan of the Bến Tre federation, issued and dispatched through the API (so that the page
     checks have a document with signatures, recipients and history); returns its id."""
     return issued_plan(stack)
+
+
+@pytest.fixture(scope="package")
+def report_round(stack: Stack) -> str:
+    """A report round of the Bến Tre federation for its grassroots unions, opened through the
+    API, with one report submitted (so the pages show a form, a review and a roll-up)."""
+    from datetime import date, timedelta
+
+    opened = stack.client("bentre.lanhdao").post(
+        "/api/v1/report-rounds",
+        json={
+            "title": "Báo cáo chuyển đổi số (kiểm tra trang)",
+            "form": "chuyen-doi-so",
+            "period_label": "Quý IV/2026",
+            "period_start": "2026-10-01",
+            "period_end": "2026-12-31",
+            "due_date": (date.today() + timedelta(days=10)).isoformat(),
+            "target_levels": ["grassroots"],
+        },
+    )
+    opened.raise_for_status()
+    round_id: str = opened.json()["id"]
+    leader = stack.client("may-viettien.lanhdao")
+    for _ in range(120):
+        sent = leader.post(
+            f"/api/v1/report-rounds/{round_id}/submission",
+            json={
+                "values": {
+                    "members": 50,
+                    "members_in_database": 40,
+                    "officers_with_signature": 1,
+                    "members_with_signature": 5,
+                    "work_files": 10,
+                    "online_share": 50,
+                    "trainings": 0,
+                    "cashless_guided": 3,
+                }
+            },
+        )
+        if sent.status_code != 404:  # 404 until the workflow has asked the unit
+            sent.raise_for_status()
+            return round_id
+        time.sleep(0.5)
+    raise AssertionError("the round never asked the unit")
