@@ -26,6 +26,8 @@ EVENT_LABELS = {
         "Cấp số, ký số của cơ quan, ban hành",
         "Numbered, sealed and issued",
     ),
+    "OutgoingDocument.Numbered": ("Cấp số và ngày văn bản", "Numbered and dated"),
+    "OutgoingDocument.Sealed": ("Ký số của cơ quan, ban hành", "Sealed and issued"),
     "OutgoingDocument.IssueFailed": (
         "Phát hành không thành công, văn bản trở lại chờ phát hành",
         "Issuing failed; the document is back to awaiting issue",

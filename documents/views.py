@@ -332,6 +332,25 @@ class ReadModel:
             file_sha256=e.issued_sha256,
         )
 
+    def _on_OutgoingDocument_Numbered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "UPDATE documents SET number_symbol=?, issued_at=?, updated_at=? WHERE id=?",
+            (e.number_symbol, _iso(e.issued_at), _iso(e.timestamp), str(e.originator_id)),
+        )
+        self._history(db, pos, e.originator_id, e, None, number_symbol=e.number_symbol)
+
+    def _on_OutgoingDocument_Sealed(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._set_status(db, e, "issued", issuer_name=e.sealed_by_unit)
+        self._history(
+            db,
+            pos,
+            e.originator_id,
+            e,
+            None,
+            sealed_by=e.sealed_by_unit,
+            file_sha256=e.issued_sha256,
+        )
+
     def _on_OutgoingDocument_Dispatched(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
         self._set_status(db, e, "dispatched")
         self._history(db, pos, e.originator_id, e, None, recipient_count=e.recipient_count)
