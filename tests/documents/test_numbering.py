@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 from typing import Any, cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -15,6 +15,7 @@ from documents.application import OfficeApplication
 from documents.clock import now_vietnam
 from documents.errors import ConflictError
 from documents.outgoing import DocumentStatus
+from documents.receipts import Receipt
 from documents.registers import OUTGOING, Register, register_id_for
 from tests.documents.builders import actor, office, with_tree
 from tests.documents.test_lifecycle import signed
@@ -169,3 +170,58 @@ def test_documents_issued_in_the_old_single_event_shape_still_load(
     assert event_names(app, document_id)[-1] == "NumberedAndIssued"
     row = app.views.document(document_id)
     assert row is not None and (row["status"], row["number_symbol"]) == ("issued", "07/KH-PROV-A")
+
+
+def delivered_copy(app: OfficeApplication, issuer: UUID, unit: UUID, symbol: str) -> UUID:
+    """A receipt of a document numbered ``symbol`` by ``issuer`` (e.g. the same document sent
+    again under another id, or imported twice)."""
+    receipt = Receipt(
+        document_id=uuid4(),
+        recipient_unit_id=unit,
+        issuer_unit_id=issuer,
+        number_symbol=symbol,
+        subject="Kế hoạch tổ chức Tháng Công nhân",
+        doc_type="ke_hoach",
+        urgency="thuong",
+        file_sha256="ab" * 32,
+    )
+    app.save_and_refresh(receipt)
+    return receipt.id
+
+
+def test_registering_a_number_symbol_and_issuer_again_warns_without_refusing(
+    app: OfficeApplication,
+) -> None:
+    """Nghị định 30, Phụ lục VI: a duplicate (number, symbol, issuer) is a warning."""
+    ids = with_tree(app)
+    clerk = actor(app, "upper-a1.clerk")
+    first = delivered_copy(app, ids["prov-a"], ids["upper-a1"], "05/KH-PROV-A")
+    again = delivered_copy(app, ids["prov-a"], ids["upper-a1"], "05/KH-PROV-A")
+    other_issuer = delivered_copy(app, ids["prov-b"], ids["upper-a1"], "05/KH-PROV-A")
+    other_number = delivered_copy(app, ids["prov-a"], ids["upper-a1"], "06/KH-PROV-A")
+    elsewhere = delivered_copy(app, ids["prov-a"], ids["upper-a2"], "05/KH-PROV-A")
+
+    assert app.register_receipt(clerk, first, True, "ok") == 1
+    assert app.duplicate_warning(first) is None
+    assert app.register_receipt(clerk, again, True, "ok") == 2  # registered all the same
+    warning = app.duplicate_warning(again)
+    assert warning is not None
+    assert warning[0] == (
+        "Cảnh báo trùng: văn bản số 05/KH-PROV-A của cơ quan này đã được vào sổ (số đến 1)."
+    )
+    assert "already registered (arrival no. 1)" in warning[1]
+    for receipt_id, unit in ((other_issuer, "upper-a1"), (other_number, "upper-a1")):
+        app.register_receipt(actor(app, f"{unit}.clerk"), receipt_id, True, "ok")
+        assert app.duplicate_warning(receipt_id) is None
+    app.register_receipt(actor(app, "upper-a2.clerk"), elsewhere, True, "ok")
+    assert app.duplicate_warning(elsewhere) is None  # another unit's register
+
+    third = delivered_copy(app, ids["prov-a"], ids["upper-a1"], "05/KH-PROV-A")
+    app.register_receipt(clerk, third, True, "ok")
+    assert app.views.duplicate_of(third) == [1, 2]
+    app.views.reset()  # the warning is rebuilt with the read model
+    assert app.views.duplicate_of(third) == []
+    app.refresh_views()
+    assert app.views.duplicate_of(third) == [1, 2]
+    warned = {row["id"] for row in app.views.inbox(ids["upper-a1"]) if row["duplicate_of"]}
+    assert warned == {str(third), str(again)}
