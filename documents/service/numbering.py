@@ -168,5 +168,5 @@ class NumberingService(UnitService):
             except AggregateNotFoundError:
                 return Register(unit_id=unit_id, kind=kind, year=year), False
         for event in self.repository.event_store.get(register_id, gt=cached.version):
-            event.mutate(cached)
+            cast(Register.Event, event).mutate(cached)
         return cached, True
