@@ -11,7 +11,12 @@ from documents.accounts import Role
 from documents.clock import to_vietnam
 from documents.outgoing import EDITABLE, IN_FORCE, STATUS_LABELS, DocumentStatus
 from documents.policy import Action, Actor, DocumentParties, is_allowed
-from documents.receipts import HANDLING, RECEIPT_STATUS_LABELS, ReceiptStatus
+from documents.receipts import (
+    HANDLING,
+    RECEIPT_STATUS_LABELS,
+    ReceiptStatus,
+    duplicate_warning,
+)
 from documents.reference import URGENCY_LABELS, Urgency, document_type
 from documents.views import HistoryEntry
 
@@ -26,6 +31,8 @@ EVENT_LABELS = {
         "Cấp số, ký số của cơ quan, ban hành",
         "Numbered, sealed and issued",
     ),
+    "OutgoingDocument.Numbered": ("Cấp số và ngày văn bản", "Numbered and dated"),
+    "OutgoingDocument.Sealed": ("Ký số của cơ quan, ban hành", "Sealed and issued"),
     "OutgoingDocument.IssueFailed": (
         "Phát hành không thành công, văn bản trở lại chờ phát hành",
         "Issuing failed; the document is back to awaiting issue",
@@ -152,6 +159,7 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
             "status": my_receipt["status"],
             "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(my_receipt["status"])]),
             "arrival_number": my_receipt["arrival_number"],
+            "duplicate_warning": _duplicate(my_receipt),
             "deadline": my_receipt["deadline"],
         },
         "can": {
@@ -183,6 +191,13 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
     }
 
 
+def _duplicate(row: dict[str, Any]) -> dict[str, str] | None:
+    """The duplicate-registration warning of a receipt row (Nghị định 30, Phụ lục VI)."""
+    earlier = [int(n) for n in row["duplicate_of"].split(",")] if row["duplicate_of"] else []
+    warning = duplicate_warning(row["number_symbol"], earlier)
+    return {"vi": warning[0], "en": warning[1]} if warning else None
+
+
 def inbox_rows(context: WebContext, actor: Actor) -> list[dict[str, Any]]:
     app = context.services.app
     app.refresh_views()
@@ -199,6 +214,7 @@ def inbox_rows(context: WebContext, actor: Actor) -> list[dict[str, Any]]:
             "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(row["status"])]),
             "arrival_number": row["arrival_number"],
             "delivered_at": _time(row["delivered_at"]),
+            "duplicate_warning": _duplicate(row),
         }
         for row in app.views.inbox(actor.unit_id)
     ]

@@ -186,7 +186,14 @@ def inbox(actor: CurrentActor, context: Context) -> list[dict[str, Any]]:
 @router.post("/receipts/{receipt_id}/register", tags=["receipts"])
 async def register(receipt_id: UUID, actor: CurrentActor, context: Context) -> dict[str, Any]:
     number = await actions.register(context, actor, receipt_id)
-    return {"id": str(receipt_id), "arrival_number": number}
+    warning = context.services.app.duplicate_warning(receipt_id)
+    return {
+        "id": str(receipt_id),
+        "arrival_number": number,
+        # Nghị định 30, Phụ lục VI: a (number, symbol, issuer) registered before is a warning
+        "duplicate_of": context.services.app.views.duplicate_of(receipt_id),
+        "warning": {"message": warning[0], "message_en": warning[1]} if warning else None,
+    }
 
 
 @router.post("/receipts/{receipt_id}/acknowledge", response_model=Accepted, tags=["receipts"])

@@ -1,24 +1,24 @@
-"""One concurrent issuer (văn thư cấp số) of ``bench.register_numbers``, run in its own process.
+"""Concurrent issuers (văn thư cấp số) of ``bench.register_numbers``: one process, one
+``OfficeApplication`` (own read model and blob directory) on the shared PostgreSQL event store,
+and ``threads`` issuer threads in it — as a worker's activity threads share its application.
 
-The issuer is an ``OfficeApplication`` of its own (own read model and blob directory) on the
-shared PostgreSQL event store, with the environment ``eoffice.bootstrap.event_store_env`` made in
-the parent; start-ups are serialised by a lock, as ``bootstrap.schema_lock`` does in production,
-without importing the whole wiring into 32 processes. It is a subclass that only adds stopwatches
-around the steps of ``issue_with_next_number`` — loading aggregates, saving, catching up the read
-model — and can switch the catch-up off to measure what it costs. It waits at a barrier, then
-issues its share of the documents; a ``ConflictError`` ("the register is busy") is retried and
-counted.
+Start-ups are serialised by a lock, as ``bootstrap.schema_lock`` does in production. The
+application only adds stopwatches around the steps of ``take_number`` (the numbering step, the
+only one in the race; the seal is made and recorded outside it) — loading aggregates, the save —
+and counts the saves the event store refused. Every thread waits at a barrier, then takes the
+numbers of its share of the documents; a ``ConflictError`` ("the register is busy") is retried
+and counted.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -31,12 +31,13 @@ from documents.views import ReadModel
 
 @dataclass
 class IssuerReport:
-    """What one issuer did: (document id, number) pairs, numbering attempts (one sealed PDF per
-    attempt; attempts beyond the documents are saves the event store refused), retries after a
-    ConflictError, seconds per step, the wall-clock interval, errors."""
+    """What one process did: (document id, number) pairs, saves of numbers the event store
+    refused (races lost to other processes), saves made (one per batch of numbers), retries after
+    a ConflictError, seconds per step (summed over its threads), the wall-clock interval, errors."""
 
     issued: list[tuple[str, int]] = field(default_factory=list)
-    attempts: int = 0
+    refused_saves: int = 0
+    batches: int = 0
     busy_retries: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     started: float = 0.0
@@ -91,13 +92,17 @@ class TimedOffice(OfficeApplication):
         with self.timed("load document"):
             return super().document(document_id)
 
+    def _numbered_document(self, document_id: UUID) -> Any:
+        with self.timed("load document"):
+            return super()._numbered_document(document_id)
+
     def unit(self, unit_id: UUID) -> Any:
         with self.timed("load unit"):
             return super().unit(unit_id)
 
-    def _register(self, unit_id: UUID, kind: str, year: int) -> Any:
-        with self.timed("load register (all its events)"):
-            return super()._register(unit_id, kind, year)
+    def _current_register(self, unit_id: UUID, kind: str, year: int) -> Any:
+        with self.timed("register (cached, fast-forwarded)"):
+            return super()._current_register(unit_id, kind, year)
 
 
 def issue_in_process(
@@ -105,40 +110,56 @@ def issue_in_process(
     directory: str,
     document_ids: list[str],
     catch_up: bool,
+    threads: int,
     startup: Any,
     start: Any,
     results: Any,
 ) -> None:
-    """Process entry point: ``startup`` is a multiprocessing lock, ``start`` a barrier,
-    ``results`` a queue."""
+    """Process entry point: ``startup`` is a multiprocessing lock, ``start`` a barrier (one
+    party per process), ``results`` a queue."""
     report = IssuerReport()
     app: TimedOffice | None = None
+    lock = threading.Lock()
 
-    def seal(number: int, symbol: str, issued_at: datetime) -> bytes:
-        report.attempts += 1
-        return f"%PDF sealed {symbol} {issued_at.isoformat()}".encode()
+    def issue_share(app: TimedOffice, share: list[str]) -> None:
+        try:
+            for document_id in share:
+                while True:
+                    try:
+                        numbered = app.take_number(UUID(document_id))
+                        break
+                    except ConflictError:
+                        with lock:
+                            report.busy_retries += 1
+                with lock:
+                    report.issued.append((document_id, numbered.number or 0))
+        except BaseException:  # reported to the parent process
+            with lock:
+                report.errors.append(traceback.format_exc())
 
     try:
         with startup:
             app = TimedOffice(env, Path(directory), catch_up)
         app.refresh_views()  # a running issuer's read model is up to date before it works
         app.seconds.clear()
+        workers = [
+            threading.Thread(target=issue_share, args=(app, document_ids[i::threads]))
+            for i in range(threads)
+        ]
         start.wait(timeout=300)
         report.started = time.time()
         with app.timed("total"):
-            for document_id in document_ids:
-                while True:
-                    try:
-                        issued = app.issue_with_next_number(UUID(document_id), seal)
-                        break
-                    except ConflictError:
-                        report.busy_retries += 1
-                report.issued.append((document_id, issued.number or 0))
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
         report.finished = time.time()
     except BaseException:  # reported to the parent process
         report.errors.append(traceback.format_exc())
     finally:
         if app is not None:
             report.seconds = dict(app.seconds)
+            report.refused_saves = app.refused_number_saves
+            report.batches = app.numberer.batches
             app.close()
         results.put(report)

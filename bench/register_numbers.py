@@ -1,15 +1,17 @@
-"""Benchmark: register numbers (số văn bản đi) issued per second by 1, 8 and 32 concurrent issuers
-on PostgreSQL, each issuer a separate process with its own ``OfficeApplication``.
+"""Benchmark: register numbers (số văn bản đi) taken per second by 1, 8 and 32 concurrent issuers
+on PostgreSQL.
 
-Target (issue 4): ≥ 500 numbers/s at 32 issuers, with zero duplicates and zero gaps. Every run
-gets a fresh database; the signed documents waiting for their number are made before the clock
-starts, the seal callback returns a few bytes, so only ``issue_with_next_number`` is timed. After
-each run the ``Register`` aggregate's events are read back: numbers 1..N in order, one per
-document, and each document carries the number its issuer reported.
+Target (issue 4): ≥ 500 numbers/s at 32 issuers, with zero duplicates and zero gaps. Issuers are
+threads of issuer processes, each process with its own ``OfficeApplication`` (as activity threads
+of a worker share its application): for N issuers the run is repeated as 1 process × N threads
+(the in-process numberer batches them) and as N processes × 1 thread (every issuer races on the
+register's version alone), or the layouts ``--processes`` names. Every run gets a fresh database;
+the signed documents waiting for their number are made before the clock starts; only
+``take_number`` — the numbering step, the only one in the race — is timed (the seal is made and
+recorded outside the race). After each run the ``Register`` aggregate's events are read back:
+numbers 1..N in order, one per document, and each document carries the number its issuer got.
 
-Run: ``.venv/bin/python -m bench.register_numbers`` (``--quick`` for a short run). What-ifs:
-``--no-catch-up`` skips the read-model catch-up after each save, ``--aggregate-cache N`` sets
-eventsourcing's ``AGGREGATE_CACHE_MAXSIZE`` (a cached register is fast-forwarded, not replayed).
+Run: ``.venv/bin/python -m bench.register_numbers`` (``--quick`` for a short run).
 """
 
 from __future__ import annotations
@@ -41,9 +43,11 @@ ISSUER_CODE = "ldld-bentre"
 @dataclass
 class RunResult:
     issuers: int
+    processes: int
     numbers: int
     seconds: float
     refused_saves: int
+    batches: int
     busy_retries: int
     steps: dict[str, float]  # seconds per issuer, averaged
 
@@ -104,28 +108,30 @@ def run_issuers(
     directory: Path,
     documents: list[str],
     issuers: int,
+    processes: int,
     catch_up: bool,
 ) -> list[IssuerReport]:
     context = multiprocessing.get_context("spawn")
-    startup, start, results = context.Lock(), context.Barrier(issuers), context.Queue()
-    processes = [
+    startup, start, results = context.Lock(), context.Barrier(processes), context.Queue()
+    threads = issuers // processes
+    workers = [
         context.Process(
             target=issue_in_process,
-            args=(env, str(directory / f"issuer-{i}"), documents[i::issuers], catch_up),
+            args=(env, str(directory / f"issuer-{i}"), documents[i::processes], catch_up, threads),
             kwargs={"startup": startup, "start": start, "results": results},
         )
-        for i in range(issuers)
+        for i in range(processes)
     ]
-    for process in processes:
+    for process in workers:
         process.start()
     reports: list[IssuerReport] = []
     try:
-        for _ in processes:
+        for _ in workers:
             reports.append(results.get(timeout=1800))
     except queue.Empty:
-        raise SystemExit(f"only {len(reports)} of {issuers} issuers reported") from None
+        raise SystemExit(f"only {len(reports)} of {processes} processes reported") from None
     finally:
-        for process in processes:
+        for process in workers:
             process.join(timeout=60)
             if process.is_alive():
                 process.kill()
@@ -157,24 +163,29 @@ def verify(
     assert {entry: number for number, entry in taken} == issued, "reports differ from register"
     for document_id in documents[:: max(1, total // 50)]:
         document = app.document(UUID(document_id))
-        assert document.status == DocumentStatus.ISSUED
+        assert document.status == DocumentStatus.ISSUING  # numbered; the seal comes next
         assert document.number == issued[document_id]
 
 
 def one_run(
-    server: PostgresServer, directory: Path, issuers: int, numbers: int, args: argparse.Namespace
+    server: PostgresServer,
+    directory: Path,
+    issuers: int,
+    processes: int,
+    numbers: int,
+    args: argparse.Namespace,
 ) -> RunResult:
-    dbname = server.create_database(f"bench_numbers_{issuers}_{int(time.time())}")
+    dbname = server.create_database(f"bench_numbers_{issuers}_{processes}_{int(time.time())}")
     env = postgres_env(server, dbname)
     if args.aggregate_cache:
         env["AGGREGATE_CACHE_MAXSIZE"] = str(args.aggregate_cache)
-    setup_dir = directory / f"run-{issuers}"
+    setup_dir = directory / f"run-{issuers}-{processes}"
     app = OfficeApplication(
         env, ReadModel(setup_dir / "views.sqlite"), FilesystemBlobStore(setup_dir / "b", 10**6)
     )
     try:
         issuer_id, documents = waiting_documents(app, numbers)
-        reports = run_issuers(env, setup_dir, documents, issuers, not args.no_catch_up)
+        reports = run_issuers(env, setup_dir, documents, issuers, processes, not args.no_catch_up)
         issued = dict(pair for report in reports for pair in report.issued)
         verify(app, issuer_id, documents, issued)
     finally:
@@ -185,9 +196,11 @@ def one_run(
             steps[step] += seconds / issuers
     return RunResult(
         issuers=issuers,
+        processes=processes,
         numbers=numbers,
         seconds=max(r.finished for r in reports) - min(r.started for r in reports),
-        refused_saves=sum(r.attempts for r in reports) - numbers,
+        refused_saves=sum(r.refused_saves for r in reports),
+        batches=sum(r.batches for r in reports),
         busy_retries=sum(r.busy_retries for r in reports),
         steps=dict(steps),
     )
@@ -195,39 +208,50 @@ def one_run(
 
 def print_result(result: RunResult) -> None:
     print(
-        f"{result.issuers:>3} issuers: {result.numbers:,} numbers in {result.seconds:.1f} s = "
-        f"{result.rate:,.0f} numbers/s; {result.refused_saves:,} saves refused (conflicts), "
-        f"{result.busy_retries} busy retries; numbers 1..{result.numbers}: no duplicate, no gap"
+        f"{result.issuers:>3} issuers ({result.processes} process(es) × "
+        f"{result.issuers // result.processes} threads): {result.numbers:,} numbers in "
+        f"{result.seconds:.2f} s = {result.rate:,.0f} numbers/s; {result.batches:,} saves, "
+        f"{result.refused_saves:,} refused (conflicts), {result.busy_retries} busy retries; "
+        f"numbers 1..{result.numbers}: no duplicate, no gap"
     )
     total = result.steps.get("total", 0.0)
     for step, seconds in sorted(result.steps.items(), key=lambda item: -item[1]):
         if step != "total" and total:
-            print(f"      {step:<42} {seconds:7.2f} s per issuer ({100 * seconds / total:.0f}%)")
+            print(f"      {step:<42} {seconds:7.3f} s per issuer ({100 * seconds / total:.0f}%)")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--issuers", default="1,8,32", help="comma-separated issuer counts")
     parser.add_argument("--numbers", type=int, default=400, help="numbers issued per run")
-    parser.add_argument("--quick", action="store_true", help="100 numbers per run")
+    parser.add_argument("--quick", action="store_true", help="200 numbers per run")
     parser.add_argument("--durable", action="store_true", help="PostgreSQL with fsync on")
-    parser.add_argument("--no-catch-up", action="store_true", help="what if: no read-model refresh")
+    parser.add_argument("--no-catch-up", action="store_true", help="(kept; no catch-up anyway)")
     parser.add_argument("--aggregate-cache", type=int, default=0, help="what if: aggregate cache")
+    parser.add_argument(
+        "--processes", default="", help="comma-separated process counts (default: 1 and N)"
+    )
     args = parser.parse_args(argv)
-    numbers = 100 if args.quick else args.numbers
+    numbers = 200 if args.quick else args.numbers
     results = []
     with (
         tempfile.TemporaryDirectory(prefix="bench-numbers-") as directory,
         private_postgres(args.durable) as server,
     ):
         for issuers in (int(n) for n in args.issuers.split(",")):
-            result = one_run(server, Path(directory), issuers, numbers, args)
-            print_result(result)
-            results.append(result)
-    at_32 = [r for r in results if r.issuers == 32]
-    if at_32:
-        verdict = "met" if at_32[0].rate >= 500 else "NOT met"
-        print(f"target (≥ 500 numbers/s at 32 issuers): {at_32[0].rate:,.0f}/s: {verdict}")
+            layouts = (
+                [int(p) for p in args.processes.split(",")] if args.processes else [1, issuers]
+            )
+            for processes in sorted({p for p in layouts if issuers % p == 0 and p <= issuers}):
+                result = one_run(server, Path(directory), issuers, processes, numbers, args)
+                print_result(result)
+                results.append(result)
+    for result in (r for r in results if r.issuers == 32):
+        verdict = "met" if result.rate >= 500 else "NOT met"
+        print(
+            f"target (≥ 500 numbers/s at 32 issuers), {result.processes} process(es): "
+            f"{result.rate:,.0f}/s: {verdict}"
+        )
 
 
 if __name__ == "__main__":

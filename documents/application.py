@@ -7,7 +7,7 @@ cases live in ``documents/service/`` by area; this class is all of them together
 
 from __future__ import annotations
 
-from documents.service.outgoing import number_symbol
+from documents.service.numbering import number_symbol
 from documents.service.reports import ReportService
 
 __all__ = ["OfficeApplication", "number_symbol"]

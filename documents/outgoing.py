@@ -192,7 +192,8 @@ class OutgoingDocument(Aggregate):
 
     def issue_failed(self, reason: str) -> bool:
         """Numbering or sealing could not be done (e.g. the unit's certificate is revoked): the
-        document goes back to signed, so the clerk can issue it again once it is fixed."""
+        document goes back to signed, so the clerk can issue it again once it is fixed. A number
+        already taken stays with it: issuing again seals it under that number and date."""
         if self.status != DocumentStatus.ISSUING:
             return False
         self._issue_failed(reason=reason)
@@ -201,6 +202,50 @@ class OutgoingDocument(Aggregate):
     @event("IssueFailed")
     def _issue_failed(self, reason: str) -> None:
         self.status = DocumentStatus.SIGNED
+
+    def take_number(
+        self, number: int, number_symbol: str, register_id: UUID, issued_at: datetime
+    ) -> None:
+        """The register's number and the date of issue (cấp số): the first of the two steps of
+        issuing, taken in the register's race; the seal follows outside it. A number once taken
+        stays with the document (numbers are never reused), even if its seal fails."""
+        self.expect_numbering()
+        self._numbered(
+            number=number, number_symbol=number_symbol, register_id=register_id, issued_at=issued_at
+        )
+
+    def expect_numbering(self) -> None:
+        """Refuses a number for a document that is not being issued or already has one."""
+        self._expect(DocumentStatus.ISSUING, action_vi="cấp số", action_en="number")
+        if self.number is not None:
+            raise ConflictError(
+                f"Văn bản đã được cấp số {self.number_symbol}.",
+                f"The document already has its number {self.number_symbol}.",
+            )
+
+    @event("Numbered")
+    def _numbered(
+        self, number: int, number_symbol: str, register_id: UUID, issued_at: datetime
+    ) -> None:
+        self.number = number
+        self.number_symbol = number_symbol
+        self.issued_at = issued_at
+
+    def seal(self, issued_sha256: str, sealed_by_unit: str) -> None:
+        """The numbered, dated and sealed PDF (đóng dấu, ban hành): the document is issued."""
+        self._expect(DocumentStatus.ISSUING, action_vi="đóng dấu", action_en="seal")
+        if self.number is None:
+            raise ConflictError(
+                "Văn bản chưa được cấp số, chưa thể đóng dấu.",
+                "The document has no number yet and cannot be sealed.",
+            )
+        self._sealed(issued_sha256=issued_sha256, sealed_by_unit=sealed_by_unit)
+
+    @event("Sealed")
+    def _sealed(self, issued_sha256: str, sealed_by_unit: str) -> None:
+        self.status = DocumentStatus.ISSUED
+        self.issued_sha256 = issued_sha256
+        self.issuer_name = sealed_by_unit
 
     def issue(
         self,
@@ -221,6 +266,8 @@ class OutgoingDocument(Aggregate):
             issued_at=issued_at,
         )
 
+    # Number, seal and issue in one event: how documents were issued before numbering became a
+    # step of its own (``Numbered`` then ``Sealed``); kept so stored events of that shape load.
     @event("NumberedAndIssued")
     def _issued(
         self,

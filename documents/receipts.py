@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -40,6 +41,20 @@ HANDLING = (
     ReceiptStatus.ASSIGNED,
     ReceiptStatus.IN_PROGRESS,
 )
+
+
+def duplicate_warning(number_symbol: str, earlier: Sequence[int]) -> tuple[str, str] | None:
+    """The register's warning (not a refusal) when a unit registers a (number, symbol, issuer) it
+    has registered before (Nghị định 30, Phụ lục VI), in Vietnamese and English."""
+    if not earlier:
+        return None
+    numbers = ", ".join(str(number) for number in earlier)
+    return (
+        f"Cảnh báo trùng: văn bản số {number_symbol} của cơ quan này đã được vào sổ "
+        f"(số đến {numbers}).",
+        f"Possible duplicate: document {number_symbol} from this issuer was already registered "
+        f"(arrival no. {numbers}).",
+    )
 
 
 def receipt_id_for(document_id: UUID, unit_id: UUID) -> UUID:

@@ -40,9 +40,10 @@ CREATE TABLE IF NOT EXISTS receipts (
     id TEXT PRIMARY KEY, document_id TEXT, unit_id TEXT, issuer_unit_id TEXT, status TEXT,
     number_symbol TEXT, subject TEXT, doc_type TEXT, urgency TEXT, arrival_number INTEGER,
     delivered_at TEXT, registered_at TEXT, acknowledged_at TEXT, handler_id TEXT,
-    deadline TEXT);
+    deadline TEXT, duplicate_of TEXT);
 CREATE INDEX IF NOT EXISTS receipts_unit ON receipts (unit_id, status);
 CREATE INDEX IF NOT EXISTS receipts_document ON receipts (document_id);
+CREATE INDEX IF NOT EXISTS receipts_number ON receipts (unit_id, number_symbol);
 CREATE TABLE IF NOT EXISTS history (
     position INTEGER PRIMARY KEY, document_id TEXT, at TEXT, actor_id TEXT, unit_id TEXT,
     event TEXT, detail TEXT);
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS folders (
 )
 
 TRACKING_NAME = "views"
-SCHEMA_VERSION = 6  # bump when the tables change: the read model is then rebuilt from events
+SCHEMA_VERSION = 7  # bump when the tables change: the read model is then rebuilt from events
 TABLES = (
     "tracking",
     "units",
@@ -346,6 +347,25 @@ class ReadModel(ReportViews):
             file_sha256=e.issued_sha256,
         )
 
+    def _on_OutgoingDocument_Numbered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "UPDATE documents SET number_symbol=?, issued_at=?, updated_at=? WHERE id=?",
+            (e.number_symbol, _iso(e.issued_at), _iso(e.timestamp), str(e.originator_id)),
+        )
+        self._history(db, pos, e.originator_id, e, None, number_symbol=e.number_symbol)
+
+    def _on_OutgoingDocument_Sealed(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._set_status(db, e, "issued", issuer_name=e.sealed_by_unit)
+        self._history(
+            db,
+            pos,
+            e.originator_id,
+            e,
+            None,
+            sealed_by=e.sealed_by_unit,
+            file_sha256=e.issued_sha256,
+        )
+
     def _on_OutgoingDocument_Dispatched(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
         self._set_status(db, e, "dispatched")
         self._history(db, pos, e.originator_id, e, None, recipient_count=e.recipient_count)
@@ -405,7 +425,7 @@ class ReadModel(ReportViews):
     def _on_Receipt_Delivered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
         db.execute(
             "INSERT OR IGNORE INTO receipts VALUES "
-            "(?, ?, ?, ?, 'delivered', ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, NULL)",
+            "(?, ?, ?, ?, 'delivered', ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, NULL, NULL)",
             (
                 str(e.originator_id),
                 str(e.document_id),
@@ -427,9 +447,22 @@ class ReadModel(ReportViews):
         return row[0], row[1]
 
     def _on_Receipt_Registered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        earlier = db.execute(
+            "SELECT o.arrival_number FROM receipts r JOIN receipts o ON o.unit_id=r.unit_id "
+            "AND o.number_symbol=r.number_symbol AND o.issuer_unit_id=r.issuer_unit_id "
+            "AND o.id<>r.id AND o.arrival_number IS NOT NULL WHERE r.id=? "
+            "ORDER BY o.arrival_number",
+            (str(e.originator_id),),
+        ).fetchall()
         db.execute(
-            "UPDATE receipts SET status='registered', arrival_number=?, registered_at=? WHERE id=?",
-            (e.arrival_number, _iso(e.received_at), str(e.originator_id)),
+            "UPDATE receipts SET status='registered', arrival_number=?, registered_at=?, "
+            "duplicate_of=? WHERE id=?",
+            (
+                e.arrival_number,
+                _iso(e.received_at),
+                ",".join(str(row[0]) for row in earlier) or None,
+                str(e.originator_id),
+            ),
         )
         document_id, unit_id = self._receipt_document(db, e.originator_id)
         self._history(
@@ -558,6 +591,13 @@ class ReadModel(ReportViews):
             f"WHERE r.unit_id IN ({marks}) ORDER BY r.delivered_at DESC",
             *units,
         )
+
+    def duplicate_of(self, receipt_id: UUID) -> list[int]:
+        """Arrival numbers of the unit's earlier registrations of the same number, symbol and
+        issuer (Nghị định 30, Phụ lục VI: warn on a duplicate), as found when it was registered."""
+        rows = self._rows("SELECT duplicate_of FROM receipts WHERE id=?", str(receipt_id))
+        found = rows[0]["duplicate_of"] if rows else None
+        return [int(number) for number in found.split(",")] if found else []
 
     def receipts_of(self, document_id: UUID) -> list[dict[str, Any]]:
         return self._rows(

@@ -34,10 +34,16 @@ class Runtime:
     search: SearchProjection
 
 
+# eventsourcing's PostgreSQL recorder, sending each save's events as one binary parameter
+# (imported by eventsourcing only when the PostgreSQL store is chosen)
+POSTGRES_RECORDER_TOPIC = "eoffice.adapters.postgres_recorder:BinaryPostgresApplicationRecorder"
+
+
 def event_store_env(settings: Settings) -> dict[str, str]:
     if settings.event_store == "postgres":
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
             "POSTGRES_DBNAME": settings.postgres_dbname,
             "POSTGRES_HOST": settings.postgres_host,
             "POSTGRES_PORT": str(settings.postgres_port),

@@ -16,7 +16,11 @@ from documents.reference import document_type
 from search.port import IndexedDocument, SearchIndex
 from search.text import extract_pdf_text
 
-INDEXED_EVENTS = {"OutgoingDocument.NumberedAndIssued", "OutgoingDocument.Dispatched"}
+INDEXED_EVENTS = {
+    "OutgoingDocument.NumberedAndIssued",  # before numbering and sealing became two events
+    "OutgoingDocument.Sealed",
+    "OutgoingDocument.Dispatched",
+}
 
 
 class SearchProjection:

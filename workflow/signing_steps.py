@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from uuid import UUID
 
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
@@ -85,33 +84,31 @@ def sign_as_leader(services: OfficeServices, actor: Actor, document_id: UUID) ->
 
 
 def number_and_seal(services: OfficeServices, document_id: UUID) -> str:
-    """Takes the register number, fills number and date, applies the unit's seal signature at
-    the unit's seal level."""
+    """Issuing in two steps: the register number (``take_number``: the only step in the race
+    with other issuers, no PDF work), then number and date filled in and the unit's seal
+    signature applied at the unit's seal level, recorded by ``record_seal``. A retry after a
+    failed seal keeps the number already taken."""
     app = services.app
-    document = app.document(document_id)
+    document = app.take_number(document_id)
+    if document.issued_sha256 is not None:
+        return document.number_symbol or ""
+    assert document.number is not None and document.issued_at is not None
     unit = app.unit(document.issuer_unit_id)
     key = services.keys.key(unit_key_id(unit.code))
     seal = SealAppearance(unit_name=unit.name, seal_png=seal_image(unit.name))
     level = services.signature_levels(document.issuer_unit_id).seal
-    trust = services.keys.trust_services()
-
-    def make_issued_pdf(number: int, _symbol: str, issued_at: datetime) -> bytes:
-        signed = app.blobs.get(document.signed_sha256 or "")
-        date_line = place_and_date_line(unit.place, issued_at.date())
-        return fill_number_and_seal(
-            signed,
-            format_number(number),
-            date_line,
+    with signing_refusals():
+        issued_pdf = fill_number_and_seal(
+            app.blobs.get(document.signed_sha256 or ""),
+            format_number(document.number),
+            place_and_date_line(unit.place, document.issued_at.date()),
             key,
             seal,
-            issued_at,
+            now_vietnam(),
             level=level,
-            services=trust,
+            services=services.keys.trust_services(),
         )
-
-    with signing_refusals():
-        issued = app.issue_with_next_number(document_id, make_issued_pdf)
-    return issued.number_symbol or ""
+    return app.record_seal(document_id, issued_pdf).number_symbol or ""
 
 
 def verify_file(services: OfficeServices, sha256: str) -> ValidationReport:

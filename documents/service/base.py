@@ -8,9 +8,15 @@ from datetime import date
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, Mapper, Notification, Transcoding
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    Mapper,
+    Notification,
+    Recording,
+    Transcoding,
+)
 
 from documents.blobs import BlobStore
 from documents.dispatch_list import DispatchList
@@ -77,6 +83,23 @@ class ServiceBase(Application[UUID]):
                 start = batch[-1].id + 1
 
         return verify_event_store(notifications())
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """``Application.save``, collecting the events of our own aggregates directly: the
+        generic path checks every object against runtime protocols (``isinstance`` on a
+        ``Protocol`` inspects each member, ~30 µs per aggregate on a batch of receipts)."""
+        if not all(isinstance(obj, Aggregate) for obj in objs):  # a class, not a protocol
+            return super().save(*objs, **kwargs)
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            processing_event.events.extend(obj.collect_events())
+            processing_event.aggregates[obj.id] = obj
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # eventsourcing's deprecated hook, kept
+        return recordings
 
     # -- plumbing -------------------------------------------------------------------------
     def refresh_views(self) -> None:

@@ -10,7 +10,7 @@ from eventsourcing.persistence import IntegrityError
 from documents.clock import now_vietnam
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError
 from documents.policy import Action, Actor, DocumentParties, require
-from documents.receipts import Receipt
+from documents.receipts import Receipt, duplicate_warning
 from documents.registers import INCOMING
 from documents.service.base import MAX_NUMBERING_ATTEMPTS, required_text
 from documents.service.folders import FolderService
@@ -55,6 +55,13 @@ class IncomingService(FolderService):
             "Sổ văn bản đến đang bận. Vui lòng thử lại.",
             "The incoming register is busy. Please retry.",
         )
+
+    def duplicate_warning(self, receipt_id: UUID) -> tuple[str, str] | None:
+        """The warning (Vietnamese, English) if the unit had already registered this number,
+        symbol and issuer when it registered the receipt (a warning, never a refusal)."""
+        self.refresh_views()
+        receipt = self.receipt(receipt_id)
+        return duplicate_warning(receipt.number_symbol, self.views.duplicate_of(receipt_id))
 
     def acknowledge(self, actor: Actor, receipt_id: UUID) -> None:
         receipt = self.receipt(receipt_id)

@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import cast
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from documents.blobs import sha256_hex
-from documents.clock import now_vietnam
 from documents.dispatch_list import CACHED_LISTS, DispatchList
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError
 from documents.outgoing import IN_FORCE, DocumentStatus, OutgoingDocument
 from documents.policy import Action, Actor, DocumentParties, require
 from documents.receipts import Receipt, receipt_id_for
 from documents.reference import document_type, parse_urgency, refuse_secret_documents
-from documents.registers import format_number, outgoing_register_kind
-from documents.service.base import MAX_NUMBERING_ATTEMPTS, MAX_SUBJECT_LENGTH, required_text
-from documents.service.units import UnitService
+from documents.service.base import MAX_SUBJECT_LENGTH, required_text
+from documents.service.numbering import NumberingService
 from documents.units import UnitTree
 
 
-def number_symbol(number: int, doc_type_code: str, issuer_abbreviation: str) -> str:
-    """``01/KH-LĐLĐ``; a công văn (no type abbreviation): ``01/LĐLĐ-VP``."""
-    abbreviation = document_type(doc_type_code).abbreviation
-    if abbreviation:
-        return f"{format_number(number)}/{abbreviation}-{issuer_abbreviation}"
-    return f"{format_number(number)}/{issuer_abbreviation}-VP"
-
-
-class OutgoingService(UnitService):
+class OutgoingService(NumberingService):
     def document(self, document_id: UUID) -> OutgoingDocument:
         return cast(
             OutgoingDocument, self._get(document_id, OutgoingDocument, "văn bản", "document")
@@ -176,48 +165,6 @@ class OutgoingService(UnitService):
         document = self.document(document_id)
         if document.issue_failed(reason=reason):
             self.save_and_refresh(document)
-
-    def issue_with_next_number(
-        self,
-        document_id: UUID,
-        make_issued_pdf: Callable[[int, str, datetime], bytes],
-    ) -> OutgoingDocument:
-        """Takes the issuer's next register number and stores the issued PDF, atomically.
-
-        ``make_issued_pdf(number, number_symbol, issued_at)`` fills number and date and applies
-        the unit's seal. On a concurrent issuer taking the same number the event store refuses
-        one of the two saves and that one retries with the next number. Idempotent: a document
-        already issued is returned as it is.
-        """
-        for _ in range(MAX_NUMBERING_ATTEMPTS):
-            document = self.document(document_id)
-            if document.status in (DocumentStatus.ISSUED, DocumentStatus.DISPATCHED):
-                return document
-            issuer = self.unit(document.issuer_unit_id)
-            issued_at = now_vietnam()
-            kind = outgoing_register_kind(issuer.register_mode, document.doc_type)
-            register = self._register(issuer.id, kind, issued_at.year)
-            number = register.next_number
-            symbol = number_symbol(number, document.doc_type, issuer.abbreviation)
-            sha256 = self.blobs.put(make_issued_pdf(number, symbol, issued_at))
-            register.take_number(number=number, entry_id=document.id)
-            document.issue(
-                number=number,
-                number_symbol=symbol,
-                register_id=register.id,
-                issued_sha256=sha256,
-                sealed_by_unit=issuer.name,
-                issued_at=issued_at,
-            )
-            try:
-                self.save_and_refresh(register, document)
-            except IntegrityError:
-                continue
-            return document
-        raise ConflictError(
-            "Sổ văn bản đang bận, chưa cấp được số. Vui lòng thử lại.",
-            "The register is busy; no number could be taken. Please retry.",
-        )
 
     def dispatch_list(self, document_id: UUID) -> DispatchList:
         """The issued document's delivery data, cached (it never changes once issued)."""

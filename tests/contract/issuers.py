@@ -29,12 +29,13 @@ from tests.documents.builders import office
 
 @dataclass
 class IssuerReport:
-    """What one process did: (document id, number) pairs, numbering attempts (one issued PDF made
-    per attempt: attempts beyond the documents are saves the event store refused), retries after
-    ConflictError, errors."""
+    """What one process did: (document id, number) pairs, issued PDFs made (one per document: the
+    seal is outside the race), saves of numbers the event store refused (races lost), retries
+    after ConflictError, errors."""
 
     issued: list[tuple[str, int]] = field(default_factory=list)
     attempts: int = 0
+    refused_saves: int = 0
     busy_retries: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -55,6 +56,7 @@ def _issue_all(app: OfficeApplication, document_ids: list[str], report: IssuerRe
             report.issued.append((document_id, issued.number or 0))
     except BaseException:  # reported to the parent process
         report.errors.append(traceback.format_exc())
+    report.refused_saves = app.refused_number_saves
 
 
 def issue_in_process(
@@ -91,6 +93,7 @@ def issue_in_process(
         for mine in per_thread:
             report.issued += mine.issued
             report.attempts += mine.attempts
+            report.refused_saves += mine.refused_saves
             report.busy_retries += mine.busy_retries
             report.errors += mine.errors
         results.put(report)

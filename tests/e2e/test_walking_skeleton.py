@@ -28,7 +28,8 @@ EXPECTED_HISTORY = [
     "OutgoingDocument.Submitted",
     "OutgoingDocument.ApprovedAndSigned",
     "OutgoingDocument.IssueRequested",
-    "OutgoingDocument.NumberedAndIssued",
+    "OutgoingDocument.Numbered",
+    "OutgoingDocument.Sealed",
 ]
 
 
