@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import (
     pages,
+    routes_copies,
     routes_folders,
     routes_handling,
     routes_lifecycle,
@@ -64,6 +65,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_handling.router,
         routes_folders.router,
         routes_units.router,
+        routes_copies.router,
     ):
         app.include_router(api_router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)

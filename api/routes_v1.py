@@ -186,7 +186,14 @@ def inbox(actor: CurrentActor, context: Context) -> list[dict[str, Any]]:
 @router.post("/receipts/{receipt_id}/register", tags=["receipts"])
 async def register(receipt_id: UUID, actor: CurrentActor, context: Context) -> dict[str, Any]:
     number = await actions.register(context, actor, receipt_id)
-    return {"id": str(receipt_id), "arrival_number": number}
+    stamped = context.services.app.receipt(receipt_id).stamped_sha256
+    return {
+        "id": str(receipt_id),
+        "arrival_number": number,
+        "stamped": stamped is not None,
+        "stamped_sha256": stamped,
+        "stamped_file": f"/api/v1/receipts/{receipt_id}/stamped-file" if stamped else None,
+    }
 
 
 @router.post("/receipts/{receipt_id}/acknowledge", response_model=Accepted, tags=["receipts"])
