@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api import (
     pages,
     report_pages,
+    routes_copies,
     routes_folders,
     routes_handling,
     routes_lifecycle,
@@ -67,6 +68,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_folders.router,
         routes_units.router,
         routes_reports.router,
+        routes_copies.router,
     ):
         app.include_router(api_router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)

@@ -1,4 +1,4 @@
-"""The compose form, declared once for the JSON API and the page."""
+"""The compose form, declared once for the JSON API and the page; the copy form's pages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, File, Form, UploadFile
+
+from documents.errors import InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,25 @@ def draft_form(
 
 
 DraftFormData = Annotated[DraftForm, Depends(draft_form)]
+
+
+def parse_page_list(text: str) -> list[int] | None:
+    """Pages typed on the copy form: ``1,3-4`` → [1, 3, 4]; empty → None."""
+    pages: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        first, _, last = part.partition("-")
+        try:
+            start, end = int(first), int(last or first)
+        except ValueError:
+            raise InvalidInputError(
+                f"Trang không hợp lệ: «{part}» (ví dụ 1,3-4).",
+                f"Invalid pages '{part}' (e.g. 1,3-4).",
+            ) from None
+        if end < start or end - start > 500:
+            raise InvalidInputError(
+                f"Khoảng trang không hợp lệ: «{part}».", f"Invalid page range '{part}'."
+            )
+        pages.extend(range(start, end + 1))
+    return pages or None

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from api import actions, presenters
 from api.deps import SESSION_COOKIE, Context, check_csrf, optional_actor
 from api.errors import NotAuthenticatedError
-from api.forms import DraftFormData
+from api.forms import DraftFormData, parse_page_list
 from api.routes_v1 import search_scope, sign_in
 from api.sessions import SESSION_SECONDS
 from documents.access import AccessKind
@@ -26,6 +26,7 @@ from documents.errors import InvalidInputError
 from documents.policy import Actor
 from documents.reference import URGENCY_LABELS, document_types
 from workflow.composition import revise
+from workflow.copying import make_document_copy
 from workflow.signing_steps import verify_file
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -257,6 +258,23 @@ def parse_date(value: str) -> date:
         raise InvalidInputError(
             "Hạn xử lý không hợp lệ (dạng năm-tháng-ngày).", "Invalid deadline (YYYY-MM-DD)."
         ) from None
+
+
+@router.post("/documents/{document_id}/copies")
+async def copy_document(
+    document_id: UUID,
+    request: Request,
+    context: Context,
+    csrf_token: Annotated[str, Form()],
+    form: Annotated[str, Form(max_length=32)],
+    pages: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The copy form: SAO Y, SAO LỤC or TRÍCH SAO of the chosen pages."""
+    actor = page_actor(request, context)
+    check_csrf(request, context, csrf_token)
+    chosen = parse_page_list(pages)
+    await actions.in_thread(make_document_copy, context.services, actor, document_id, form, chosen)
+    return _back(f"/documents/{document_id}")
 
 
 @router.post("/documents/{document_id}/{action}")

@@ -54,6 +54,8 @@ EVENT_LABELS = {
     "Receipt.Delivered": ("Đã đến đơn vị nhận", "Delivered"),
     "Receipt.Registered": ("Vào sổ văn bản đến", "Registered as incoming"),
     "Receipt.Acknowledged": ("Xác nhận đã nhận", "Acknowledged"),
+    "Receipt.ArrivalStamped": ("Đóng dấu đến (ký số của đơn vị nhận)", "Incoming stamp applied"),
+    "DocumentCopy.Made": ("Sao văn bản (bản sao điện tử)", "Electronic copy made"),
 }
 
 
@@ -161,7 +163,12 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
             "arrival_number": my_receipt["arrival_number"],
             "duplicate_warning": _duplicate(my_receipt),
             "deadline": my_receipt["deadline"],
+            "stamped": app.receipt(UUID(my_receipt["id"])).stamped_sha256 is not None,
         },
+        "copies": [
+            {"id": row["id"], "form": row["form"], "number_symbol": row["number_symbol"]}
+            for row in app.copies_of(actor, document_id)
+        ],
         "can": {
             "submit": status in EDITABLE and is_allowed(actor, Action.SUBMIT, parties, tree),
             "revise": status in EDITABLE and is_allowed(actor, Action.REVISE, parties, tree),
@@ -179,6 +186,8 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
             and actor.has(Role.CLERK),
             "direct": receipt_status in HANDLING and actor.has(Role.LEADER),
             "assign": receipt_status in ASSIGNABLE and actor.has(Role.LEADER),
+            "copy": is_allowed(actor, Action.COPY, parties, tree)
+            and ((own and status in IN_FORCE) or receipt_status in (*HANDLING, ReceiptStatus.DONE)),
             "handle": receipt_status in (ReceiptStatus.ASSIGNED, ReceiptStatus.IN_PROGRESS)
             and my_handler == str(actor.account_id),
         },

@@ -187,12 +187,16 @@ def inbox(actor: CurrentActor, context: Context) -> list[dict[str, Any]]:
 async def register(receipt_id: UUID, actor: CurrentActor, context: Context) -> dict[str, Any]:
     number = await actions.register(context, actor, receipt_id)
     warning = context.services.app.duplicate_warning(receipt_id)
+    stamped = context.services.app.receipt(receipt_id).stamped_sha256
     return {
         "id": str(receipt_id),
         "arrival_number": number,
         # Nghị định 30, Phụ lục VI: a (number, symbol, issuer) registered before is a warning
         "duplicate_of": context.services.app.views.duplicate_of(receipt_id),
         "warning": {"message": warning[0], "message_en": warning[1]} if warning else None,
+        "stamped": stamped is not None,
+        "stamped_sha256": stamped,
+        "stamped_file": f"/api/v1/receipts/{receipt_id}/stamped-file" if stamped else None,
     }
 
 

@@ -29,6 +29,7 @@ class Action(StrEnum):
     RECEIVE = "receive"  # register an arrival, acknowledge, return to sender, confirm destruction
     DIRECT = "direct"  # the leader's direction and assignment of an incoming document
     HANDLE = "handle"  # progress and completion of an assigned incoming document
+    COPY = "copy"  # make an electronic copy (bản sao) of a document the unit issued or received
 
 
 ACTION_LABELS = {
@@ -44,6 +45,7 @@ ACTION_LABELS = {
     Action.ISSUE: ("cấp số và phát hành văn bản", "number and issue documents"),
     Action.VIEW: ("xem văn bản", "view documents"),
     Action.RECEIVE: ("tiếp nhận văn bản đến", "receive incoming documents"),
+    Action.COPY: ("sao văn bản", "copy documents"),
 }
 
 
@@ -112,6 +114,9 @@ def is_allowed(actor: Actor, action: Action, parties: DocumentParties, tree: Uni
     recipient_relations = [relation(tree, actor.unit_id, r) for r in parties.recipient_unit_ids]
     if action in RECIPIENT_ROLES:
         return Relation.OWN in recipient_relations and any(map(actor.has, RECIPIENT_ROLES[action]))
+    if action is Action.COPY:  # the clerk of a unit holding the document, either side
+        holds = Relation.OWN in (issuer_relation, *recipient_relations)
+        return holds and actor.has(Role.CLERK)
     if action is Action.VIEW:
         relations = [issuer_relation, *recipient_relations]
         if Relation.OWN in relations:

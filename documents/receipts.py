@@ -89,6 +89,9 @@ class Receipt(Aggregate):
         self.file_sha256 = file_sha256
         self.status = ReceiptStatus.DELIVERED
         self.arrival_number: int | None = None
+        self.stamped_sha256: str | None = None
+        """The copy bearing the receiving unit's incoming stamp (dấu đến); the delivered file
+        (``file_sha256``) is kept as it arrived."""
         self.handler_id: UUID | None = None
         self.deadline: date | None = None
 
@@ -144,6 +147,38 @@ class Receipt(Aggregate):
     ) -> None:
         self.status = ReceiptStatus.REGISTERED
         self.arrival_number = arrival_number
+
+    def record_arrival_stamp(
+        self, sha256: str, by: UUID, stamped_at: datetime, signature_level: str
+    ) -> None:
+        """The receiving unit's digital incoming stamp was applied to a copy of the file."""
+        if self.status != ReceiptStatus.REGISTERED or self.arrival_number is None:
+            raise ConflictError(
+                "Chỉ đóng dấu đến khi vào sổ văn bản đến.",
+                "The incoming stamp is applied only on registering the arrival.",
+            )
+        if self.stamped_sha256 is not None:
+            raise ConflictError(
+                "Văn bản đã được đóng dấu đến.", "The document already carries an incoming stamp."
+            )
+        self._arrival_stamped(
+            sha256=sha256,
+            arrival_number=self.arrival_number,
+            by=by,
+            stamped_at=stamped_at,
+            signature_level=signature_level,
+        )
+
+    @event("ArrivalStamped")
+    def _arrival_stamped(
+        self,
+        sha256: str,
+        arrival_number: int,
+        by: UUID,
+        stamped_at: datetime,
+        signature_level: str,
+    ) -> None:
+        self.stamped_sha256 = sha256
 
     def acknowledge(self, by: UUID) -> None:
         if self.status == ReceiptStatus.RECALLED:

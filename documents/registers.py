@@ -36,6 +36,9 @@ class Register(Aggregate):
 
 OUTGOING = "outgoing"
 INCOMING = "incoming"
+COPIES = "copies"
+"""Electronic copies (bản sao): one yearly sequence per unit, common to SAO Y, SAO LỤC and
+TRÍCH SAO (Nghị định 30/2020)."""
 
 
 def outgoing_register_kind(register_mode: str, doc_type: str) -> str:

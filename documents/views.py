@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS access (
     position INTEGER PRIMARY KEY, document_id TEXT, at TEXT, account_id TEXT, unit_id TEXT,
     kind TEXT);
 CREATE INDEX IF NOT EXISTS access_document ON access (document_id, position);
+CREATE TABLE IF NOT EXISTS copies (
+    id TEXT PRIMARY KEY, document_id TEXT, unit_id TEXT, form TEXT, pages TEXT,
+    number_symbol TEXT, sha256 TEXT, made_by TEXT, copied_at TEXT);
+CREATE INDEX IF NOT EXISTS copies_document ON copies (document_id, unit_id);
 CREATE TABLE IF NOT EXISTS folders (
     id TEXT PRIMARY KEY, unit_id TEXT, year INTEGER, code TEXT, title TEXT,
     retention_years INTEGER, closed INTEGER, opened_at TEXT);
@@ -60,7 +64,7 @@ CREATE TABLE IF NOT EXISTS folders (
 )
 
 TRACKING_NAME = "views"
-SCHEMA_VERSION = 7  # bump when the tables change: the read model is then rebuilt from events
+SCHEMA_VERSION = 8  # bump when the tables change: the read model is then rebuilt from events
 TABLES = (
     "tracking",
     "units",
@@ -70,6 +74,7 @@ TABLES = (
     "history",
     "folders",
     "access",
+    "copies",
     *REPORT_TABLES,
 )
 UNITS_VERSION = "units_version"  # bumped whenever a unit row changes: the tree cache's key
@@ -477,6 +482,38 @@ class ReadModel(ReportViews):
             verification=e.verification_summary,
         )
 
+    def _on_Receipt_ArrivalStamped(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._receipt_event(
+            db, pos, e, None, arrival_number=e.arrival_number, level=e.signature_level
+        )
+
+    def _on_DocumentCopy_Made(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO copies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                str(e.originator_id),
+                str(e.document_id),
+                str(e.copying_unit_id),
+                e.form,
+                json.dumps(e.pages),
+                e.number_symbol,
+                e.sha256,
+                str(e.by),
+                _iso(e.copied_at),
+            ),
+        )
+        self._history(
+            db,
+            pos,
+            e.document_id,
+            e,
+            e.by,
+            e.copying_unit_id,
+            form=e.form,
+            number_symbol=e.number_symbol,
+            pages=e.pages,
+        )
+
     def _on_Receipt_Acknowledged(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
         db.execute(
             "UPDATE receipts SET status='acknowledged', acknowledged_at=? WHERE id=?",
@@ -605,6 +642,17 @@ class ReadModel(ReportViews):
             "WHERE document_id=? ORDER BY u.rowid",
             str(document_id),
         )
+
+    def copies(self, document_id: UUID, unit_id: UUID) -> list[dict[str, Any]]:
+        """The copies a unit made of a document (bản sao), oldest first."""
+        rows = self._rows(
+            "SELECT * FROM copies WHERE document_id=? AND unit_id=? ORDER BY copied_at",
+            str(document_id),
+            str(unit_id),
+        )
+        for row in rows:
+            row["pages"] = json.loads(row["pages"])
+        return rows
 
     def history(self, document_id: UUID) -> list[HistoryEntry]:
         return [

@@ -20,6 +20,7 @@ from pyhanko.sign.fields import (
 from signing.errors import InvalidPdfError
 
 __all__ = [
+    "ARRIVAL_FIELD",
     "DATE_FIELD",
     "NUMBER_FIELD",
     "PERSONAL_FIELD",
@@ -37,6 +38,7 @@ NUMBER_FIELD = "number"
 DATE_FIELD = "date"
 PERSONAL_FIELD = "leader_signature"
 SEAL_FIELD = "unit_seal"
+ARRIVAL_FIELD = "arrival_stamp"
 NUMBER_PLACEHOLDER = "{number}"
 _INFO_KEY = "/EOfficeIssuance"  # private dictionary in the document catalog
 BASELINE_RATIO = 0.3  # a text field's baseline sits this many font sizes above its bottom
@@ -77,6 +79,9 @@ class FieldPlan:
     info: IssuanceInfo
     number_align: int = 1  # /Q: 0 left, 1 centred, 2 right
     date_align: int = 1
+    arrival_rect: Rect | None = None
+    """Where a receiving unit's incoming stamp (dấu đến) will be signed, on the first page: a
+    free margin. None: no such field, and the seal then locks the document entirely."""
 
 
 def text_field_rect(left: float, right: float, baseline: float, font_size: float) -> Rect:
@@ -87,7 +92,9 @@ def text_field_rect(left: float, right: float, baseline: float, font_size: float
 
 def add_issuance_fields(writer: BasePdfFileWriter, plan: FieldPlan) -> None:
     """Add the empty number and date text fields, then the two empty signature fields (the
-    leader's first, the seal's second so it is drawn on top and locks everything)."""
+    leader's first, the seal's second so it is drawn on top and locks every field), then the
+    empty field of the receiving unit's incoming stamp, the one field the seal leaves open:
+    signing it is form filling, which both earlier signatures permit."""
     form = _ensure_acroform(writer)
     for name, rect, align in (
         (NUMBER_FIELD, plan.number_rect, plan.number_align),
@@ -110,10 +117,22 @@ def add_issuance_fields(writer: BasePdfFileWriter, plan: FieldPlan) -> None:
             on_page=plan.signature_page,
             box=_int_box(plan.seal_rect),
             readable_field_name="Chữ ký số của cơ quan, tổ chức",
-            field_mdp_spec=FieldMDPSpec(FieldMDPAction.ALL),
-            doc_mdp_update_value=MDPPerm.NO_CHANGES,
+            field_mdp_spec=_seal_lock(plan.arrival_rect is not None),
+            doc_mdp_update_value=(
+                MDPPerm.FILL_FORMS if plan.arrival_rect is not None else MDPPerm.NO_CHANGES
+            ),
         ),
     )
+    if plan.arrival_rect is not None:
+        append_signature_field(
+            writer,
+            SigFieldSpec(
+                ARRIVAL_FIELD,
+                on_page=0,
+                box=_int_box(plan.arrival_rect),
+                readable_field_name="Dấu đến của đơn vị nhận",
+            ),
+        )
     info = plan.info
     writer.root[pdf_name(_INFO_KEY)] = generic.DictionaryObject(
         {
@@ -126,6 +145,12 @@ def add_issuance_fields(writer: BasePdfFileWriter, plan: FieldPlan) -> None:
         }
     )
     writer.update_root()
+
+
+def _seal_lock(arrival_field: bool) -> FieldMDPSpec:
+    if arrival_field:
+        return FieldMDPSpec(FieldMDPAction.EXCLUDE, fields=[ARRIVAL_FIELD])
+    return FieldMDPSpec(FieldMDPAction.ALL)
 
 
 def read_issuance_info(handler: PdfHandler) -> IssuanceInfo:

@@ -141,7 +141,9 @@ def fill_number_and_seal(
             key=key,
             stamp_style=ImageStampStyle(image=seal_picture),
             signing_time=moment,
-            docmdp=MDPPerm.NO_CHANGES,  # as the seal field's lock says: nothing may change
+            # the seal field's lock decides (pyHanko takes the stricter of the two): every field
+            # is locked, only the incoming-stamp field may still be signed (older files: none)
+            docmdp=MDPPerm.FILL_FORMS,
             reason=f"Phát hành văn bản số {number_text}",
             location=info.place or None,
             name=nfc(seal.unit_name),

@@ -23,7 +23,14 @@ from signing.signature_block import (
     block_geometry,
 )
 
-__all__ = ["ImageStampStyle", "SignerStampStyle", "open_png", "text_field_appearance"]
+__all__ = [
+    "ImageStampStyle",
+    "SignerStampStyle",
+    "open_png",
+    "pdf_number",
+    "shaped_line",
+    "text_field_appearance",
+]
 
 
 @dataclass(frozen=True)
@@ -163,6 +170,12 @@ def _fitted_image(image: PdfImage, rect: Rect) -> bytes:
 def _num(value: float) -> bytes:
     """A number for a content stream: fixed-point, never exponent notation."""
     return (f"{value:.4f}".rstrip("0").rstrip(".") or "0").encode("ascii")
+
+
+shaped_line = _line
+"""One shaped line of text, left (0), centred (1) or right (2) on an anchor: content stream."""
+pdf_number = _num
+"""A number for a content stream."""
 
 
 def open_png(png: bytes) -> Image.Image:

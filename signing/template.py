@@ -21,10 +21,12 @@ from signing.form import (
     NUMBER_PLACEHOLDER,
     FieldPlan,
     IssuanceInfo,
+    Rect,
     add_issuance_fields,
     text_field_rect,
 )
 from signing.pdfio import open_pdf, rewrite, to_bytes
+from signing.rubber_stamp import ARRIVAL_STAMP_SIZE
 from signing.signature_block import SignerBlock, block_geometry, block_height, draw_signer_block
 from signing.typesetting import draw_centred_lines, font_name, markup, nfc, register_fonts, wrap
 from signing.uploaded import check_pdf, prepare_uploaded_pdf
@@ -115,6 +117,7 @@ def render_document(layout: DocumentLayout) -> bytes:
         signature_page=page_index,
         personal_rect=geometry.image_rect,
         seal_rect=geometry.seal_rect,
+        arrival_rect=_arrival_rect(),
         info=IssuanceInfo(
             number_format=NUMBER_PLACEHOLDER,
             font_size=FIELD_SIZE,
@@ -126,6 +129,14 @@ def render_document(layout: DocumentLayout) -> bytes:
     writer = rewrite(open_pdf(buffer.getvalue()))
     add_issuance_fields(writer, plan)
     return to_bytes(writer)
+
+
+def _arrival_rect() -> Rect:
+    """The incoming stamp's place: the top margin of page 1, above the issuer's name (where
+    nothing is printed), as the paper "ĐẾN" stamp goes near the number."""
+    width, height = ARRIVAL_STAMP_SIZE
+    left, top = LEFT_COLUMN[0], PAGE_HEIGHT - (TOP - height) / 2
+    return left, top - height, left + width, top
 
 
 def _frame(name: str, height: float) -> Frame:

@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from signing.errors import AlreadySignedError, InvalidPdfError
 from signing.form import (
+    ARRIVAL_FIELD,
     DATE_FIELD,
     NUMBER_FIELD,
     NUMBER_PLACEHOLDER,
@@ -28,6 +29,7 @@ from signing.form import (
     text_field_rect,
 )
 from signing.pdfio import check_pdf, damage_is_invalid, open_pdf, rewrite, to_bytes
+from signing.rubber_stamp import ARRIVAL_STAMP_SIZE
 from signing.signature_block import (
     RESERVED_TITLE_LINES,
     BlockGeometry,
@@ -37,11 +39,11 @@ from signing.signature_block import (
 )
 from signing.typesetting import nfc, register_fonts
 
-__all__ = ["SignerBlock", "check_pdf", "prepare_uploaded_pdf"]
+__all__ = ["SignerBlock", "check_pdf", "page_box", "prepare_uploaded_pdf", "text_in"]
 
 MM = 72 / 25.4
 FIELD_SIZE = 13.0
-_OUR_FIELDS = {NUMBER_FIELD, DATE_FIELD, PERSONAL_FIELD, SEAL_FIELD}
+_OUR_FIELDS = {NUMBER_FIELD, DATE_FIELD, PERSONAL_FIELD, SEAL_FIELD, ARRIVAL_FIELD}
 
 
 def prepare_uploaded_pdf(
@@ -65,13 +67,13 @@ def _prepare(pdf: bytes, symbol: str, place: str, signer_block: SignerBlock | No
     reader = open_pdf(pdf)
     _refuse_signed_or_prepared(reader)
     page_count = int(reader.root["/Pages"]["/Count"])
-    first_box = _page_box(reader, 0)
-    last_box = _page_box(reader, page_count - 1)
+    first_box = page_box(reader, 0)
+    last_box = page_box(reader, page_count - 1)
     title_lines = len(signer_block.title_lines) if signer_block else RESERVED_TITLE_LINES
     geometry = _block_geometry(last_box, title_lines)
     writer = rewrite(reader)
     signature_page = page_count - 1
-    if _text_in(pdf, signature_page, _block_area(geometry)):
+    if text_in(pdf, signature_page, _block_area(geometry)):
         _append_blank_page(writer, last_box)
         signature_page += 1
     if signer_block is not None:
@@ -86,6 +88,9 @@ def _prepare(pdf: bytes, symbol: str, place: str, signer_block: SignerBlock | No
         signature_page=signature_page,
         personal_rect=geometry.image_rect if signer_block else geometry.block_rect,
         seal_rect=geometry.seal_rect,
+        arrival_rect=_arrival_rect(
+            pdf, first_box, _block_area(geometry) if signature_page == 0 else None
+        ),
         info=IssuanceInfo(
             number_format=f"Số: {NUMBER_PLACEHOLDER}/{symbol}",
             font_size=FIELD_SIZE,
@@ -117,7 +122,7 @@ def _refuse_signed_or_prepared(reader: PdfFileReader) -> None:
         )
 
 
-def _page_box(reader: PdfFileReader, index: int) -> Rect:
+def page_box(reader: PdfFileReader, index: int) -> Rect:
     """The visible box of a page (crop box, else media box, inherited through the tree)."""
     page_ref = reader.find_page_for_modification(index)[0]
     node = page_ref.get_object()
@@ -144,7 +149,25 @@ def _block_area(geometry: BlockGeometry) -> Rect:
     return left, bottom, geometry.block_rect[2], top
 
 
-def _text_in(pdf: bytes, page_index: int, area: Rect) -> bool:
+def _arrival_rect(pdf: bytes, box: Rect, block: Rect | None) -> Rect | None:
+    """A free place for the incoming stamp in the bottom margin of page 1 (the top margin holds
+    the number and date): left, else right; none when text (or the signature block of a
+    one-page document) is in both, and the document then gets no incoming stamp."""
+    width, height = ARRIVAL_STAMP_SIZE
+    left, bottom, right, _ = box
+    base = bottom + 4 * MM
+    for x in (left + 15 * MM, right - 15 * MM - width):
+        rect = (x, base, x + width, base + height)
+        if not text_in(pdf, 0, rect) and (block is None or not _overlap(rect, block)):
+            return rect
+    return None
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def text_in(pdf: bytes, page_index: int, area: Rect) -> bool:
     """Whether any text on the page runs into ``area`` (a best effort: text drawn as images or
     paths, e.g. a scan, is not seen)."""
     left, bottom, right, top = area

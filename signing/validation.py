@@ -22,7 +22,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 
 from signing.assurance import Evidence, context_for, level_reached, pages_added, revocation_status
 from signing.errors import InvalidPdfError
-from signing.form import DATE_FIELD, NUMBER_FIELD, SEAL_FIELD
+from signing.form import ARRIVAL_FIELD, DATE_FIELD, NUMBER_FIELD, SEAL_FIELD
 from signing.levels import SignatureLevel
 from signing.pdfio import open_pdf
 from signing.wording import short_vietnam, to_vietnam_time
@@ -127,10 +127,15 @@ def validate_pdf(
     return ValidationReport(reports, valid, summary_vi, summary_en)
 
 
-def is_untouched(reader: PdfFileReader, field_name: str) -> bool:
+def is_untouched(
+    reader: PdfFileReader, field_name: str, *, form_filling_allowed: bool = False
+) -> bool:
     """Whether the signature in ``field_name`` is cryptographically intact and nothing but
-    validation data was added after it (no trust check: this is the clerk's check before the
-    seal, not a validation)."""
+    validation data (and, if ``form_filling_allowed``, form filling) was added after it (no
+    trust check: this is the clerk's check before the seal or a stamp, not a validation)."""
+    allowed = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES}
+    if form_filling_allowed:
+        allowed.add(ModificationLevel.FORM_FILLING)
     for signature in reader.embedded_regular_signatures:
         if signature.field_name != field_name:
             continue
@@ -140,7 +145,7 @@ def is_untouched(reader: PdfFileReader, field_name: str) -> bool:
         )
         diff = signature.diff_result
         level = diff.modification_level if isinstance(diff, DiffResult) else None
-        return intact and valid and level in {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES}
+        return intact and valid and level in allowed
     return False
 
 
@@ -241,8 +246,13 @@ def _summaries(
     if level == ModificationLevel.FORM_FILLING:
         diff = status.diff_result
         changed = diff.changed_form_fields if isinstance(diff, DiffResult) else set()
-        if changed <= _ISSUANCE_FIELDS:
+        if changed <= {ARRIVAL_FIELD}:
+            what_vi, what_en = "đóng dấu đến của đơn vị nhận", "the receiver's incoming stamp"
+        elif changed <= _ISSUANCE_FIELDS:
             what_vi, what_en = "điền số, ngày", "filling in the number and date"
+        elif changed <= _ISSUANCE_FIELDS | {ARRIVAL_FIELD}:
+            what_vi = "điền số, ngày và đóng dấu đến của đơn vị nhận"
+            what_en = "filling in the number and date, and the receiver's incoming stamp"
         else:
             what_vi, what_en = "điền biểu mẫu", "form filling"
         return (

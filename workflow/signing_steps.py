@@ -1,12 +1,14 @@
 """The signature steps of Nghị định 30: the leader signs, the clerk's number and the unit's seal,
-and the receiving unit's check of what arrived. The PAdES levels come from
-``OfficeServices.signature_levels`` (B-LT for the leader and B-LTA for the seal by default)."""
+and the receiving unit's check of what arrived and its incoming stamp (dấu đến). The PAdES
+levels come from ``OfficeServices.signature_levels`` (B-LT for the leader and B-LTA for the
+seal and the stamp by default)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from uuid import UUID
 
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
@@ -15,7 +17,9 @@ from documents.clock import now_vietnam, place_and_date_line
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError
 from documents.policy import Actor
 from documents.registers import format_number
+from documents.service.incoming import ArrivalStamper
 from signing import (
+    ArrivalStamp,
     InvalidPdfError,
     KeyMaterial,
     PersonalAppearance,
@@ -23,10 +27,12 @@ from signing import (
     SignatureLevel,
     SigningError,
     ValidationReport,
+    can_stamp_arrival,
     fill_number_and_seal,
     seal_image,
     sign_personal,
     signature_image,
+    stamp_arrival,
     validate_pdf,
 )
 from workflow.services import OfficeServices, unit_key_id
@@ -134,9 +140,42 @@ def _without_revocation_data(level: SignatureLevel) -> bool:
 
 
 def register_arrival(services: OfficeServices, actor: Actor, receipt_id: UUID) -> int:
-    """Checks the signatures of what arrived, then gives it the next arrival number (số đến)."""
+    """Checks the signatures of what arrived (the original, before anything is added), then
+    gives it the next arrival number (số đến) and, always when the file allows it, the
+    receiving unit's digital incoming stamp (dấu đến) on a copy of the file — stored beside the
+    original, recorded in the same save as the registration. A file whose signatures are not
+    valid, or that has no incoming-stamp field (prepared elsewhere), is registered unstamped."""
     app = services.app
     receipt = app.receipt(receipt_id)
     app.authorize_receipt(actor, receipt)
     report = verify_file(services, receipt.file_sha256)
-    return app.register_receipt(actor, receipt_id, report.valid, report.summary_vi)
+    stamper = _arrival_stamper(services, receipt.recipient_unit_id, receipt.file_sha256)
+    with signing_refusals():
+        return app.register_receipt(
+            actor,
+            receipt_id,
+            report.valid,
+            report.summary_vi,
+            stamper if report.valid else None,
+        )
+
+
+def _arrival_stamper(services: OfficeServices, unit_id: UUID, sha256: str) -> ArrivalStamper:
+    app = services.app
+    original = app.blobs.get(sha256)
+    unit = app.unit(unit_id)
+    level = services.signature_levels(unit_id).seal
+
+    def stamp(arrival_number: int, received_at: datetime) -> tuple[bytes, str] | None:
+        if not can_stamp_arrival(original):
+            return None
+        stamped = stamp_arrival(
+            original,
+            services.keys.key(unit_key_id(unit.code)),
+            ArrivalStamp(unit.name, arrival_number, received_at),
+            level=level,
+            services=services.keys.trust_services(),
+        )
+        return stamped, level.value
+
+    return stamp

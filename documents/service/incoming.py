@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -14,6 +15,9 @@ from documents.receipts import Receipt, duplicate_warning
 from documents.registers import INCOMING
 from documents.service.base import MAX_NUMBERING_ATTEMPTS, required_text
 from documents.service.folders import FolderService
+
+ArrivalStamper = Callable[[int, datetime], tuple[bytes, str] | None]
+"""(arrival number, arrival time) → (the stamped PDF, its signature level), or None."""
 
 
 class IncomingService(FolderService):
@@ -28,9 +32,19 @@ class IncomingService(FolderService):
         )
 
     def register_receipt(
-        self, actor: Actor, receipt_id: UUID, signatures_valid: bool, verification_summary: str
+        self,
+        actor: Actor,
+        receipt_id: UUID,
+        signatures_valid: bool,
+        verification_summary: str,
+        stamp: ArrivalStamper | None = None,
     ) -> int:
-        """Gives the receipt the next arrival number (số đến) of the receiving unit."""
+        """Gives the receipt the next arrival number (số đến) of the receiving unit.
+
+        ``stamp(arrival_number, received_at)``, when given, returns the file with the unit's
+        digital incoming stamp and the stamp's signature level (or None: not stamped); the
+        stamped file is stored beside the original and recorded with the registration, in the
+        same save."""
         for _ in range(MAX_NUMBERING_ATTEMPTS):
             receipt = self.receipt(receipt_id)
             self.authorize_receipt(actor, receipt)
@@ -46,6 +60,15 @@ class IncomingService(FolderService):
                 verification_summary=verification_summary,
             )
             register.take_number(number=number, entry_id=receipt.id)
+            stamped = stamp(number, received_at) if stamp is not None else None
+            if stamped is not None:
+                pdf, level = stamped
+                receipt.record_arrival_stamp(
+                    sha256=self.blobs.put(pdf),
+                    by=actor.account_id,
+                    stamped_at=received_at,
+                    signature_level=level,
+                )
             try:
                 self.save_and_refresh(register, receipt)
             except IntegrityError:

@@ -71,6 +71,7 @@ def test_relations_are_computed_from_the_tree() -> None:
 @pytest.mark.parametrize("action", list(Action))
 def test_policy_matrix(role: Role, unit: str, action: Action) -> None:
     """Document issued by up-a1, addressed to base-a1 (its child)."""
+    assert set(Action) == {*ISSUER_SIDE, *RECIPIENT_SIDE, Action.COPY, Action.VIEW}
     parties = DocumentParties(IDS["up-a1"], (IDS["base-a1"],))
     allowed = is_allowed(person(unit, role), action, parties, TREE)
     own = RELATION_TO_ISSUER[unit] is Relation.OWN
@@ -79,6 +80,8 @@ def test_policy_matrix(role: Role, unit: str, action: Action) -> None:
         expected = own and role in ISSUER_SIDE[action]
     elif action in RECIPIENT_SIDE:
         expected = recipient and role in RECIPIENT_SIDE[action]
+    elif action is Action.COPY:  # the clerk of a unit holding it, issuer or recipient
+        expected = (own or recipient) and role is Role.CLERK
     else:  # VIEW: the parties, and auditors above either party
         above_a_party = unit in ("prov-a", "root") or (unit == "up-a1")
         expected = own or recipient or (role is Role.AUDITOR and above_a_party)

@@ -116,6 +116,7 @@ def test_a_plan_goes_from_draft_to_acknowledged_and_searchable(
         *["Receipt.Delivered"] * 3,
         "OutgoingDocument.Dispatched",
         "Receipt.Registered",
+        "Receipt.ArrivalStamped",  # the receiving unit's digital incoming stamp, always on
         "Receipt.Acknowledged",
     ]
 

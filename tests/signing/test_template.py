@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import replace
 
 import pypdf
+from reportlab.lib.units import mm as MM
 
 from signing import DocumentLayout, check_pdf, render_document
 from signing.body import split_paragraphs
@@ -47,15 +48,23 @@ def test_plan_renders_with_its_vietnamese_text_extractable(template_pdf: bytes) 
 
 def test_plan_has_empty_number_date_and_signature_fields(template_pdf: bytes) -> None:
     values = field_values(template_pdf)
-    assert list(values) == ["number", "date", "leader_signature", "unit_seal"]
+    assert list(values) == ["number", "date", "leader_signature", "unit_seal", "arrival_stamp"]
     assert all(value in (None, "") for value in values.values())
 
     page = pypdf.PdfReader(io.BytesIO(template_pdf)).pages[-1]
     (seal,) = [
         a.get_object() for a in page.annotations or [] if a.get_object()["/T"] == "unit_seal"
     ]
-    lock = seal["/Lock"]
-    assert lock["/Action"] == "/All" and lock["/P"] == 1
+    lock = seal["/Lock"]  # every field locked but the receiver's stamp; signing it is allowed
+    assert lock["/Action"] == "/Exclude" and list(lock["/Fields"]) == ["arrival_stamp"]
+    assert lock["/P"] == 2
+
+
+def test_the_incoming_stamp_field_sits_in_the_top_margin_of_page_one(template_pdf: bytes) -> None:
+    page = pypdf.PdfReader(io.BytesIO(template_pdf)).pages[0]
+    left, bottom, right, top = widget_rects(template_pdf, 0)["arrival_stamp"]
+    assert top <= float(page.mediabox.top) - 5 and bottom >= float(page.mediabox.top) - 20 * MM
+    assert right - left >= 150 and top - bottom >= 40
 
 
 def test_seal_field_covers_the_left_third_of_the_signature_field(template_pdf: bytes) -> None:
