@@ -251,12 +251,15 @@ class ReportViews:
             *statuses,
         )
 
-    def iter_accepted_under(self, round_id: UUID, root_id: UUID) -> Iterator[sqlite3.Row]:
+    def iter_submissions_under(self, round_id: UUID, root_id: UUID) -> Iterator[sqlite3.Row]:
+        """Every row at or under the root (status, path; figures of accepted ones only)."""
         with self._connect() as db:
             yield from db.execute(
-                "SELECT s.unit_id, s.path, s.figures, u.name AS unit_name "
+                "SELECT s.unit_id, s.path, s.status, "
+                "CASE WHEN s.status='accepted' THEN s.figures END AS figures, "
+                "u.name AS unit_name "
                 "FROM report_submissions s LEFT JOIN units u ON u.id=s.unit_id "
-                "WHERE s.round_id=? AND s.path LIKE ? AND s.status='accepted'",
+                "WHERE s.round_id=? AND s.path LIKE ?",
                 (str(round_id), f"%/{root_id}/%"),
             )
 

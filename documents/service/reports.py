@@ -348,53 +348,54 @@ class ReportService(CopyService):
         return self.rollup_of(round_id, root)
 
     def rollup_of(self, round_id: UUID, root_id: UUID) -> Rollup:
+        """One pass over the subtree's rows: totals, and per direct child (or the root's own
+        report) its counts by status and its totals."""
         self.refresh_views()
         report_form = self.report_form(round_id)
         tree = self.views.unit_tree()
         marker = f"/{root_id}/"
-        grouped: dict[str, list[tuple[str, dict[str, Value]]]] = {}
-        everything: list[tuple[str, dict[str, Value]]] = []
-        for row in self.views.iter_accepted_under(round_id, root_id):
-            figures = json.loads(row["figures"] or "{}")
-            report = (row["unit_name"] or row["unit_id"], figures)
-            everything.append(report)
+        reports: dict[str, list[tuple[str, dict[str, Value]]]] = {}
+        counts: dict[str, dict[str, int]] = {}
+        for row in self.views.iter_submissions_under(round_id, root_id):
             below = row["path"].split(marker, 1)[1].split("/", 1)[0] or str(root_id)
-            grouped.setdefault(below, []).append(report)
+            by_status = counts.setdefault(below, {})
+            by_status[row["status"]] = by_status.get(row["status"], 0) + 1
+            if row["figures"] is not None:
+                report = (row["unit_name"] or row["unit_id"], json.loads(row["figures"]))
+                reports.setdefault(below, []).append(report)
+        everything = [report for group in reports.values() for report in group]
         reported, totals = roll_up(report_form, everything)
-        counts = self.views.submission_counts_under(round_id, root_id)
         lines = []
-        children = [u.id for u in tree.children(root_id)] if root_id in tree else []
-        for unit_id in [root_id, *children]:
-            sub_counts = (
-                self.views.submission_counts_under(round_id, unit_id) if unit_id != root_id else {}
-            )
-            if unit_id == root_id:
-                own = self.views.submission_row(submission_id_for(round_id, root_id))
-                if own is None:
-                    continue
-                sub_counts = {own["status"]: 1}
-            if not sub_counts:
-                continue
-            line_reported, line_totals = roll_up(report_form, grouped.get(str(unit_id), []))
+        for key in sorted(counts, key=lambda k: (k != str(root_id), self._name(tree, k))):
+            line_reported, line_totals = roll_up(report_form, reports.get(key, []))
             lines.append(
                 RollupLine(
-                    unit_id=unit_id,
-                    unit_name=tree.get(unit_id).name if unit_id in tree else str(unit_id),
-                    asked=sum(sub_counts.values()),
-                    accepted=sub_counts.get(SubmissionStatus.ACCEPTED, 0),
+                    unit_id=UUID(key),
+                    unit_name=self._name(tree, key),
+                    asked=sum(counts[key].values()),
+                    accepted=counts[key].get(SubmissionStatus.ACCEPTED, 0),
                     reported=line_reported,
                     totals=line_totals,
                 )
             )
+        overall: dict[str, int] = {}
+        for by_status in counts.values():
+            for status, count in by_status.items():
+                overall[status] = overall.get(status, 0) + count
         return Rollup(
             round_id=round_id,
             root_id=root_id,
-            root_name=tree.get(root_id).name if root_id in tree else str(root_id),
-            counts=counts,
+            root_name=self._name(tree, str(root_id)),
+            counts=overall,
             reported=reported,
             totals=totals,
             lines=lines,
         )
+
+    @staticmethod
+    def _name(tree: UnitTree, unit_id: str) -> str:
+        key = UUID(unit_id)
+        return tree.get(key).name if key in tree else unit_id
 
     def missing_reports(
         self, actor: Actor, round_id: UUID, root_id: UUID, limit: int = 100, offset: int = 0
