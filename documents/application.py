@@ -7,11 +7,11 @@ cases live in ``documents/service/`` by area; this class is all of them together
 
 from __future__ import annotations
 
-from documents.service.access import AccessService
 from documents.service.outgoing import number_symbol
+from documents.service.people import PeopleService
 
 __all__ = ["OfficeApplication", "number_symbol"]
 
 
-class OfficeApplication(AccessService):
+class OfficeApplication(PeopleService):
     """The e-office's system of record."""
