@@ -14,6 +14,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api import (
     pages,
+    pages_account,
+    pages_admin,
+    routes_accounts,
     routes_folders,
     routes_handling,
     routes_lifecycle,
@@ -64,9 +67,12 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_handling.router,
         routes_folders.router,
         routes_units.router,
+        routes_accounts.router,
     ):
         app.include_router(api_router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)
+    app.include_router(pages_account.router)
+    app.include_router(pages_admin.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_error_handlers(app, pages.render_error)
     return app
