@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from documents.accounts import Account, Role, account_id_for
+from documents.clock import VIETNAM_TZ
 from documents.credentials import PasswordHasher, check_new_password
 from documents.errors import ConflictError, InvalidInputError, NotFoundError
 from documents.policy import Actor, require_unit_admin, sign_in_history_scope
@@ -35,6 +36,13 @@ COUNT_RESETS = (SignInKind.SIGNED_IN, SignInKind.UNLOCKED, SignInKind.LOCKED_OUT
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A moment in UTC; one without a time zone is taken as Vietnam time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VIETNAM_TZ)
+    return moment.astimezone(UTC)
 
 
 class PeopleService(AccessService):
@@ -254,8 +262,8 @@ class PeopleService(AccessService):
                 with_unknown=with_unknown,
                 username=normalise_username(username) if username else None,
                 kind=kind or None,
-                since=since.astimezone(UTC).isoformat() if since else None,
-                before=before.astimezone(UTC).isoformat() if before else None,
+                since=as_utc(since).isoformat() if since else None,
+                before=as_utc(before).isoformat() if before else None,
                 limit=limit,
             )
         )
