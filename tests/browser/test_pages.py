@@ -38,6 +38,10 @@ PAGES = [
     ("search", "kiemtra", "/search?q=ke+hoach"),
     ("search-empty", "kiemtra", "/search?q=khong+co+gi+ca"),
     ("not-found", "bentre.vanthu", "/documents/00000000-0000-4000-8000-000000000000"),
+    ("password", "bentre.chuyenvien", "/account/password"),
+    ("sign-ins", "kiemtra", "/audit/sign-ins"),
+    ("admin-units", "quantri", "/admin/units?q=ben+tre"),
+    ("admin-unit", "quantri", "/admin/units/bentre-tp"),
 ]
 IDS = [name for name, _, _ in PAGES]
 BAD_PAGE = "<html><body><img src='x.png'><a href='/'></a><input></body></html>"
