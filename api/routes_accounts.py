@@ -4,11 +4,12 @@ history for auditors and administrators within their subtree."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from api.actions import in_thread, parse_unit_ref
 from api.deps import Client, Context, CurrentActor
@@ -18,6 +19,17 @@ from documents.accounts import Role
 from documents.signins import SignInKind
 
 router = APIRouter(prefix="/api/v1")
+ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _iso_only(value: object) -> object:
+    """Pydantic also reads numbers as Unix times; the API takes ISO 8601 date-times only."""
+    if isinstance(value, str) and not ISO_DATE_TIME.match(value):
+        raise ValueError("an ISO 8601 date-time is expected, e.g. 2026-03-05T08:00:00+07:00")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
 
 
 class PasswordChange(BaseModel):
@@ -91,11 +103,9 @@ def sign_out(actor: CurrentActor, context: Context, client: Client) -> Accepted:
     return Accepted(id=str(actor.account_id))
 
 
-@router.get("/accounts", response_model=list[AccountRow], tags=["accounts"])
-def accounts(
-    actor: CurrentActor, context: Context, unit: Annotated[str, Query(max_length=200)]
-) -> list[dict[str, Any]]:
-    """The accounts of one unit (administrators of it or above)."""
+@router.get("/units/{unit}/accounts", response_model=list[AccountRow], tags=["accounts"])
+def accounts(unit: str, actor: CurrentActor, context: Context) -> list[dict[str, Any]]:
+    """The accounts of one unit, by id or code (administrators of it or above)."""
     return context.services.app.accounts_of_unit(actor, parse_unit_ref(unit))
 
 
@@ -153,8 +163,8 @@ def sign_ins(
         str | None, Query(max_length=200, description="id or code: its subtree")
     ] = None,
     kind: SignInKind | None = None,
-    since: datetime | None = None,
-    before: datetime | None = None,
+    since: IsoDateTime | None = None,
+    before: IsoDateTime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict[str, Any]]:
     """Sign-ins, sign-outs, refusals, lock-outs, unlocks and password changes, newest first,

@@ -42,7 +42,12 @@ def as_utc(moment: datetime) -> datetime:
     """A moment in UTC; one without a time zone is taken as Vietnam time."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VIETNAM_TZ)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise InvalidInputError(
+            "Thời điểm nằm ngoài khoảng cho phép.", "The time is out of range."
+        ) from None
 
 
 class PeopleService(AccessService):

@@ -135,7 +135,7 @@ def test_five_failures_lock_the_username_in_every_process(
     # an admin of another province cannot unlock; the unit's admin can
     with closing(stack.client(bentre_admin, PASSWORD + "!x")) as admin:
         assert admin.post("/api/v1/accounts/thanhhoa.vanthu/unlock").status_code == 403
-        listed = admin.get("/api/v1/accounts", params={"unit": "bentre-kcn"}).json()
+        listed = admin.get("/api/v1/units/bentre-kcn/accounts").json()
         row = next(a for a in listed if a["username"] == "bentre-kcn.vanthu")
         assert row["locked_until"] is not None
         assert admin.post("/api/v1/accounts/bentre-kcn.vanthu/unlock").status_code == 200
@@ -175,7 +175,7 @@ def test_accounts_are_administered_only_within_the_admins_subtree(
     stack: Stack, bentre_admin: str
 ) -> None:
     with closing(stack.client("bentre.vanthu")) as clerk:
-        assert clerk.get("/api/v1/accounts", params={"unit": "bentre"}).status_code == 403
+        assert clerk.get("/api/v1/units/bentre/accounts").status_code == 403
         assert (
             clerk.post(
                 "/api/v1/accounts/bentre.chuyenvien/roles", json={"role": "leader"}
@@ -279,6 +279,16 @@ def test_the_administration_pages_act_through_the_same_policy(
             files={"file": ("u.csv", bad_csv.encode(), "text/csv")},
         )
         assert imported.status_code == 422 and "Dòng 2" in imported.text
+        still_has_children = admin.post(
+            "/admin/units/bentre-tp/dissolve", data={"csrf_token": csrf, "reason": "Sáp nhập"}
+        )
+        assert still_has_children.status_code == 409
+        assert "hãy chuyển hoặc giải thể chúng trước" in still_has_children.text
+        per_type = admin.post(
+            "/admin/units/bentre-kcn/register-mode", data={"csrf_token": csrf, "mode": "per_type"}
+        )
+        assert per_type.status_code == 303
+        assert "Mỗi loại văn bản một sổ" in admin.get(per_type.headers["location"]).text
         forged = admin.post(
             "/admin/accounts/bentre-tp.vanthu/grant", data={"csrf_token": "x", "role": "leader"}
         )
