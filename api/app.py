@@ -14,7 +14,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api import (
     pages,
+    pages_account,
+    pages_admin,
     report_pages,
+    routes_accounts,
     routes_copies,
     routes_folders,
     routes_handling,
@@ -69,10 +72,13 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_units.router,
         routes_reports.router,
         routes_copies.router,
+        routes_accounts.router,
     ):
         app.include_router(api_router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)
     app.include_router(report_pages.router)
+    app.include_router(pages_account.router)
+    app.include_router(pages_admin.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_error_handlers(app, pages.render_error)
     return app

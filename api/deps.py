@@ -10,6 +10,7 @@ from api.context import WebContext
 from api.errors import NotAuthenticatedError
 from documents.errors import ForbiddenError, NotFoundError
 from documents.policy import Actor
+from documents.signins import ClientInfo
 
 SESSION_COOKIE = "eoffice_session"
 
@@ -31,14 +32,28 @@ def session_token(request: Request) -> str | None:
 
 def optional_actor(request: Request, context: Context) -> Actor | None:
     token = session_token(request)
-    account_id = context.sessions.verify(token) if token else None
-    if account_id is None:
+    verified = context.sessions.verify(token) if token else None
+    if verified is None:
         return None
+    account_id, credentials = verified
     try:
         account = context.services.app.account_by_id(account_id)
     except NotFoundError:
         return None
+    if account.credentials != credentials:  # the password changed since: the session ended
+        return None
     return context.services.app.actor_of(account)
+
+
+def client_info(request: Request) -> ClientInfo:
+    """The caller's address (as the server sees it) and browser, for the sign-in history."""
+    return ClientInfo(
+        ip=request.client.host if request.client else "",
+        user_agent=request.headers.get("user-agent", ""),
+    )
+
+
+Client = Annotated[ClientInfo, Depends(client_info)]
 
 
 def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:

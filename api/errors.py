@@ -19,6 +19,7 @@ from documents.errors import (
     NotFoundError,
     PayloadTooLargeError,
 )
+from documents.signins import SignInLockedError, SignInRefusedError
 
 
 class NotAuthenticatedError(DomainError):
@@ -32,15 +33,11 @@ class NotAuthenticatedError(DomainError):
         super().__init__(message_vi, message_en)
 
 
-def wrong_credentials() -> NotAuthenticatedError:
-    error = NotAuthenticatedError("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.")
-    error.code = "wrong_credentials"
-    return error
-
-
 def status_for(error: DomainError) -> int:
-    if isinstance(error, NotAuthenticatedError):
+    if isinstance(error, NotAuthenticatedError | SignInRefusedError):
         return 401
+    if isinstance(error, SignInLockedError):
+        return 429
     if isinstance(error, ForbiddenError):
         return 403
     if isinstance(error, NotFoundError):
@@ -82,6 +79,7 @@ ERROR_STATUSES = {
     409: "Xung đột trạng thái / Conflict",
     413: "Tệp quá lớn / Payload too large",
     422: "Dữ liệu không hợp lệ / Invalid request",
+    429: "Tạm khóa đăng nhập / Sign-in locked",
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ApiError, "description": description}
@@ -117,7 +115,13 @@ def install_error_handlers(app: FastAPI, render_page_error: PageRenderer) -> Non
             if status == 401:
                 return Response(status_code=303, headers={"Location": "/login"})
             return render_page_error(request, status, error.message_vi, error.message_en)
-        return JSONResponse(error_body(error.code, error.message_vi, error.message_en), status)
+        headers = (
+            {"Retry-After": str(error.retry_after)}
+            if isinstance(error, SignInLockedError)
+            else None
+        )
+        body = error_body(error.code, error.message_vi, error.message_en)
+        return JSONResponse(body, status, headers=headers)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
@@ -167,4 +171,12 @@ FIELD_LABELS = {
     "handler": ("người xử lý", "handler"),
     "reason": ("lý do", "reason"),
     "comment": ("ý kiến", "comment"),
+    "current_password": ("mật khẩu hiện tại", "current password"),
+    "new_password": ("mật khẩu mới", "new password"),
+    "full_name": ("họ và tên", "full name"),
+    "unit": ("đơn vị", "unit"),
+    "role": ("vai trò", "role"),
+    "roles": ("vai trò", "roles"),
+    "since": ("từ thời điểm", "since"),
+    "before": ("đến trước thời điểm", "before"),
 }

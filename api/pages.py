@@ -14,8 +14,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from api import actions, presenters
-from api.deps import SESSION_COOKIE, Context, check_csrf, optional_actor
-from api.errors import NotAuthenticatedError
+from api.deps import SESSION_COOKIE, Client, Context, check_csrf, optional_actor
+from api.errors import NotAuthenticatedError, status_for
 from api.forms import DraftFormData, parse_page_list
 from api.routes_v1 import search_scope, sign_in
 from api.sessions import SESSION_SECONDS
@@ -25,6 +25,7 @@ from documents.application import OfficeApplication
 from documents.errors import InvalidInputError
 from documents.policy import Actor
 from documents.reference import URGENCY_LABELS, document_types
+from documents.signins import SignInLockedError, SignInRefusedError
 from workflow.composition import revise
 from workflow.copying import make_document_copy
 from workflow.signing_steps import verify_file
@@ -103,14 +104,20 @@ def login_page(request: Request) -> Response:
 def login(
     request: Request,
     context: Context,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    client: Client,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     try:
-        token = sign_in(context, username, password)
-    except NotAuthenticatedError as error:
-        return render(request, "login.html", 401, error=error, username=username)
+        token = sign_in(context, username, password, client)
+    except (SignInRefusedError, SignInLockedError) as error:
+        return render(request, "login.html", status_for(error), error=error, username=username)
     response = _back("/")
+    set_session_cookie(request, response, token)
+    return response
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -119,11 +126,14 @@ def login(
         samesite="lax",
         secure=request.url.scheme == "https",
     )
-    return response
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, context: Context, client: Client) -> Response:
+    """Ends the browser's session; recorded in the sign-in history."""
+    actor = optional_actor(request, context)
+    if actor is not None:
+        context.services.app.record_sign_out(actor, client)
     response = _back("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -1,4 +1,7 @@
-"""Signed session tokens (cookie for pages, bearer for API clients) and CSRF tokens for forms."""
+"""Signed session tokens (cookie for pages, bearer for API clients) and CSRF tokens for forms.
+
+A token names the account, the account's ``credentials`` count when it was issued, and when it
+expires; a password change or reset raises the count, which ends every older token."""
 
 from __future__ import annotations
 
@@ -19,20 +22,21 @@ class SessionSigner:
         digest = hmac.new(self._key, payload.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
-    def issue(self, account_id: UUID, now: float | None = None) -> str:
+    def issue(self, account_id: UUID, credentials: int, now: float | None = None) -> str:
         expires = int((now or time.time()) + SESSION_SECONDS)
-        payload = f"{account_id}.{expires}"
+        payload = f"{account_id}.{credentials}.{expires}"
         return f"{payload}.{self._mac(payload)}"
 
-    def verify(self, token: str, now: float | None = None) -> UUID | None:
+    def verify(self, token: str, now: float | None = None) -> tuple[UUID, int] | None:
+        """The account and its credentials count, if the token is genuine and unexpired."""
         try:
-            account, expires, mac = token.rsplit(".", 2)
-            payload = f"{account}.{expires}"
+            account, credentials, expires, mac = token.rsplit(".", 3)
+            payload = f"{account}.{credentials}.{expires}"
             if not hmac.compare_digest(mac, self._mac(payload)):
                 return None
             if int(expires) < (now or time.time()):
                 return None
-            return UUID(account)
+            return UUID(account), int(credentials)
         except ValueError:
             return None
 

@@ -1,4 +1,7 @@
-"""People who use the platform: an ``Account`` with roles in one unit."""
+"""People who use the platform: an ``Account`` with roles in one unit.
+
+``credentials`` counts password changes and resets: a session token carries the count it was
+issued under, so changing or resetting a password ends every older session of that person."""
 
 from __future__ import annotations
 
@@ -50,10 +53,27 @@ class Account(Aggregate):
         self.title = title
         self.password_hash = password_hash
         self.key_id = key_id
+        self.credentials = 0
 
     @event("PasswordChanged")
     def change_password(self, password_hash: str) -> None:
+        """The person changed their own password (after giving the current one)."""
         self.password_hash = password_hash
+        self.credentials = getattr(self, "credentials", 0) + 1
+
+    @event("PasswordReset")
+    def reset_password(self, password_hash: str, by: UUID) -> None:
+        """An administrator of the person's unit set a new password."""
+        self.password_hash = password_hash
+        self.credentials = getattr(self, "credentials", 0) + 1
+
+    @event("RoleGranted")
+    def grant_role(self, role: str, by: UUID) -> None:
+        self.roles = [*self.roles, role]
+
+    @event("RoleRevoked")
+    def revoke_role(self, role: str, by: UUID) -> None:
+        self.roles = [r for r in self.roles if r != role]
 
 
 def account_id_for(username: str) -> UUID:

@@ -140,6 +140,20 @@ def require_unit_admin(actor: Actor, unit_id: UUID, tree: UnitTree) -> None:
     )
 
 
+def sign_in_history_scope(actor: Actor, tree: UnitTree) -> tuple[list[UUID] | None, bool]:
+    """Whose sign-in history ``actor`` may read: auditors and administrators read their unit's
+    subtree. Returns the unit ids (None: every unit) and whether attempts on unknown usernames
+    (which belong to no unit) are included — only at the top of the tree."""
+    if not (actor.has(Role.AUDITOR) or actor.has(Role.ADMIN)):
+        raise ForbiddenError(
+            "Chỉ cán bộ kiểm tra và quản trị được xem lịch sử đăng nhập.",
+            "Only auditors and administrators may read the sign-in history.",
+        )
+    if actor.unit_id in tree and tree.get(actor.unit_id).parent_id is None:
+        return None, True
+    return [actor.unit_id, *tree.descendants(actor.unit_id)], False
+
+
 def require(actor: Actor, action: Action, parties: DocumentParties, tree: UnitTree) -> None:
     if not is_allowed(actor, action, parties, tree):
         what_vi, what_en = ACTION_LABELS[action]

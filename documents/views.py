@@ -56,6 +56,11 @@ CREATE TABLE IF NOT EXISTS copies (
     id TEXT PRIMARY KEY, document_id TEXT, unit_id TEXT, form TEXT, pages TEXT,
     number_symbol TEXT, sha256 TEXT, made_by TEXT, copied_at TEXT);
 CREATE INDEX IF NOT EXISTS copies_document ON copies (document_id, unit_id);
+CREATE TABLE IF NOT EXISTS sign_ins (
+    position INTEGER PRIMARY KEY, at TEXT, kind TEXT, username TEXT, account_id TEXT,
+    unit_id TEXT, ip TEXT, user_agent TEXT, by_id TEXT, until TEXT);
+CREATE INDEX IF NOT EXISTS sign_ins_username ON sign_ins (username, position);
+CREATE INDEX IF NOT EXISTS sign_ins_unit ON sign_ins (unit_id, position);
 CREATE TABLE IF NOT EXISTS folders (
     id TEXT PRIMARY KEY, unit_id TEXT, year INTEGER, code TEXT, title TEXT,
     retention_years INTEGER, closed INTEGER, opened_at TEXT);
@@ -64,7 +69,7 @@ CREATE TABLE IF NOT EXISTS folders (
 )
 
 TRACKING_NAME = "views"
-SCHEMA_VERSION = 8  # bump when the tables change: the read model is then rebuilt from events
+SCHEMA_VERSION = 9  # bump when the tables change: the read model is then rebuilt from events
 TABLES = (
     "tracking",
     "units",
@@ -76,6 +81,7 @@ TABLES = (
     "access",
     "copies",
     *REPORT_TABLES,
+    "sign_ins",
 )
 UNITS_VERSION = "units_version"  # bumped whenever a unit row changes: the tree cache's key
 
@@ -260,6 +266,41 @@ class ReadModel(ReportViews):
                 str(e.unit_id),
                 ",".join(e.roles),
                 e.title,
+            ),
+        )
+
+    def _set_roles(
+        self, db: sqlite3.Connection, e: Any, add: str | None, remove: str | None
+    ) -> None:
+        row = db.execute("SELECT roles FROM accounts WHERE id=?", (str(e.originator_id),))
+        found = row.fetchone()
+        roles = [r for r in (found[0].split(",") if found and found[0] else []) if r != remove]
+        if add is not None and add not in roles:
+            roles.append(add)
+        db.execute(
+            "UPDATE accounts SET roles=? WHERE id=?", (",".join(roles), str(e.originator_id))
+        )
+
+    def _on_Account_RoleGranted(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        self._set_roles(db, e, e.role, None)
+
+    def _on_Account_RoleRevoked(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        self._set_roles(db, e, None, e.role)
+
+    def _on_SignInRecord_Recorded(self, db: sqlite3.Connection, position: int, e: Any) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO sign_ins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                position,
+                _iso(e.timestamp),
+                e.kind,
+                e.username,
+                _str(e.account_id),
+                _str(e.unit_id),
+                e.ip,
+                e.user_agent,
+                _str(e.by),
+                _iso(e.until),
             ),
         )
 
@@ -692,3 +733,63 @@ class ReadModel(ReportViews):
             "LEFT JOIN units u ON u.id=a.unit_id WHERE a.document_id=? ORDER BY a.position",
             str(document_id),
         )
+
+    # -- sign-ins -------------------------------------------------------------------------
+    def recent_sign_in_records(self, username: str, limit: int) -> list[dict[str, Any]]:
+        """The username's ``limit`` latest records, newest first."""
+        return self._rows(
+            "SELECT * FROM sign_ins WHERE username=? ORDER BY position DESC LIMIT ?",
+            username,
+            limit,
+        )
+
+    def last_sign_in_record(self, username: str, kinds: Sequence[str]) -> dict[str, Any] | None:
+        marks = ",".join("?" * len(kinds))
+        rows = self._rows(
+            f"SELECT * FROM sign_ins WHERE username=? AND kind IN ({marks}) "
+            "ORDER BY position DESC LIMIT 1",
+            username,
+            *kinds,
+        )
+        return rows[0] if rows else None
+
+    def sign_ins(self, query: SignInQuery) -> list[dict[str, Any]]:
+        """Records matching ``query``, newest first, with the account's and the unit's names."""
+        where, params = ["1=1"], []
+        if query.unit_ids is not None:
+            clause = "s.unit_id IN (SELECT value FROM json_each(?))"
+            if query.with_unknown:
+                clause = f"({clause} OR s.unit_id IS NULL)"
+            where.append(clause)
+            params.append(json.dumps(query.unit_ids))
+        for column, value in (("s.username", query.username), ("s.kind", query.kind)):
+            if value:
+                where.append(f"{column}=?")
+                params.append(value)
+        if query.since:
+            where.append("s.at>=?")
+            params.append(query.since)
+        if query.before:
+            where.append("s.at<?")
+            params.append(query.before)
+        return self._rows(
+            "SELECT s.*, u.name AS unit_name, b.username AS by_username FROM sign_ins s "
+            "LEFT JOIN units u ON u.id=s.unit_id LEFT JOIN accounts b ON b.id=s.by_id "
+            f"WHERE {' AND '.join(where)} ORDER BY s.position DESC LIMIT ?",
+            *params,
+            query.limit,
+        )
+
+
+@dataclass(frozen=True)
+class SignInQuery:
+    """Filters of the sign-in history. ``unit_ids`` None: every unit and unknown usernames;
+    otherwise those units' records, and unknown usernames' too if ``with_unknown``."""
+
+    unit_ids: list[str] | None
+    with_unknown: bool = False
+    username: str | None = None
+    kind: str | None = None
+    since: str | None = None  # ISO time, inclusive
+    before: str | None = None  # ISO time, exclusive
+    limit: int = 200

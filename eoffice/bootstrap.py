@@ -6,10 +6,12 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from documents.application import OfficeApplication
 from documents.blobs import BlobStore, FilesystemBlobStore
+from documents.signins import LockoutPolicy
 from documents.views import ReadModel
 from eoffice.adapters.s3_blobs import S3BlobStore
 from eoffice.settings import Settings
@@ -86,9 +88,15 @@ def schema_lock(settings: Settings) -> Iterator[None]:
 
 def build_application(settings: Settings) -> OfficeApplication:
     with schema_lock(settings):
-        return OfficeApplication(
+        app = OfficeApplication(
             event_store_env(settings), ReadModel(settings.views_path), build_blob_store(settings)
         )
+    app.lockout = LockoutPolicy(
+        max_failures=settings.signin_max_failures,
+        window=timedelta(seconds=settings.signin_failure_window_seconds),
+        duration=timedelta(seconds=settings.signin_lockout_seconds),
+    )
+    return app
 
 
 def build_blob_store(settings: Settings) -> BlobStore:

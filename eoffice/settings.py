@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PadesLevel = Literal["B-B", "B-T", "B-LT", "B-LTA"]
@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     """The leader's signature: B-LT embeds the certificates and revocation data (ND30)."""
     seal_signature_level: PadesLevel = "B-LTA"
     """The unit's seal: B-LTA adds a document timestamp over everything, for archiving."""
+    signin_max_failures: int = Field(default=5, ge=1)
+    """Failed sign-ins of one username within the window that lock it out."""
+    signin_failure_window_seconds: int = Field(default=15 * 60, ge=1)
+    signin_lockout_seconds: int = Field(default=15 * 60, ge=1)
+    """How long a lock-out lasts (an administrator of the unit can unlock sooner)."""
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

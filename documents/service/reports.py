@@ -28,7 +28,7 @@ from documents.report_rounds import (
     submission_id_for,
 )
 from documents.service.base import MAX_SUBJECT_LENGTH, required_text
-from documents.service.copies import CopyService
+from documents.service.people import PeopleService
 from documents.units import LEVEL_LABELS, UnitLevel, UnitTree
 
 MAX_REMIND_DAYS = 60
@@ -106,7 +106,7 @@ def target_levels_of(requester_level: str, levels: Sequence[str]) -> list[str]:
     return chosen
 
 
-class ReportService(CopyService):
+class ReportService(PeopleService):
     # -- opening ------------------------------------------------------------------------------
     def open_report_round(
         self,

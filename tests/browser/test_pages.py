@@ -42,6 +42,10 @@ PAGES = [
     ("report-round-reviewer", "bentre-tp.lanhdao", "/reports/{round}"),
     ("report-round-unit", "thcs-phutan.lanhdao", "/reports/{round}"),
     ("not-found", "bentre.vanthu", "/documents/00000000-0000-4000-8000-000000000000"),
+    ("password", "bentre.chuyenvien", "/account/password"),
+    ("sign-ins", "kiemtra", "/audit/sign-ins"),
+    ("admin-units", "quantri", "/admin/units?q=ben+tre"),
+    ("admin-unit", "quantri", "/admin/units/bentre-tp"),
 ]
 IDS = [name for name, _, _ in PAGES]
 BAD_PAGE = "<html><body><img src='x.png'><a href='/'></a><input></body></html>"
