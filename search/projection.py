@@ -63,6 +63,7 @@ def indexed_document(app: OfficeApplication, document_id: UUID) -> IndexedDocume
     parties = [document.issuer_unit_id, *document.recipient_unit_ids]
     scope = {ancestor for unit in parties if unit in tree for ancestor in tree.ancestors(unit)}
     issuer = tree.get(document.issuer_unit_id)
+    issuer_path = [document.issuer_unit_id, *tree.ancestors(document.issuer_unit_id)]
     assert document.issued_sha256 and document.issued_at, "only issued documents are indexed"
     return IndexedDocument(
         document_id=str(document.id),
@@ -78,4 +79,5 @@ def indexed_document(app: OfficeApplication, document_id: UUID) -> IndexedDocume
         issued_at=document.issued_at,
         party_unit_ids=[str(unit) for unit in parties],
         scope_unit_ids=sorted(str(unit) for unit in scope),
+        issuer_path_ids=[str(unit) for unit in issuer_path],
     )
