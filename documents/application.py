@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from documents.service.access import AccessService
 from documents.service.outgoing import number_symbol
+from documents.service.saved_searches import SavedSearchService
 
 __all__ = ["OfficeApplication", "number_symbol"]
 
 
-class OfficeApplication(AccessService):
+class OfficeApplication(AccessService, SavedSearchService):
     """The e-office's system of record."""
