@@ -17,8 +17,10 @@ from api import (
     routes_folders,
     routes_handling,
     routes_lifecycle,
+    routes_search,
     routes_units,
     routes_v1,
+    search_page,
 )
 from api.context import WebContext
 from api.errors import ERROR_RESPONSES, install_error_handlers
@@ -64,9 +66,11 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_handling.router,
         routes_folders.router,
         routes_units.router,
+        routes_search.router,
     ):
         app.include_router(api_router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)
+    app.include_router(search_page.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_error_handlers(app, pages.render_error)
     return app

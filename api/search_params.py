@@ -117,6 +117,11 @@ class SearchParams:
         pairs = self.pairs(**changes)
         return f"{path}?{urlencode(pairs)}" if pairs else path
 
+    def year_url(self, path: str, year: str) -> str:
+        """This search narrowed to one calendar year (the year facet's link)."""
+        first, last = date(int(year), 1, 1), date(int(year), 12, 31)
+        return self.url(path, date_from=first, date_to=last, page=1)
+
 
 def _bad(field_vi: str, field_en: str, value: str) -> InvalidInputError:
     return InvalidInputError(

@@ -16,7 +16,12 @@ from documents.reference import document_type
 from search.port import IndexedDocument, SearchIndex
 from search.text import extract_pdf_text
 
-INDEXED_EVENTS = {"OutgoingDocument.NumberedAndIssued", "OutgoingDocument.Dispatched"}
+INDEXED_EVENTS = {
+    "OutgoingDocument.NumberedAndIssued",
+    "OutgoingDocument.Dispatched",
+    "OutgoingDocument.Recalled",  # the status filter and the listed status follow the document
+    "OutgoingDocument.Replaced",
+}
 
 
 class SearchProjection:
@@ -51,9 +56,10 @@ class SearchProjection:
                 event: Any = app.notifications.to_domain_event(notification)
                 if type(event).__qualname__ in INDEXED_EVENTS:
                     document_ids[event.originator_id] = None
-            if document_ids:
-                self.index.upsert([indexed_document(app, d) for d in document_ids])
-                indexed += len(document_ids)
+            issued = [d for d in document_ids if app.document(d).issued_at is not None]
+            if issued:
+                self.index.upsert([indexed_document(app, d) for d in issued])
+                indexed += len(issued)
             self._record(notifications[-1].id)
 
 
