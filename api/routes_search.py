@@ -160,8 +160,9 @@ async def export_csv(
     """Every hit of the search in the reader's scope (not only a page), as CSV."""
     raw = {k: v for k, v in _raw(request).items() if k not in ("page", "page_size")}
     params = parse_params(raw, context.services.app.tree())
+    rows = await run_in_threadpool(csv_rows, context, actor, params)
     return StreamingResponse(
-        csv_rows(context, actor, params),
+        rows,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="tra-cuu-van-ban.csv"'},
     )

@@ -44,6 +44,8 @@ SEARCHABLE_STATUSES = (
     DocumentStatus.REPLACED,
 )
 """The statuses an indexed (issued) document can have."""
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+"""Dates outside are refused: tantivy's dates end in 2262 (nanoseconds in 64 bits)."""
 FILTER_KEYS = ("type", "issuer", "subtree", "from", "to", "number", "signer", "status")
 
 
@@ -140,12 +142,18 @@ def _date(raw: Mapping[str, Sequence[str]], key: str, vi: str, en: str) -> date 
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise InvalidInputError(
             f"Ngày {vi} không hợp lệ: «{text[:40]}» (cần dạng NNNN-TT-NN).",
             f"Invalid {en} date: '{text[:40]}' (expected YYYY-MM-DD).",
         ) from None
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise InvalidInputError(
+            f"Ngày {vi} phải trong khoảng {FIRST_DAY.year}–{LAST_DAY.year}.",
+            f"The {en} date must be within {FIRST_DAY.year}–{LAST_DAY.year}.",
+        )
+    return value
 
 
 def _int(raw: Mapping[str, Sequence[str]], key: str, default: int, low: int, high: int) -> int:

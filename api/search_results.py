@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -119,9 +120,16 @@ def search_json(context: WebContext, params: SearchParams, result: SearchResult)
 
 def csv_rows(context: WebContext, actor: Actor, params: SearchParams) -> Iterator[str]:
     """The CSV of every hit in scope (not only a page), UTF-8 with a BOM so that Excel reads
-    Vietnamese; one chunk per row so that a large export streams."""
+    Vietnamese; one chunk per row so that a large export streams. The search runs (and can
+    fail) before this returns, not once the response has started."""
     context.refresh()
     hits = context.search_index.scan(replace(params, page=1).query(), search_scope(actor))
+    first = next(hits, None)
+    return _csv(first, hits)
+
+
+def _csv(first: SearchHit | None, rest: Iterator[SearchHit]) -> Iterator[str]:
+    hits = itertools.chain([first] if first is not None else [], rest)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)

@@ -152,11 +152,11 @@ def _distinct(words: list[str]) -> list[str]:
 
 
 def day_bounds(filters: SearchFilters) -> tuple[datetime | None, datetime | None]:
-    """The date filter as a half-open UTC interval [start, end)."""
+    """The date filter as a half-open UTC interval [start, end); an unbounded side is None."""
     start = end = None
-    if filters.issued_from is not None:
+    if filters.issued_from is not None and filters.issued_from > date.min:
         start = datetime.combine(filters.issued_from, time(), VIETNAM).astimezone(UTC)
-    if filters.issued_to is not None:
+    if filters.issued_to is not None and filters.issued_to < date.max:
         next_day = filters.issued_to + timedelta(days=1)
         end = datetime.combine(next_day, time(), VIETNAM).astimezone(UTC)
     return start, end

@@ -194,7 +194,7 @@ def test_an_uploaded_pdf_goes_the_same_way(stack: Stack, tmp_path: Path) -> None
     assert pdfsig_report(issued).count("Signature Validation: Signature is Valid.") == 2
     text = subprocess.run(["pdftotext", str(issued), "-"], capture_output=True, text=True).stdout
     assert f"Số: {document['number_symbol']}" in text
-    hits = clerk.get("/api/v1/search", params={"q": "thang cong nhan"}).json()
+    hits = clerk.get("/api/v1/search", params={"q": "thang cong nhan"}).json()["hits"]
     assert document_id in [hit["document_id"] for hit in hits]
 
 
@@ -206,7 +206,7 @@ def test_read_models_rebuild_from_the_event_store(stack: Stack) -> None:
     wait_for_status(clerk, document_id, "dispatched")
     outbox_before = clerk.get("/api/v1/outbox").json()
     hits_before = clerk.get("/api/v1/search", params={"q": "ke hoach chuyen doi so"}).json()
-    assert document_id in [hit["document_id"] for hit in hits_before]
+    assert document_id in [hit["document_id"] for hit in hits_before["hits"]]
     result = stack.cli("rebuild-views")
     assert "read models rebuilt" in result.stdout
     assert clerk.get("/api/v1/outbox").json() == outbox_before
