@@ -37,6 +37,8 @@ PAGES = [
     ("inbox", "bentre-tp.vanthu", "/inbox"),
     ("search", "kiemtra", "/search?q=ke+hoach"),
     ("search-empty", "kiemtra", "/search?q=khong+co+gi+ca"),
+    ("search-filtered", "kiemtra", "/search?q=ke+hoach&type=ke_hoach&sort=newest&from=2020-01-01"),
+    ("search-bad-date", "kiemtra", "/search?from=sai"),
     ("not-found", "bentre.vanthu", "/documents/00000000-0000-4000-8000-000000000000"),
 ]
 IDS = [name for name, _, _ in PAGES]
