@@ -20,6 +20,7 @@ must pause meanwhile (or replay from the projection's position afterwards).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -27,8 +28,8 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from elasticsearch import BadRequestError, Elasticsearch
 from elasticsearch import ConnectionError as TransportConnectionError
-from elasticsearch import Elasticsearch
 
 from search.hits import (
     FACET_SIZE,
@@ -260,7 +261,9 @@ class ElasticsearchSearchIndex:
         an older mapping is reindexed into a new version first."""
         if self._client.indices.exists_alias(name=self._alias):
             if self._schema_of(self.current_index()) != _SCHEMA_VERSION:
-                self.reindex()
+                # BadRequestError: another process is upgrading this alias right now.
+                with contextlib.suppress(BadRequestError):
+                    self.reindex()
                 self.schema_changed = True
             return
         if self._client.indices.exists(index=self._alias):
