@@ -10,6 +10,8 @@ import pytest
 import tantivy
 from elasticsearch import Elasticsearch
 
+from eoffice.bootstrap import build_runtime
+from eoffice.settings import Settings
 from search.elasticsearch_index import ElasticsearchSearchIndex
 from search.hits import source_of
 from search.port import SearchScope
@@ -78,3 +80,18 @@ def test_elasticsearch_index_of_an_older_mapping_is_reindexed(
         index.drop()
         index.close()
         client.close()
+
+
+def test_the_runtime_replays_the_projection_into_a_replaced_index(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "var")
+    directory = settings.search_dir / "tantivy"
+    directory.mkdir(parents=True)
+    old_tantivy_index(directory)
+    (settings.search_dir / "position").write_text("42")
+    runtime = build_runtime(settings)
+    try:
+        assert runtime.search.position() == 0  # every event is replayed into the new index
+    finally:
+        close = getattr(runtime.search_index, "close", None)
+        if close is not None:
+            close()
