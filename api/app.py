@@ -23,8 +23,10 @@ from api import (
     routes_handling,
     routes_lifecycle,
     routes_reports,
+    routes_search,
     routes_units,
     routes_v1,
+    search_page,
 )
 from api.context import WebContext
 from api.errors import ERROR_RESPONSES, install_error_handlers
@@ -73,9 +75,11 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_reports.router,
         routes_copies.router,
         routes_accounts.router,
+        routes_search.router,
     ):
         app.include_router(api_router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)
+    app.include_router(search_page.router)
     app.include_router(report_pages.router)
     app.include_router(pages_account.router)
     app.include_router(pages_admin.router)

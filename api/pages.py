@@ -1,4 +1,5 @@
-"""Server-rendered pages: sign-in, to-do, compose, document, inbox, outbox, search."""
+"""Server-rendered pages: sign-in, to-do, compose, document, inbox, outbox (search: see
+`api.search_page`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from api import actions, presenters
 from api.deps import SESSION_COOKIE, Client, Context, check_csrf, optional_actor
 from api.errors import NotAuthenticatedError, status_for
 from api.forms import DraftFormData, parse_page_list
-from api.routes_v1 import search_scope, sign_in
+from api.routes_v1 import sign_in
 from api.sessions import SESSION_SECONDS
 from documents.access import AccessKind
 from documents.accounts import ROLE_LABELS, Role
@@ -320,13 +321,3 @@ def outbox_page(request: Request, context: Context) -> Response:
     base = _base(request, context)
     rows = presenters.outbox_rows(context, base["actor"])
     return render(request, "outbox.html", rows=rows, **base)
-
-
-@router.get("/search")
-async def search_page(request: Request, context: Context, q: str = "") -> Response:
-    base = _base(request, context)
-    hits = []
-    if q.strip():
-        await run_in_threadpool(context.refresh)
-        hits = context.search_index.search(q[:500], search_scope(base["actor"]), 50)
-    return render(request, "search.html", q=q, hits=hits, **base)

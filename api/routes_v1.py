@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -17,11 +17,8 @@ from api.deps import Client, Context, CurrentActor
 from api.forms import DraftFormData
 from api.passwords import ARGON2
 from documents.access import AccessKind
-from documents.accounts import Role
-from documents.policy import Actor
 from documents.reference import document_types
 from documents.signins import ClientInfo
-from search.port import SearchScope
 from workflow.signing_steps import verify_file
 from workflow.starter import issuance_progress
 
@@ -203,21 +200,3 @@ async def register(receipt_id: UUID, actor: CurrentActor, context: Context) -> d
 async def acknowledge(receipt_id: UUID, actor: CurrentActor, context: Context) -> Accepted:
     await actions.acknowledge(context, actor, receipt_id)
     return Accepted(id=str(receipt_id))
-
-
-@router.get("/search", tags=["search"])
-async def search(
-    actor: CurrentActor,
-    context: Context,
-    q: Annotated[str, Query(max_length=500)] = "",
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> list[dict[str, Any]]:
-    await run_in_threadpool(context.refresh)
-    hits = context.search_index.search(q, search_scope(actor), limit)
-    return [{**hit.__dict__, "issued_at": hit.issued_at.isoformat()} for hit in hits]
-
-
-def search_scope(actor: Actor) -> SearchScope:
-    """Own unit's documents (issued or received); auditors also see their subtree's."""
-    unit = str(actor.unit_id)
-    return SearchScope(unit_ids=[unit], subtree_root_ids=[unit] if actor.has(Role.AUDITOR) else [])

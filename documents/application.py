@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from documents.service.numbering import number_symbol
 from documents.service.reports import ReportService
+from documents.service.saved_searches import SavedSearchService
 
 __all__ = ["OfficeApplication", "number_symbol"]
 
 
-class OfficeApplication(ReportService):
+class OfficeApplication(ReportService, SavedSearchService):
     """The e-office's system of record."""

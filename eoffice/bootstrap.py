@@ -117,7 +117,7 @@ def build_search_index(settings: Settings) -> SearchIndex:
         from search.elasticsearch_index import ElasticsearchSearchIndex  # only where it runs
 
         return ElasticsearchSearchIndex(settings.elasticsearch_url, "eoffice-documents")
-    return TantivySearchIndex(settings.search_dir / "tantivy")
+    return TantivySearchIndex(settings.search_dir / "tantivy", replace_other_schema=True)
 
 
 def secret_key(settings: Settings) -> str:
@@ -156,6 +156,8 @@ def build_runtime(settings: Settings) -> Runtime:
     index = build_search_index(settings)
     settings.search_dir.mkdir(parents=True, exist_ok=True)
     projection = SearchProjection(index, settings.search_dir / "position")
+    if getattr(index, "schema_changed", False):  # new index fields: fill them from the events
+        projection.restart()
     return Runtime(
         settings=settings,
         app=app,

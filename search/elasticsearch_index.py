@@ -3,11 +3,13 @@
 Same fields as `search.tantivy_index`: subject, body and meta (number, type, issuer, signer),
 each indexed twice, as `normalize` and as `fold` give them, cut into words by `search.terms`
 in Python and indexed with the built-in `whitespace` analyzer, so both engines hold the same
-terms. Unit ids are keyword fields for the scope filter (a bool `filter`, score-neutral); the
-original values travel in `_source` under `source`. Queries are built as JSON from the words,
-never parsed by Elasticsearch, so user text cannot be a syntax error: every folded word must
-occur in some folded field; exact words and the whole-query phrase only add score. Ties are
-broken by `issued_at` (newest first), then `document_id`, as in tantivy.
+terms. Unit ids, filters and facets are keyword fields (the scope and filters in a bool
+`filter`, score-neutral); the original values travel in `_source` under `source`. Queries are
+built as JSON from `search.query.parse_text`, never parsed by Elasticsearch, so user text
+cannot be a syntax error: every folded word, prefix and phrase must occur in some folded field;
+exact words and the whole-query phrase only add score. Facets are terms aggregations under the
+same filter. Ties are broken by `issued_at` (to the second; newest first), then `document_id`,
+as in tantivy. `scan` pages with `search_after`, past the 10,000-hit window of `find`.
 
 Reindexing without downtime: readers and writers use the alias `<name>`, which points at one
 physical index `<name>-v<N>`. `reindex()` builds `<name>-v<N+1>` from the documents of the
@@ -18,27 +20,46 @@ must pause meanwhile (or replay from the projection's position afterwards).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from elasticsearch import BadRequestError, Elasticsearch
 from elasticsearch import ConnectionError as TransportConnectionError
-from elasticsearch import Elasticsearch
 
+from search.hits import (
+    FACET_SIZE,
+    document_from_source,
+    effective_sort,
+    empty_facets,
+    facet_values,
+    hit_from_source,
+    keyword_values,
+    sort_seconds,
+    source_of,
+)
 from search.normalize import fold, normalize
-from search.port import IndexedDocument, SearchHit, SearchIndex, SearchScope
+from search.port import IndexedDocument, SearchHit, SearchIndex, SearchResult, SearchScope
+from search.query import (
+    FACET_NAMES,
+    ParsedText,
+    SearchFilters,
+    SearchQuery,
+    Sort,
+    day_bounds,
+    parse_text,
+)
 from search.terms import terms
-from search.text import excerpt, leading_excerpt, query_words
 
 __all__ = ["ElasticsearchIndexError", "ElasticsearchSearchIndex"]
 
-_SNIPPET_WIDTH = 200
-_MAX_WINDOW = 10_000  # Elasticsearch's index.max_result_window
-_MAX_QUERY_WORDS = 256  # keeps a pasted essay under the cluster's limit of query clauses
-_SCHEMA_VERSION = 1
+_SCAN_BATCH = 500
+_SCHEMA_VERSION = 2
+"""2: keyword fields year, number_key, signer_key, issuer_path_ids; dates to the second."""
 
 # The same boosts as search.tantivy_index.
 _FOLDED_FIELDS = {"subject_folded": 2.0, "meta_folded": 1.5, "body_folded": 1.0}
@@ -53,8 +74,16 @@ _KEYWORD_FIELDS = (
     "doc_type",
     "status",
     "urgency",
+    "year",
+    "number_key",
+    "signer_key",
+    "issuer_path_ids",
 )
-_SORT = [{"_score": "desc"}, {"issued_at": "desc"}, {"document_id": "asc"}]
+_SORTS: dict[Sort, list[dict[str, str]]] = {
+    Sort.RELEVANCE: [{"_score": "desc"}, {"issued_at": "desc"}, {"document_id": "asc"}],
+    Sort.NEWEST: [{"issued_at": "desc"}, {"document_id": "asc"}],
+    Sort.OLDEST: [{"issued_at": "asc"}, {"document_id": "asc"}],
+}
 
 _SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
 _MAPPINGS: dict[str, Any] = {
@@ -84,6 +113,9 @@ class ElasticsearchSearchIndex:
         self._alias = index_name
         self._version_pattern = re.compile(re.escape(index_name) + r"-v(\d+)")
         self._write_lock = threading.Lock()
+        self.schema_changed = False
+        """Set when the index was rebuilt for a newer mapping: replay the projection to fill
+        the new fields (`eoffice.bootstrap` does)."""
         try:
             self._ensure_alias()
         except TransportConnectionError as error:
@@ -129,25 +161,63 @@ class ElasticsearchSearchIndex:
         return int(self._client.count(index=self._alias)["count"])
 
     def search(self, query: str, scope: SearchScope, limit: int = 20) -> list[SearchHit]:
-        folded_words = terms(fold(query))
-        scope_filter = _scope_filter(scope)
-        if not folded_words or scope_filter is None or limit <= 0:
+        """Best hits first; a blank query finds nothing (see `find` for filters and pages)."""
+        if parse_text(query).blank or limit <= 0:
             return []
-        exact_words = terms(normalize(query))
-        text_query = _text_query(folded_words, exact_words)
+        return self.find(SearchQuery(text=query, limit=min(limit, 10_000)), scope).hits
+
+    def find(self, query: SearchQuery, scope: SearchScope) -> SearchResult:
+        parsed = parse_text(query.text)
+        body = _request(parsed, query.filters, scope)
+        if body is None:
+            return SearchResult(hits=[], total=0, facets=empty_facets())
+        sort = effective_sort(parsed, query.sort)
         response = self._client.search(
             index=self._alias,
-            query={"bool": {"must": [text_query], "filter": [scope_filter]}},
-            size=min(limit, _MAX_WINDOW),
-            sort=_SORT,
-            track_scores=True,
+            query=body,
+            from_=query.offset,
+            size=query.limit,
+            sort=_SORTS[sort],
+            track_scores=sort is Sort.RELEVANCE,
+            track_total_hits=True,
             source_includes=["source"],
+            aggregations={
+                name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_NAMES
+            },
         )
-        snippet_words = query_words(query)
-        return [
-            _to_hit(hit["_source"]["source"], float(hit["_score"]), snippet_words)
-            for hit in response["hits"]["hits"]
-        ]
+        hits = [_hit(hit, parsed, sort, with_snippet=True) for hit in response["hits"]["hits"]]
+        aggregations = response["aggregations"]
+        facets = {
+            name: facet_values(
+                {b["key"]: int(b["doc_count"]) for b in aggregations[name]["buckets"]}
+            )
+            for name in FACET_NAMES
+        }
+        return SearchResult(hits=hits, total=int(response["hits"]["total"]["value"]), facets=facets)
+
+    def scan(self, query: SearchQuery, scope: SearchScope) -> Iterator[SearchHit]:
+        parsed = parse_text(query.text)
+        body = _request(parsed, query.filters, scope)
+        if body is None:
+            return
+        sort = effective_sort(parsed, query.sort)
+        after: list[Any] | None = None
+        while True:
+            response = self._client.search(
+                index=self._alias,
+                query=body,
+                size=_SCAN_BATCH,
+                sort=_SORTS[sort],
+                track_scores=sort is Sort.RELEVANCE,
+                source_includes=["source"],
+                search_after=after,
+            )
+            hits = response["hits"]["hits"]
+            for hit in hits:
+                yield _hit(hit, parsed, sort, with_snippet=False)
+            if len(hits) < _SCAN_BATCH:
+                return
+            after = hits[-1]["sort"]
 
     # -- versions and reindexing ----------------------------------------------------------
 
@@ -164,7 +234,7 @@ class ElasticsearchSearchIndex:
             new = self._create_version(max(self._version_numbers(), default=0) + 1)
             batch: list[dict[str, Any]] = []
             for source in self._all_sources(old, batch_size):
-                batch.append(_to_elasticsearch(_from_source(source)))
+                batch.append(_to_elasticsearch(document_from_source(source)))
                 if len(batch) >= batch_size:
                     self._bulk(new, batch)
                     batch = []
@@ -187,8 +257,14 @@ class ElasticsearchSearchIndex:
     # -- internals ------------------------------------------------------------------------
 
     def _ensure_alias(self) -> None:
-        """Point the alias at the newest version, creating `-v1` on a fresh cluster."""
+        """Point the alias at the newest version, creating `-v1` on a fresh cluster; an index of
+        an older mapping is reindexed into a new version first."""
         if self._client.indices.exists_alias(name=self._alias):
+            if self._schema_of(self.current_index()) != _SCHEMA_VERSION:
+                # BadRequestError: another process is upgrading this alias right now.
+                with contextlib.suppress(BadRequestError):
+                    self.reindex()
+                self.schema_changed = True
             return
         if self._client.indices.exists(index=self._alias):
             raise ElasticsearchIndexError(
@@ -204,6 +280,11 @@ class ElasticsearchSearchIndex:
                 index=name, settings=_SETTINGS, mappings=_MAPPINGS
             )
         self._client.indices.put_alias(index=name, name=self._alias, is_write_index=True)
+
+    def _schema_of(self, index: str) -> int | None:
+        mappings = self._client.indices.get_mapping(index=index)[index]["mappings"]
+        schema = mappings.get("_meta", {}).get("schema")
+        return int(schema) if schema is not None else None
 
     def _versions(self) -> list[str]:
         existing = self._client.indices.get(
@@ -266,60 +347,20 @@ def _to_elasticsearch(document: IndexedDocument) -> dict[str, Any]:
         (document.number_symbol, document.doc_type, document.issuer_name, document.signer_name)
     )
     texts = {"subject": document.subject, "body": document.body_text, "meta": meta}
-    record: dict[str, Any] = {
-        name: getattr(document, name)
-        for name in ("document_id", "issuer_unit_id", "doc_type", "status", "urgency")
-    }
-    record["party_unit_ids"] = list(dict.fromkeys(document.party_unit_ids))
-    record["scope_unit_ids"] = list(dict.fromkeys(document.scope_unit_ids))
+    record: dict[str, Any] = dict(keyword_values(document))
+    record["document_id"] = document.document_id  # a single value: it is also the _id
     for name, text in texts.items():
         record[f"{name}_exact"] = _analysed(text, normalize)
         record[f"{name}_folded"] = _analysed(text, fold)
-    record["issued_at"] = document.issued_at.isoformat()
-    record["source"] = _source(document)
+    # To the second, as tantivy keeps it, so that both engines break ties alike.
+    record["issued_at"] = datetime.fromtimestamp(sort_seconds(document.issued_at), UTC).isoformat()
+    record["source"] = source_of(document)
     return record
 
 
-def _source(document: IndexedDocument) -> dict[str, Any]:
-    """Every field of the document, as JSON: enough to list a hit and to rebuild the record."""
-    return {
-        "document_id": document.document_id,
-        "number_symbol": document.number_symbol,
-        "doc_type": document.doc_type,
-        "subject": document.subject,
-        "body_text": document.body_text,
-        "issuer_unit_id": document.issuer_unit_id,
-        "issuer_name": document.issuer_name,
-        "signer_name": document.signer_name,
-        "status": document.status,
-        "urgency": document.urgency,
-        "issued_at": document.issued_at.isoformat(),
-        "party_unit_ids": list(document.party_unit_ids),
-        "scope_unit_ids": list(document.scope_unit_ids),
-    }
-
-
-def _from_source(source: dict[str, Any]) -> IndexedDocument:
-    return IndexedDocument(**{**source, "issued_at": datetime.fromisoformat(source["issued_at"])})
-
-
-def _to_hit(source: dict[str, Any], score: float, words: list[str]) -> SearchHit:
-    subject, body = source["subject"], source["body_text"]
-    snippet = (
-        excerpt(body, words, _SNIPPET_WIDTH)
-        or excerpt(subject, words, _SNIPPET_WIDTH)
-        or leading_excerpt(body or subject, _SNIPPET_WIDTH)
-    )
-    return SearchHit(
-        document_id=source["document_id"],
-        number_symbol=source["number_symbol"],
-        subject=subject,
-        issuer_name=source["issuer_name"],
-        doc_type=source["doc_type"],
-        issued_at=datetime.fromisoformat(source["issued_at"]),
-        score=score,
-        snippet=snippet,
-    )
+def _hit(hit: dict[str, Any], parsed: ParsedText, sort: Sort, with_snippet: bool) -> SearchHit:
+    score = float(hit["_score"]) if sort is Sort.RELEVANCE else 0.0
+    return hit_from_source(hit["_source"]["source"], score, parsed, with_snippet)
 
 
 def _any_field(word: str, fields: dict[str, float]) -> dict[str, Any]:
@@ -327,22 +368,70 @@ def _any_field(word: str, fields: dict[str, float]) -> dict[str, Any]:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def _text_query(folded_words: list[str], exact_words: list[str]) -> dict[str, Any]:
-    """Every folded word in some folded field; exact words and phrases only add score."""
-    must = [_any_field(word, _FOLDED_FIELDS) for word in _distinct(folded_words)]
-    should = [_any_field(word, _EXACT_FIELDS) for word in _distinct(exact_words)]
-    if 1 < len(folded_words) <= _MAX_QUERY_WORDS:
-        phrase = " ".join(folded_words)
-        phrases = [
-            {"match_phrase": {name: {"query": phrase, "boost": boost}}}
-            for name, boost in _PHRASE_FIELDS.items()
-        ]
-        should.append({"bool": {"should": phrases, "minimum_should_match": 1}})
+def _any_prefix(prefix: str, fields: dict[str, float]) -> dict[str, Any]:
+    should = [
+        {"prefix": {name: {"value": prefix, "boost": boost, "rewrite": "constant_score"}}}
+        for name, boost in fields.items()
+    ]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _phrase(words: list[str]) -> dict[str, Any]:
+    phrase = " ".join(words)
+    should = [
+        {"match_phrase": {name: {"query": phrase, "boost": boost}}}
+        for name, boost in _PHRASE_FIELDS.items()
+    ]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _text_query(parsed: ParsedText) -> dict[str, Any]:
+    """Every folded word, prefix and phrase in some folded field; exact words and prefixes and
+    the whole-query phrase only add score. Blank text matches everything."""
+    if parsed.blank:
+        return {"match_all": {}}
+    must = [_any_field(word, _FOLDED_FIELDS) for word in parsed.words]
+    must += [_any_prefix(prefix, _FOLDED_FIELDS) for prefix in parsed.prefixes]
+    must += [_phrase(phrase) for phrase in parsed.phrases]
+    should = [_any_field(word, _EXACT_FIELDS) for word in parsed.exact_words]
+    should += [_any_prefix(prefix, _EXACT_FIELDS) for prefix in parsed.exact_prefixes]
+    if len(parsed.sequence) > 1:
+        should.append(_phrase(parsed.sequence))
     return {"bool": {"must": must, "should": should}}
 
 
-def _distinct(words: list[str]) -> list[str]:
-    return list(dict.fromkeys(words))[:_MAX_QUERY_WORDS]
+def _filters(filters: SearchFilters) -> list[dict[str, Any]]:
+    clauses: list[dict[str, Any]] = []
+    if filters.doc_types:
+        clauses.append({"terms": {"doc_type": list(filters.doc_types)}})
+    if filters.statuses:
+        clauses.append({"terms": {"status": list(filters.statuses)}})
+    if filters.issuer_unit_id:
+        field = "issuer_path_ids" if filters.issuer_subtree else "issuer_unit_id"
+        clauses.append({"term": {field: filters.issuer_unit_id}})
+    if filters.number_symbol is not None:
+        clauses.append({"term": {"number_key": fold(filters.number_symbol).strip()}})
+    if filters.signer is not None:
+        clauses.append({"term": {"signer_key": " ".join(fold(filters.signer).split())}})
+    start, end = day_bounds(filters)
+    if start is not None or end is not None:
+        bounds = {}
+        if start is not None:
+            bounds["gte"] = start.isoformat()
+        if end is not None:
+            bounds["lt"] = end.isoformat()
+        clauses.append({"range": {"issued_at": bounds}})
+    return clauses
+
+
+def _request(
+    parsed: ParsedText, filters: SearchFilters, scope: SearchScope
+) -> dict[str, Any] | None:
+    """The whole query; None when the scope admits nothing."""
+    scope_filter = _scope_filter(scope)
+    if scope_filter is None:
+        return None
+    return {"bool": {"must": [_text_query(parsed)], "filter": [scope_filter, *_filters(filters)]}}
 
 
 def _scope_filter(scope: SearchScope) -> dict[str, Any] | None:

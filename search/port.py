@@ -2,18 +2,29 @@
 
 Adapters (`search.tantivy_index.TantivySearchIndex`, an Elasticsearch one) implement
 `SearchIndex`; the projection turns document events into `IndexedDocument`s, and readers pass
-a `SearchScope` computed from the user's units so that an index never leaks a document
-outside the reader's organisational scope.
+a `SearchScope` computed from the user's units so that an index never leaks a document, a
+facet count or a highlight outside the reader's organisational scope. `find` takes a
+`search.query.SearchQuery` (text, filters, sort, page) and returns a `SearchResult` (the
+page of hits, the total, the facet counts); `scan` yields every hit, for exports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-__all__ = ["IndexedDocument", "SearchHit", "SearchIndex", "SearchScope"]
+from search.query import SearchQuery
+
+__all__ = [
+    "FacetValue",
+    "IndexedDocument",
+    "SearchHit",
+    "SearchIndex",
+    "SearchResult",
+    "SearchScope",
+]
 
 
 def _require_aware(moment: datetime, name: str) -> None:
@@ -44,6 +55,8 @@ class IndexedDocument:
     """The issuing unit and every recipient unit."""
     scope_unit_ids: list[str]
     """Every ancestor unit of the parties, for auditors scoped to a subtree."""
+    issuer_path_ids: list[str] = field(default_factory=list)
+    """The issuer and every unit above it, for the "issuer or below" filter."""
 
     def __post_init__(self) -> None:
         _require_aware(self.issued_at, "issued_at")
@@ -77,7 +90,29 @@ class SearchHit:
     issued_at: datetime
     score: float
     snippet: str
-    """About 200 characters of the body (or subject) around the first matched word."""
+    """About 200 characters of the body (or subject) around the best passage: the one with
+    the most distinct query words, past the letterhead."""
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    """`[start, end)` offsets into `snippet` of each matched word, diacritics as written."""
+    status: str = ""
+    signer_name: str = ""
+    issuer_unit_id: str = ""
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    total: int
+    """Every hit in scope that matches, not only this page."""
+    facets: dict[str, list[FacetValue]]
+    """For each name of `search.query.FACET_NAMES`: values by count (descending), then by
+    value; counted over every hit in scope that matches, never beyond the scope."""
 
 
 class SearchIndex(Protocol):
@@ -94,6 +129,16 @@ class SearchIndex(Protocol):
     def search(self, query: str, scope: SearchScope, limit: int = 20) -> list[SearchHit]:
         """Best hits first, only within `scope`; any user text is accepted (never a syntax
         error) and a blank query returns no hits."""
+        ...
+
+    def find(self, query: SearchQuery, scope: SearchScope) -> SearchResult:
+        """One page of hits in `query.sort` order (ties: newest, then by id), the total and
+        the facets, only within `scope`. Blank text matches every document the filters admit.
+        """
+        ...
+
+    def scan(self, query: SearchQuery, scope: SearchScope) -> Iterator[SearchHit]:
+        """Every hit of `query` within `scope`, in its order, ignoring its page."""
         ...
 
     def count(self) -> int:

@@ -20,6 +20,8 @@ INDEXED_EVENTS = {
     "OutgoingDocument.NumberedAndIssued",  # before numbering and sealing became two events
     "OutgoingDocument.Sealed",
     "OutgoingDocument.Dispatched",
+    "OutgoingDocument.Recalled",  # the status filter and the listed status follow the document
+    "OutgoingDocument.Replaced",
 }
 
 
@@ -55,9 +57,10 @@ class SearchProjection:
                 event: Any = app.notifications.to_domain_event(notification)
                 if type(event).__qualname__ in INDEXED_EVENTS:
                     document_ids[event.originator_id] = None
-            if document_ids:
-                self.index.upsert([indexed_document(app, d) for d in document_ids])
-                indexed += len(document_ids)
+            issued = [d for d in document_ids if app.document(d).issued_at is not None]
+            if issued:
+                self.index.upsert([indexed_document(app, d) for d in issued])
+                indexed += len(issued)
             self._record(notifications[-1].id)
 
 
@@ -67,6 +70,7 @@ def indexed_document(app: OfficeApplication, document_id: UUID) -> IndexedDocume
     parties = [document.issuer_unit_id, *document.recipient_unit_ids]
     scope = {ancestor for unit in parties if unit in tree for ancestor in tree.ancestors(unit)}
     issuer = tree.get(document.issuer_unit_id)
+    issuer_path = [document.issuer_unit_id, *tree.ancestors(document.issuer_unit_id)]
     assert document.issued_sha256 and document.issued_at, "only issued documents are indexed"
     return IndexedDocument(
         document_id=str(document.id),
@@ -82,4 +86,5 @@ def indexed_document(app: OfficeApplication, document_id: UUID) -> IndexedDocume
         issued_at=document.issued_at,
         party_unit_ids=[str(unit) for unit in parties],
         scope_unit_ids=sorted(str(unit) for unit in scope),
+        issuer_path_ids=[str(unit) for unit in issuer_path],
     )

@@ -7,34 +7,54 @@ raw keyword fields for the scope filter; the original values travel in a stored 
 as in Elasticsearch, so nothing long is indexed as a single term.
 
 Queries are built with tantivy's Query API, never parsed, so user text cannot be a syntax
-error: every folded word must occur in some folded field; exact words and whole-query phrases
-only add score. One writer per directory per process is shared by every
-`TantivySearchIndex` over that directory; another process that writes meanwhile gets
-`IndexLockedError`.
+error: every folded word, prefix (word*) and "quoted phrase" must occur in some folded field;
+exact words and the whole-query phrase only add score; filters and the scope are score-neutral.
+Facets are terms aggregations over fast keyword fields, counted under the same scope. Ties, and
+the page boundary, are settled in Python (newest, then by id) exactly as Elasticsearch sorts.
+One writer per directory per process is shared by every `TantivySearchIndex` over that
+directory; another process that writes meanwhile gets `IndexLockedError`.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import tantivy
 
+from search.hits import (
+    FACET_SIZE,
+    effective_sort,
+    empty_facets,
+    facet_values,
+    hit_from_source,
+    keyword_values,
+    rank_key,
+    source_of,
+)
 from search.normalize import fold, normalize
-from search.port import IndexedDocument, SearchHit, SearchIndex, SearchScope
-from search.text import excerpt, leading_excerpt, query_words
+from search.port import IndexedDocument, SearchHit, SearchIndex, SearchResult, SearchScope
+from search.query import (
+    FACET_NAMES,
+    ParsedText,
+    SearchFilters,
+    SearchQuery,
+    Sort,
+    day_bounds,
+    parse_text,
+)
 
 __all__ = ["IndexLockedError", "IndexSchemaError", "TantivySearchIndex"]
 
 _ANALYZER = "eoffice_vi"
 _WRITER_HEAP_BYTES = 64_000_000
-_SNIPPET_WIDTH = 200
 
 # Boosts per searched field. A word typed with diacritics that matches them exactly scores
 # in both the exact and the folded field, so it outranks a word that matches only folded.
@@ -49,6 +69,10 @@ _KEYWORD_FIELDS = (
     "doc_type",
     "status",
     "urgency",
+    "year",
+    "number_key",
+    "signer_key",
+    "issuer_path_ids",
 )
 
 
@@ -72,7 +96,8 @@ def _analyzer() -> tantivy.TextAnalyzer:
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in _KEYWORD_FIELDS:
-        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+        fast = name in FACET_NAMES  # facets are aggregations over fast fields
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=fast)
     for name in (*_EXACT_FIELDS, *_FOLDED_FIELDS):
         builder.add_text_field(name, tokenizer_name=_ANALYZER)
     builder.add_date_field("issued_at", indexed=True, fast=True)
@@ -83,14 +108,20 @@ def _schema() -> tantivy.Schema:
 class _Shared:
     """The tantivy index of one directory and its lazily opened writer, shared in-process."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, replace_other_schema: bool) -> None:
         self.schema = _schema()
+        self.schema_changed = False
         try:
             self.index = tantivy.Index(self.schema, path=str(directory))
         except ValueError as error:
-            if "schema does not match" in str(error):
+            if "schema does not match" not in str(error):
+                raise
+            if not replace_other_schema:
                 raise IndexSchemaError(f"{directory}: {error}") from error
-            raise
+            shutil.rmtree(directory)
+            directory.mkdir(parents=True)
+            self.index = tantivy.Index(self.schema, path=str(directory))
+            self.schema_changed = True
         self.analyzer = _analyzer()
         self.index.register_tokenizer(_ANALYZER, self.analyzer)
         self.lock = threading.Lock()
@@ -118,17 +149,20 @@ _registry_lock = threading.Lock()
 
 
 class TantivySearchIndex:
-    """A `SearchIndex` in `directory` (created if missing, reopened if present)."""
+    """A `SearchIndex` in `directory` (created if missing, reopened if present). An index of
+    another schema raises `IndexSchemaError`, or with `replace_other_schema` is emptied and
+    `schema_changed` set: the projection must then replay every event into it."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, replace_other_schema: bool = False) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self._key = directory.resolve()
         with _registry_lock:
             shared = _registry.get(self._key)
             if shared is None:
-                shared = _registry[self._key] = _Shared(self._key)
+                shared = _registry[self._key] = _Shared(self._key, replace_other_schema)
             shared.users += 1
         self._shared: _Shared | None = shared
+        self.schema_changed = shared.schema_changed
 
     def close(self) -> None:
         """Let go of the directory; the last user in the process releases the writer lock."""
@@ -172,27 +206,40 @@ class TantivySearchIndex:
         return shared.index.searcher().num_docs
 
     def search(self, query: str, scope: SearchScope, limit: int = 20) -> list[SearchHit]:
-        shared = self._open()
-        folded_words = shared.analyzer.analyze(fold(query))
-        scope_filter = _scope_filter(shared.schema, scope)
-        if not folded_words or scope_filter is None or limit <= 0:
+        """Best hits first; a blank query finds nothing (see `find` for filters and pages)."""
+        if parse_text(query).blank or limit <= 0:
             return []
-        exact_words = shared.analyzer.analyze(normalize(query))
-        text_query = _text_query(shared.schema, folded_words, exact_words)
-        combined = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, text_query), (tantivy.Occur.Must, scope_filter)]
-        )
+        return self.find(SearchQuery(text=query, limit=min(limit, 10_000)), scope).hits
+
+    def find(self, query: SearchQuery, scope: SearchScope) -> SearchResult:
+        shared = self._open()
+        parsed = parse_text(query.text)
+        combined = _combined(shared.schema, parsed, query.filters, scope)
+        if combined is None:
+            return SearchResult(hits=[], total=0, facets=empty_facets())
         shared.index.reload()  # cheap; sees commits made by other processes too
         searcher = shared.index.searcher()
-        snippet_words = query_words(query)
-        hits = []
-        for score, address in searcher.search(combined, limit).hits:
-            stored = searcher.doc(address).get_first("source")
-            if not isinstance(stored, bytes):  # written by every upsert; never expected
-                continue
-            hits.append(_to_hit(json.loads(stored), float(score), snippet_words))
-        hits.sort(key=_rank)  # ties: newest first, then by id, as in Elasticsearch
-        return hits
+        sort = effective_sort(parsed, query.sort)
+        ranked, total = _ranked(searcher, combined, sort, query.offset + query.limit)
+        page = ranked[query.offset : query.offset + query.limit]
+        hits = [hit_from_source(source, score, parsed) for score, source in page]
+        return SearchResult(hits=hits, total=total, facets=_facets(searcher, combined))
+
+    def scan(self, query: SearchQuery, scope: SearchScope) -> Iterator[SearchHit]:
+        shared = self._open()
+        parsed = parse_text(query.text)
+        combined = _combined(shared.schema, parsed, query.filters, scope)
+        if combined is None:
+            return
+        shared.index.reload()
+        searcher = shared.index.searcher()
+        sort = effective_sort(parsed, query.sort)
+        total = _count(searcher.search(combined, 1, count=True))
+        if not total:
+            return
+        ranked, _ = _ranked(searcher, combined, sort, total)
+        for score, source in ranked:
+            yield hit_from_source(source, score, parsed, with_snippet=False)
 
     def _open(self) -> _Shared:
         if self._shared is None:
@@ -220,53 +267,67 @@ def _to_tantivy(document: IndexedDocument) -> tantivy.Document:
     )
     texts = {"subject": document.subject, "body": document.body_text, "meta": meta}
     record = tantivy.Document()
-    for name in ("document_id", "issuer_unit_id", "doc_type", "status", "urgency"):
-        record.add_text(name, getattr(document, name))
-    for unit_id in dict.fromkeys(document.party_unit_ids):
-        record.add_text("party_unit_ids", unit_id)
-    for unit_id in dict.fromkeys(document.scope_unit_ids):
-        record.add_text("scope_unit_ids", unit_id)
+    for name, values in keyword_values(document).items():
+        for value in values:
+            record.add_text(name, value)
     for name, text in texts.items():
         record.add_text(f"{name}_exact", normalize(text))
         record.add_text(f"{name}_folded", fold(text))
     record.add_date("issued_at", document.issued_at)
-    record.add_bytes("source", json.dumps(_source(document), ensure_ascii=False).encode())
+    record.add_bytes("source", json.dumps(source_of(document), ensure_ascii=False).encode())
     return record
 
 
-def _source(document: IndexedDocument) -> dict[str, Any]:
-    return {
-        "document_id": document.document_id,
-        "number_symbol": document.number_symbol,
-        "subject": document.subject,
-        "body_text": document.body_text,
-        "issuer_name": document.issuer_name,
-        "doc_type": document.doc_type,
-        "issued_at": document.issued_at.isoformat(),
+def _ranked(
+    searcher: tantivy.Searcher, query: tantivy.Query, sort: Sort, need: int
+) -> tuple[list[tuple[float, dict[str, Any]]], int]:
+    """The first `need` hits as (score, source) in `sort` order, and the total. Asks for more
+    than `need` while the last hit ties with the one at `need`, so that ties are broken as in
+    Elasticsearch (newest, then by id) rather than by tantivy's document addresses."""
+    wanted = max(need, 1)
+    while True:
+        if sort is Sort.RELEVANCE:
+            result = searcher.search(query, wanted, count=True)
+        else:
+            order = tantivy.Order.Desc if sort is Sort.NEWEST else tantivy.Order.Asc
+            result = searcher.search(
+                query, wanted, count=True, order_by_field="issued_at", order=order
+            )
+        pairs = result.hits
+        if len(pairs) < wanted or _tie_key(pairs[-1][0], sort) != _tie_key(
+            pairs[need - 1][0], sort
+        ):
+            break
+        wanted *= 2
+    scored = []
+    for key, address in pairs:
+        stored = searcher.doc(address).get_first("source")
+        if isinstance(stored, bytes):  # written by every upsert; never expected otherwise
+            score = float(key) if sort is Sort.RELEVANCE else 0.0
+            scored.append((score, json.loads(stored)))
+    scored.sort(key=lambda item: rank_key(item[0], item[1], sort))
+    return scored[:need], _count(result)
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    count: int | None = getattr(result, "count", None)  # missing from tantivy's type stubs
+    return int(count or 0)
+
+
+def _tie_key(key: Any, sort: Sort) -> Any:
+    return key if sort is Sort.RELEVANCE else int(key) // 1_000_000_000
+
+
+def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[Any]]:
+    spec = {
+        name: {"terms": {"field": name, "size": FACET_SIZE, "segment_size": 10 * FACET_SIZE}}
+        for name in FACET_NAMES
     }
-
-
-def _to_hit(source: dict[str, Any], score: float, words: list[str]) -> SearchHit:
-    subject, body = source["subject"], source["body_text"]
-    snippet = (
-        excerpt(body, words, _SNIPPET_WIDTH)
-        or excerpt(subject, words, _SNIPPET_WIDTH)
-        or leading_excerpt(body or subject, _SNIPPET_WIDTH)
-    )
-    return SearchHit(
-        document_id=source["document_id"],
-        number_symbol=source["number_symbol"],
-        subject=subject,
-        issuer_name=source["issuer_name"],
-        doc_type=source["doc_type"],
-        issued_at=datetime.fromisoformat(source["issued_at"]),
-        score=score,
-        snippet=snippet,
-    )
-
-
-def _rank(hit: SearchHit) -> tuple[float, float, str]:
-    return (-hit.score, -hit.issued_at.timestamp(), hit.document_id)
+    answer = searcher.aggregate(query, spec)
+    return {
+        name: facet_values({b["key"]: int(b["doc_count"]) for b in answer[name]["buckets"]})
+        for name in FACET_NAMES
+    }
 
 
 def _boosted(queries: Iterator[tuple[tantivy.Query, float]]) -> tantivy.Query:
@@ -278,31 +339,102 @@ def _boosted(queries: Iterator[tuple[tantivy.Query, float]]) -> tantivy.Query:
     )
 
 
-def _text_query(
-    schema: tantivy.Schema, folded_words: list[str], exact_words: list[str]
-) -> tantivy.Query:
-    """Every folded word in some folded field; exact words and phrases only add score."""
+def _text_query(schema: tantivy.Schema, parsed: ParsedText) -> tantivy.Query:
+    """Every folded word, prefix and phrase in some folded field; exact words and prefixes and
+    the whole-query phrase only add score. Blank text matches everything."""
+    if parsed.blank:
+        return tantivy.Query.all_query()
     term = tantivy.Query.term_query
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-    for word in dict.fromkeys(folded_words):
+    for word in parsed.words:
         any_field = ((term(schema, name, word), boost) for name, boost in _FOLDED_FIELDS.items())
         clauses.append((tantivy.Occur.Must, _boosted(any_field)))
-    for word in dict.fromkeys(exact_words):
+    for prefix in parsed.prefixes:
+        clauses.append((tantivy.Occur.Must, _prefix(schema, prefix, _FOLDED_FIELDS)))
+    for phrase in parsed.phrases:
+        any_field = (
+            (tantivy.Query.phrase_query(schema, name, list[str | tuple[int, str]](phrase)), boost)
+            for name, boost in _PHRASE_FIELDS.items()
+        )
+        clauses.append((tantivy.Occur.Must, _boosted(any_field)))
+    for word in parsed.exact_words:
         exact = ((term(schema, name, word), boost) for name, boost in _EXACT_FIELDS.items())
         clauses.append((tantivy.Occur.Should, _boosted(exact)))
-    if len(folded_words) > 1:
+    for prefix in parsed.exact_prefixes:
+        clauses.append((tantivy.Occur.Should, _prefix(schema, prefix, _EXACT_FIELDS)))
+    if len(parsed.sequence) > 1:
         phrases = (
-            (tantivy.Query.phrase_query(schema, name, list(folded_words)), boost)
+            (
+                tantivy.Query.phrase_query(
+                    schema, name, list[str | tuple[int, str]](parsed.sequence)
+                ),
+                boost,
+            )
             for name, boost in _PHRASE_FIELDS.items()
         )
         clauses.append((tantivy.Occur.Should, _boosted(phrases)))
     return tantivy.Query.boolean_query(clauses)
 
 
+def _prefix(schema: tantivy.Schema, prefix: str, fields: dict[str, float]) -> tantivy.Query:
+    """Any word starting with `prefix` (letters and digits only) in one of `fields`; a constant
+    score (the field's boost), as Elasticsearch scores a prefix query."""
+    pattern = re.escape(prefix) + ".*"
+    return _boosted(
+        (tantivy.Query.regex_query(schema, name, pattern), boost) for name, boost in fields.items()
+    )
+
+
+def _filter_query(schema: tantivy.Schema, filters: SearchFilters) -> list[tantivy.Query]:
+    terms, term = tantivy.Query.term_set_query, tantivy.Query.term_query
+    queries: list[tantivy.Query] = []
+    if filters.doc_types:
+        queries.append(terms(schema, "doc_type", list(filters.doc_types)))
+    if filters.statuses:
+        queries.append(terms(schema, "status", list(filters.statuses)))
+    if filters.issuer_unit_id:
+        field = "issuer_path_ids" if filters.issuer_subtree else "issuer_unit_id"
+        queries.append(term(schema, field, filters.issuer_unit_id))
+    if filters.number_symbol is not None:
+        queries.append(term(schema, "number_key", fold(filters.number_symbol).strip()))
+    if filters.signer is not None:
+        queries.append(term(schema, "signer_key", " ".join(fold(filters.signer).split())))
+    start, end = day_bounds(filters)
+    if start is not None or end is not None:
+        queries.append(
+            tantivy.Query.range_query(
+                schema,
+                "issued_at",
+                tantivy.FieldType.Date,
+                start,
+                end,
+                include_lower=True,
+                include_upper=end is None,
+            )
+        )
+    return queries
+
+
+def _combined(
+    schema: tantivy.Schema, parsed: ParsedText, filters: SearchFilters, scope: SearchScope
+) -> tantivy.Query | None:
+    """Text, scope and filters; None when the scope admits nothing."""
+    scope_filter = _scope_filter(schema, scope)
+    if scope_filter is None:
+        return None
+    narrowing = [scope_filter, *_filter_query(schema, filters)]
+    neutral = tantivy.Query.const_score_query(
+        tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in narrowing]), 0.0
+    )
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, _text_query(schema, parsed)), (tantivy.Occur.Must, neutral)]
+    )
+
+
 def _scope_filter(schema: tantivy.Schema, scope: SearchScope) -> tantivy.Query | None:
-    """A score-neutral filter for `scope`, or None when the scope admits nothing."""
+    """A filter for `scope`, or None when the scope admits nothing."""
     if scope.everything:
-        return tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0)
+        return tantivy.Query.all_query()
     terms = tantivy.Query.term_set_query
     alternatives: list[tantivy.Query] = []
     if scope.unit_ids:
@@ -313,8 +445,7 @@ def _scope_filter(schema: tantivy.Schema, scope: SearchScope) -> tantivy.Query |
         alternatives.append(terms(schema, "scope_unit_ids", roots))
     if not alternatives:
         return None
-    either = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in alternatives])
-    return tantivy.Query.const_score_query(either, 0.0)
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in alternatives])
 
 
 if TYPE_CHECKING:

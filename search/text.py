@@ -1,6 +1,9 @@
 """Plain text for the index and for result lists: PDF text extraction and hit excerpts.
 
 Both keep the original diacritics; only matching goes through `search.normalize.fold`.
+`snippet` picks the passage with the most distinct query words, past the letterhead of an
+issued document (issuer, motto, number, date, type and subject, which every query about the
+issuer would otherwise hit first), and `highlights` marks the matched words in it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,15 @@ from pypdf import PdfReader
 
 from search.normalize import fold
 
-__all__ = ["excerpt", "extract_pdf_text", "leading_excerpt", "query_words"]
+__all__ = [
+    "excerpt",
+    "extract_pdf_text",
+    "highlights",
+    "leading_excerpt",
+    "letterhead_end",
+    "query_words",
+    "snippet",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -25,6 +36,10 @@ _WORD = re.compile(r"\w+")
 # hit on a very long body; beyond it the excerpt falls back to the start of the text).
 _SCAN_LIMIT = 100_000
 _CHUNK = 2_000
+# The motto line ends the letterhead's first part; it is looked for this far into the text.
+_MOTTO = "hanh phuc"
+_LETTERHEAD_LIMIT = 1_500
+_MAX_MATCHES = 500
 
 
 def extract_pdf_text(pdf: bytes) -> str:
@@ -120,3 +135,100 @@ def _window(text: str, anchor: int, width: int) -> str:
     prefix = _ELLIPSIS if start > 0 else ""
     suffix = _ELLIPSIS if end < len(text) else ""
     return f"{prefix}{body}{suffix}"
+
+
+def _matcher(words: Iterable[str], prefixes: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole folded words, or folded prefixes followed by any word characters."""
+    whole = sorted({word for word in words if word}, key=len, reverse=True)
+    starts = sorted({prefix for prefix in prefixes if prefix}, key=len, reverse=True)
+    options = []
+    if whole:
+        options.append("(?:" + "|".join(map(re.escape, whole)) + r")(?!\w)")
+    if starts:
+        options.append("(?:" + "|".join(map(re.escape, starts)) + r")\w*")
+    return re.compile(r"(?<!\w)(?:" + "|".join(options) + ")") if options else None
+
+
+def _matches(flat: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    """(start, end, folded word) of each match in `flat`, offsets into `flat`."""
+    found: list[tuple[int, int, str]] = []
+    for start, chunk in _chunks(flat[:_SCAN_LIMIT]):
+        folded, origin = _fold_with_offsets(chunk)
+        for match in pattern.finditer(folded):
+            begin, end = start + origin[match.start()], start + origin[match.end()]
+            found.append((begin, end, match.group()))
+            if len(found) >= _MAX_MATCHES:
+                return found
+    return found
+
+
+def letterhead_end(flat: str, subject: str) -> int:
+    """Where the text of an issued document starts after its letterhead (0 if none): after
+    the subject that follows the motto ("Độc lập - Tự do - Hạnh phúc"), or after the motto."""
+    head = fold(flat[:_LETTERHEAD_LIMIT])
+    motto = head.find(_MOTTO)
+    if motto == -1 or len(head) != len(flat[:_LETTERHEAD_LIMIT]):
+        return 0 if motto == -1 else _letterhead_end_slow(flat, subject)
+    end = motto + len(_MOTTO)
+    folded_subject = " ".join(fold(subject).split())
+    if folded_subject:
+        at = fold(flat[: end + _LETTERHEAD_LIMIT]).find(folded_subject, end)
+        if at != -1:
+            return at + len(folded_subject)
+    return end
+
+
+def _letterhead_end_slow(flat: str, subject: str) -> int:
+    """`letterhead_end` where folding changes the length (rare letters): via offsets."""
+    folded, origin = _fold_with_offsets(flat[: 2 * _LETTERHEAD_LIMIT])
+    motto = folded.find(_MOTTO, 0, _LETTERHEAD_LIMIT)
+    if motto == -1:
+        return 0
+    end = motto + len(_MOTTO)
+    folded_subject = " ".join(fold(subject).split())
+    at = folded.find(folded_subject, end) if folded_subject else -1
+    stop = at + len(folded_subject) if at != -1 else end
+    return origin[stop] if stop < len(origin) else len(flat)
+
+
+def snippet(
+    body: str, subject: str, words: list[str], prefixes: list[str], width: int = 200
+) -> str:
+    """About `width` characters around the best passage of `body` past its letterhead (the
+    one with the most distinct query words, the earliest of equals); else of the letterhead,
+    else of `subject`; else the start of the body past the letterhead."""
+    pattern = _matcher(words, prefixes)
+    flat = _flatten(body)
+    start = letterhead_end(flat, subject) if flat else 0
+    if pattern is not None:
+        found = _matches(flat, pattern)
+        past = [(a - start, b - start, word) for a, b, word in found if a >= start]
+        if past:  # the window must not reach back into the letterhead
+            return _window(flat[start:], _best_anchor(past, width), width)
+        if found:
+            return _window(flat, _best_anchor(found, width), width)
+        in_subject = _matches(_flatten(subject), pattern)
+        if in_subject:
+            return _window(_flatten(subject), _best_anchor(in_subject, width), width)
+    if flat[start:].strip():
+        return _window(flat[start:].lstrip(), 0, width)
+    return leading_excerpt(body or subject, width)
+
+
+def _best_anchor(found: list[tuple[int, int, str]], width: int) -> int:
+    """The start of the match whose window holds the most distinct words."""
+    reach = width * 2 // 3
+    best, best_count = found[0][0], 0
+    for index, (start, _, _) in enumerate(found):
+        distinct = {word for s, _, word in found[index:] if s < start + reach}
+        if len(distinct) > best_count:
+            best, best_count = start, len(distinct)
+    return best
+
+
+def highlights(text: str, words: list[str], prefixes: list[str]) -> list[tuple[int, int]]:
+    """`[start, end)` of every word of `text` that a query word or prefix matches, folded."""
+    pattern = _matcher(words, prefixes)
+    if pattern is None or not text:
+        return []
+    return [(start, end) for start, end, _ in _matches(text, pattern)]

@@ -95,8 +95,22 @@ def test_a_plan_is_composed_signed_issued_acknowledged_and_found(
     hits = auditor.locator("ol.hits > li")
     assert hits.count() == 1
     assert number in hits.first.inner_text()
+    # The matched words are marked as written, with their diacritics.
+    marked = [text.lower() for text in hits.first.locator("mark").all_inner_texts()]
+    assert {"tháng", "công", "nhân"} <= set(marked), marked
+    facets = auditor.get_by_role("complementary", name="Thu hẹp kết quả")
+    assert "Kế hoạch 1" in " ".join(facets.inner_text().split())
+    assert auditor.get_by_role("link", name="Xuất CSV (mọi kết quả)").is_visible()
     screens.take(auditor, "auditor-search")
-    hits.first.get_by_role("link").click()
+    # Narrowing by the type facet keeps the hit; the search is saved and listed.
+    facets.get_by_role("link", name="Kế hoạch").click()
+    assert "type=ke_hoach" in auditor.url and hits.count() == 1
+    auditor.get_by_label("Lưu tìm kiếm này với tên").fill("Tháng Công nhân")
+    auditor.get_by_role("button", name="Lưu tìm kiếm").click()
+    saved = auditor.get_by_role("region", name="Tìm kiếm đã lưu")
+    assert saved.get_by_role("link", name="Tháng Công nhân").is_visible()
+    screens.take(auditor, "auditor-saved-search")
+    hits.first.get_by_role("link").first.click()
     assert auditor.url == document_url
     history = auditor.locator("section", has=auditor.get_by_role("heading", name="Lịch sử xử lý"))
     for step in ("Soạn dự thảo", "Trình ký", "Duyệt và ký số", "Vào sổ văn bản đến"):

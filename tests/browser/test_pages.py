@@ -41,6 +41,8 @@ PAGES = [
     ("report-round-requester", "bentre.lanhdao", "/reports/{round}"),
     ("report-round-reviewer", "bentre-tp.lanhdao", "/reports/{round}"),
     ("report-round-unit", "thcs-phutan.lanhdao", "/reports/{round}"),
+    ("search-filtered", "kiemtra", "/search?q=ke+hoach&type=ke_hoach&sort=newest&from=2020-01-01"),
+    ("search-bad-date", "kiemtra", "/search?from=sai"),
     ("not-found", "bentre.vanthu", "/documents/00000000-0000-4000-8000-000000000000"),
     ("password", "bentre.chuyenvien", "/account/password"),
     ("sign-ins", "kiemtra", "/audit/sign-ins"),

@@ -122,12 +122,12 @@ def test_a_plan_goes_from_draft_to_acknowledged_and_searchable(
 
     # 6. Search finds it by words of its subject and its text, with or without diacritics.
     for query in ("ke hoach chuyen doi so", "Kế hoạch chuyển đổi số", "tap huan ky nang so"):
-        hits = receiver.get("/api/v1/search", params={"q": query}).json()
+        hits = receiver.get("/api/v1/search", params={"q": query}).json()["hits"]
         assert [hit["document_id"] for hit in hits] == [document_id], query
     assert hits[0]["subject"] == PLAN_SUBJECT
     # ... but not for a unit it was not sent to.
     outsider = stack.client("thanhhoa.vanthu")
-    assert outsider.get("/api/v1/search", params={"q": "chuyen doi so"}).json() == []
+    assert outsider.get("/api/v1/search", params={"q": "chuyen doi so"}).json()["hits"] == []
     assert outsider.get(f"/api/v1/documents/{document_id}").status_code == 403
 
 
@@ -196,7 +196,7 @@ def test_an_uploaded_pdf_goes_the_same_way(stack: Stack, tmp_path: Path) -> None
     assert pdfsig_report(issued).count("Signature Validation: Signature is Valid.") == 2
     text = subprocess.run(["pdftotext", str(issued), "-"], capture_output=True, text=True).stdout
     assert f"Số: {document['number_symbol']}" in text
-    hits = clerk.get("/api/v1/search", params={"q": "thang cong nhan"}).json()
+    hits = clerk.get("/api/v1/search", params={"q": "thang cong nhan"}).json()["hits"]
     assert document_id in [hit["document_id"] for hit in hits]
 
 
@@ -208,7 +208,7 @@ def test_read_models_rebuild_from_the_event_store(stack: Stack) -> None:
     wait_for_status(clerk, document_id, "dispatched")
     outbox_before = clerk.get("/api/v1/outbox").json()
     hits_before = clerk.get("/api/v1/search", params={"q": "ke hoach chuyen doi so"}).json()
-    assert document_id in [hit["document_id"] for hit in hits_before]
+    assert document_id in [hit["document_id"] for hit in hits_before["hits"]]
     result = stack.cli("rebuild-views")
     assert "read models rebuilt" in result.stdout
     assert clerk.get("/api/v1/outbox").json() == outbox_before

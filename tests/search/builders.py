@@ -28,6 +28,7 @@ def make_document(document_id: str, **overrides: Any) -> IndexedDocument:
         "scope_unit_ids": ["u-tld"],
     }
     values.update(overrides)
+    values.setdefault("issuer_path_ids", [values["issuer_unit_id"], "u-tld"])
     return IndexedDocument(**values)
 
 

@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 SEARCH = Path(__file__).resolve().parents[2] / "search"
-ENGINE_MODULES = ("__init__.py", "normalize.py", "port.py", "text.py", "tantivy_index.py")
+ENGINE_MODULES = (
+    "__init__.py",
+    "normalize.py",
+    "port.py",
+    "query.py",
+    "hits.py",
+    "terms.py",
+    "text.py",
+    "tantivy_index.py",
+    "elasticsearch_index.py",
+)
 FORBIDDEN = ("documents", "workflow", "api", "eoffice", "signing")
 
 

@@ -1,0 +1,129 @@
+"""What both adapters share around an engine's answer: the stored source of a document, the
+hit built from it (snippet and highlights), the order of hits and of facet values.
+
+Building these in one place is what makes tantivy and Elasticsearch return identical hits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from search.normalize import fold
+from search.port import FacetValue, IndexedDocument, SearchHit
+from search.query import FACET_NAMES, ParsedText, Sort, local_year
+from search.text import highlights, snippet
+
+__all__ = [
+    "FACET_SIZE",
+    "document_from_source",
+    "empty_facets",
+    "effective_sort",
+    "facet_values",
+    "hit_from_source",
+    "keyword_values",
+    "rank_key",
+    "sort_seconds",
+    "source_of",
+]
+
+SNIPPET_WIDTH = 200
+FACET_SIZE = 1_000
+"""At most this many values per facet are counted (issuers of a large union)."""
+
+
+def source_of(document: IndexedDocument) -> dict[str, Any]:
+    """Every field of the document, as JSON: enough to list a hit and to rebuild the record."""
+    return {
+        "document_id": document.document_id,
+        "number_symbol": document.number_symbol,
+        "doc_type": document.doc_type,
+        "subject": document.subject,
+        "body_text": document.body_text,
+        "issuer_unit_id": document.issuer_unit_id,
+        "issuer_name": document.issuer_name,
+        "signer_name": document.signer_name,
+        "status": document.status,
+        "urgency": document.urgency,
+        "issued_at": document.issued_at.isoformat(),
+        "party_unit_ids": list(document.party_unit_ids),
+        "scope_unit_ids": list(document.scope_unit_ids),
+        "issuer_path_ids": list(document.issuer_path_ids),
+    }
+
+
+def document_from_source(source: Mapping[str, Any]) -> IndexedDocument:
+    return IndexedDocument(**{**source, "issued_at": datetime.fromisoformat(source["issued_at"])})
+
+
+def keyword_values(document: IndexedDocument) -> dict[str, list[str]]:
+    """The exact-match (keyword) fields of a document: scope, filters and facets."""
+    issuer_path = document.issuer_path_ids or [document.issuer_unit_id]
+    return {
+        "document_id": [document.document_id],
+        "issuer_unit_id": [document.issuer_unit_id],
+        "doc_type": [document.doc_type],
+        "status": [document.status],
+        "urgency": [document.urgency],
+        "year": [local_year(document.issued_at)],
+        "number_key": [fold(document.number_symbol).strip()],
+        "signer_key": [" ".join(fold(document.signer_name).split())],
+        "party_unit_ids": list(dict.fromkeys(document.party_unit_ids)),
+        "scope_unit_ids": list(dict.fromkeys(document.scope_unit_ids)),
+        "issuer_path_ids": list(dict.fromkeys(issuer_path)),
+    }
+
+
+def hit_from_source(
+    source: Mapping[str, Any], score: float, parsed: ParsedText, with_snippet: bool = True
+) -> SearchHit:
+    """The listing fields of a hit; its snippet and highlights unless `with_snippet` is off
+    (exports, which need no snippet, skip the cost of finding one in a long body)."""
+    words, prefixes = parsed.highlight_words()
+    subject, body = source["subject"], source["body_text"]
+    text = snippet(body, subject, words, prefixes, SNIPPET_WIDTH) if with_snippet else ""
+    return SearchHit(
+        document_id=source["document_id"],
+        number_symbol=source["number_symbol"],
+        subject=subject,
+        issuer_name=source["issuer_name"],
+        doc_type=source["doc_type"],
+        issued_at=datetime.fromisoformat(source["issued_at"]),
+        score=score,
+        snippet=text,
+        highlights=highlights(text, words, prefixes),
+        status=source.get("status", ""),
+        signer_name=source.get("signer_name", ""),
+        issuer_unit_id=source.get("issuer_unit_id", ""),
+    )
+
+
+def sort_seconds(moment: datetime) -> int:
+    """Dates order hits to the second, in both engines (tantivy keeps no finer precision)."""
+    return int(moment.timestamp() // 1)
+
+
+def effective_sort(parsed: ParsedText, sort: Sort) -> Sort:
+    """Without words there is no relevance: newest first."""
+    return Sort.NEWEST if parsed.blank and sort is Sort.RELEVANCE else sort
+
+
+def rank_key(score: float, source: Mapping[str, Any], sort: Sort) -> tuple[float, int, str]:
+    """The order of hits: by `sort`, then newest (oldest for `Sort.OLDEST`), then by id."""
+    seconds = sort_seconds(datetime.fromisoformat(source["issued_at"]))
+    document_id = source["document_id"]
+    if sort is Sort.RELEVANCE:
+        return (-score, -seconds, document_id)
+    if sort is Sort.NEWEST:
+        return (0.0, -seconds, document_id)
+    return (0.0, seconds, document_id)
+
+
+def facet_values(buckets: Mapping[str, int]) -> list[FacetValue]:
+    ordered = sorted(buckets.items(), key=lambda item: (-item[1], item[0]))
+    return [FacetValue(value, count) for value, count in ordered[:FACET_SIZE] if count > 0]
+
+
+def empty_facets() -> dict[str, list[FacetValue]]:
+    return {name: [] for name in FACET_NAMES}
