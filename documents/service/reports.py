@@ -430,14 +430,7 @@ class ReportService(PeopleService):
     def close_report_round(
         self, actor: Actor, round_id: UUID, summary_pdf: bytes, accepted: int, missing: int
     ) -> str:
-        report_round = self.report_round(round_id)
-        require(
-            actor,
-            ReportAction.CLOSE,
-            self.tree(),
-            requester_unit_id=report_round.requester_unit_id,
-        )
-        report_round.ensure_open()
+        report_round = self.check_may_close(actor, round_id)
         sha256 = self.blobs.put(summary_pdf)
         report_round.close(
             by=actor.account_id, summary_sha256=sha256, accepted=accepted, missing=missing
@@ -446,6 +439,7 @@ class ReportService(PeopleService):
         return sha256
 
     def check_may_close(self, actor: Actor, round_id: UUID) -> ReportRound:
+        """The requester's leader closes an open round."""
         report_round = self.report_round(round_id)
         require(
             actor,
