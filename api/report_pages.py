@@ -20,6 +20,7 @@ from documents.errors import InvalidInputError
 from documents.report_forms import Aggregation, FieldType, builtin_forms, form_from_data
 from documents.report_policy import ReportAction, may
 from documents.report_rounds import submission_id_for
+from documents.service.reports import Rollup
 from documents.units import LEVEL_LABELS, UnitLevel
 from workflow.report_starter import signal_round_closed, start_report_round
 from workflow.reporting import close_round, submit_signed_report, total_vi, value_vi
@@ -142,7 +143,11 @@ def _int(value: str) -> int:
 
 @router.get("/reports/{round_id}")
 async def round_page(
-    round_id: UUID, request: Request, context: Context, unit: UUID | None = None
+    round_id: UUID,
+    request: Request,
+    context: Context,
+    unit: UUID | None = None,
+    periods: bool = False,
 ) -> Response:
     base = _base(request, context)
     actor = base["actor"]
@@ -199,25 +204,36 @@ async def round_page(
         may_close=may(actor, ReportAction.CLOSE, tree, requester_unit_id=requester)
         and row["status"] == "open",
         up=up,
-        history=_history(context, requester, form.code, row) if rollup else [],
+        periods=periods,
+        history=_history(context, requester, root, form.code, row, rollup)
+        if rollup and periods
+        else [],
         **base,
     )
 
 
-def _history(context: Context, requester: UUID, code: str, row: dict[str, Any]) -> list[Any]:
-    """Earlier rounds of the same form by the same unit, oldest first, with their totals of
-    the numeric fields (accepted reports only): the chart of figures over periods."""
+def _history(
+    context: Context,
+    requester: UUID,
+    root: UUID,
+    code: str,
+    row: dict[str, Any],
+    current: Rollup,
+) -> list[Any]:
+    """Earlier rounds of the same form by the same unit, oldest first, then this one, with the
+    totals of the reader's subtree (accepted reports only): the chart of figures over periods.
+    Each earlier period is a whole roll-up, so the page computes them only when asked."""
     app = context.services.app
-    same = [
+    earlier = [
         r
         for r in app.views.report_rounds_opened_by(requester)
-        if json.loads(r["form"]).get("code") == code and r["opened_at"] <= row["opened_at"]
-    ][:HISTORY_ROUNDS]
-    periods = []
-    for other in reversed(same):
-        rollup = app.rollup_of(UUID(other["id"]), requester)
-        periods.append({"label": other["period_label"], "totals": rollup.totals})
-    return periods
+        if json.loads(r["form"]).get("code") == code and r["opened_at"] < row["opened_at"]
+    ][: HISTORY_ROUNDS - 1]
+    periods = [
+        {"label": r["period_label"], "totals": app.rollup_of(UUID(r["id"]), root).totals}
+        for r in reversed(earlier)
+    ]
+    return [*periods, {"label": row["period_label"], "totals": current.totals}]
 
 
 @router.post("/reports/{round_id}/submit")

@@ -41,6 +41,7 @@ PAGES = [
     ("report-round-requester", "bentre.lanhdao", "/reports/{round}"),
     ("report-round-reviewer", "bentre-tp.lanhdao", "/reports/{round}"),
     ("report-round-unit", "thcs-phutan.lanhdao", "/reports/{round}"),
+    ("report-round-periods", "bentre-tp.lanhdao", "/reports/{round}?periods=1"),
     ("search-filtered", "kiemtra", "/search?q=ke+hoach&type=ke_hoach&sort=newest&from=2020-01-01"),
     ("search-bad-date", "kiemtra", "/search?from=sai"),
     ("not-found", "bentre.vanthu", "/documents/00000000-0000-4000-8000-000000000000"),
