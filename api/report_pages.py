@@ -155,8 +155,7 @@ async def round_page(
     report_round = app.report_round(round_id)
     tree = app.tree()
     requester = report_round.requester_unit_id
-    mine = tree.is_in_subtree(actor.unit_id, requester)
-    root = unit or (actor.unit_id if mine else requester)
+    root = unit or app.default_rollup_root(actor, round_id)
     reader = may(actor, ReportAction.READ, tree, requester_unit_id=requester, unit_id=root)
     rollup = await actions.in_thread(app.report_rollup, actor, round_id, root) if reader else None
     views = app.views
@@ -169,7 +168,7 @@ async def round_page(
     )
     reviewable = [
         submission_json(r)
-        for r in views.submissions_under(round_id, root, ("submitted",))
+        for r in views.submissions_under(round_id, root, ("submitted",), limit=MISSING_SHOWN)
         if may(
             actor,
             ReportAction.REVIEW,
@@ -182,7 +181,6 @@ async def round_page(
     up = (
         parent
         if parent
-        and tree.is_in_subtree(parent, requester)
         and may(actor, ReportAction.READ, tree, requester_unit_id=requester, unit_id=parent)
         else None
     )

@@ -127,14 +127,9 @@ async def report_round(
     unit when it sits below the requester)."""
     app = context.services.app
     row = _round_row(context, round_id)
-    root = unit or _default_root(context, actor.unit_id, UUID(row["requester_unit_id"]))
+    root = unit or app.default_rollup_root(actor, round_id)
     rollup = await actions.in_thread(app.report_rollup, actor, round_id, root)
     return {**round_json(row), "rollup": rollup_json(rollup)}
-
-
-def _default_root(context: Context, actor_unit: UUID, requester: UUID) -> UUID:
-    tree = context.services.app.tree()
-    return actor_unit if tree.is_in_subtree(actor_unit, requester) else requester
 
 
 @router.get("/report-rounds/{round_id}/missing")
@@ -146,10 +141,11 @@ def missing_reports(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
-    """Units under ``unit`` (default: the requester) whose report is not accepted yet."""
-    row = _round_row(context, round_id)
-    root = unit or _default_root(context, actor.unit_id, UUID(row["requester_unit_id"]))
-    rows = context.services.app.missing_reports(actor, round_id, root, limit, offset)
+    """Units under ``unit`` (default: the reader's own unit inside the round, else the
+    requester) whose report is not accepted yet."""
+    app = context.services.app
+    root = unit or app.default_rollup_root(actor, round_id)
+    rows = app.missing_reports(actor, round_id, root, limit, offset)
     return [submission_json(r) for r in rows]
 
 
@@ -163,7 +159,7 @@ def rollup_export(
 ) -> Response:
     app = context.services.app
     row = _round_row(context, round_id)
-    root = unit or _default_root(context, actor.unit_id, UUID(row["requester_unit_id"]))
+    root = unit or app.default_rollup_root(actor, round_id)
     rollup = app.report_rollup(actor, round_id, root)
     data = rollup_csv(app.report_form(round_id), rollup)
     name = quote(f"tong-hop-{row['period_label']}.csv".replace("/", "-"))

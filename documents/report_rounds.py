@@ -33,6 +33,9 @@ class SubmissionStatus(StrEnum):
     RETURNED = "returned"  # sent back with a reason; the unit resubmits
 
 
+NOT_ACCEPTED = (SubmissionStatus.ASKED, SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED)
+"""A unit whose report is in one of these is still missing from the roll-up."""
+
 SUBMISSION_STATUS_LABELS = {
     SubmissionStatus.ASKED: ("Chưa nộp", "Not submitted"),
     SubmissionStatus.SUBMITTED: ("Đã nộp, chờ duyệt", "Submitted, awaiting review"),

@@ -12,6 +12,7 @@ from documents.errors import ForbiddenError
 from documents.policy import Actor
 from documents.report_forms import Aggregation, FieldType, ReportField, ReportForm, Value
 from documents.report_rollup import FieldTotal
+from documents.report_rounds import NOT_ACCEPTED, SUBMISSION_STATUS_LABELS
 from documents.service.reports import Rollup
 from signing.report_pdf import ReportTable, TablePdf, render_table_pdf, sign_invisibly
 from workflow.services import OfficeServices, unit_key_id
@@ -149,14 +150,13 @@ def summary_pdf(services: OfficeServices, round_id: UUID, rollup: Rollup) -> byt
         ),
     ]
     missing = app.views.submissions_under(
-        round_id,
-        rollup.root_id,
-        ("asked", "submitted", "returned"),
-        limit=MISSING_LISTED,
+        round_id, rollup.root_id, NOT_ACCEPTED, limit=MISSING_LISTED
     )
     if missing:
-        status_vi = {"asked": "Chưa nộp", "submitted": "Chờ duyệt", "returned": "Bị trả lại"}
-        rows = [[row["unit_name"] or row["unit_id"], status_vi[row["status"]]] for row in missing]
+        rows = [
+            [row["unit_name"] or row["unit_id"], SUBMISSION_STATUS_LABELS[row["status"]][0]]
+            for row in missing
+        ]
         if rollup.missing > len(missing):
             rows.append([f"… và {rollup.missing - len(missing)} đơn vị khác", ""])
         tables.append(

@@ -21,6 +21,7 @@ from documents.report_policy import ReportAction, require
 from documents.report_rollup import FieldTotal, roll_up
 from documents.report_rounds import (
     MAX_REASON_LENGTH,
+    NOT_ACCEPTED,
     ReportRound,
     ReportSubmission,
     SubmissionStatus,
@@ -339,6 +340,13 @@ class ReportService(PeopleService):
         )
         return report_round
 
+    def default_rollup_root(self, actor: Actor, round_id: UUID) -> UUID:
+        """Whose roll-up a reader sees first: their own unit's when it is inside the round's
+        subtree, otherwise the requester's."""
+        requester = self.report_round(round_id).requester_unit_id
+        inside = self.tree().is_in_subtree(actor.unit_id, requester)
+        return actor.unit_id if inside else requester
+
     def report_rollup(self, actor: Actor, round_id: UUID, root_id: UUID | None = None) -> Rollup:
         """The figures of the root's subtree from accepted reports only, with one line per
         direct child (its own subtree) and one for the root's own report if it was asked."""
@@ -401,15 +409,11 @@ class ReportService(PeopleService):
         self, actor: Actor, round_id: UUID, root_id: UUID, limit: int = 100, offset: int = 0
     ) -> list[dict[str, Any]]:
         """Units under the root whose report is not accepted yet (not submitted, awaiting
-        review, or returned), in tree order."""
+        review, or returned), by name."""
         self.require_report_reader(actor, round_id, root_id)
         self.refresh_views()
         return self.views.submissions_under(
-            round_id,
-            root_id,
-            (SubmissionStatus.ASKED, SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED),
-            limit=limit,
-            offset=offset,
+            round_id, root_id, NOT_ACCEPTED, limit=limit, offset=offset
         )
 
     # -- reminders and closing ----------------------------------------------------------------
