@@ -5,7 +5,9 @@ Target (issue 4): ≥ 500 numbers/s at 32 issuers, with zero duplicates and zero
 threads of issuer processes, each process with its own ``OfficeApplication`` (as activity threads
 of a worker share its application): for N issuers the run is repeated as 1 process × N threads
 (the in-process numberer batches them) and as N processes × 1 thread (every issuer races on the
-register's version alone), or the layouts ``--processes`` names. Every run gets a fresh database;
+register's version alone — or, as deployed, take turns per issuer through the PostgreSQL
+recorder's advisory lock; ``--race`` switches the turns off), or the layouts ``--processes``
+names. Every run gets a fresh database;
 the signed documents waiting for their number are made before the clock starts; only
 ``take_number`` — the numbering step, the only one in the race — is timed (the seal is made and
 recorded outside the race). After each run the ``Register`` aggregate's events are read back:
@@ -179,6 +181,8 @@ def one_run(
     env = postgres_env(server, dbname)
     if args.aggregate_cache:
         env["AGGREGATE_CACHE_MAXSIZE"] = str(args.aggregate_cache)
+    if args.race:
+        env["NUMBERING_TURNS"] = "n"
     setup_dir = directory / f"run-{issuers}-{processes}"
     app = OfficeApplication(
         env, ReadModel(setup_dir / "views.sqlite"), FilesystemBlobStore(setup_dir / "b", 10**6)
@@ -228,6 +232,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--durable", action="store_true", help="PostgreSQL with fsync on")
     parser.add_argument("--no-catch-up", action="store_true", help="(kept; no catch-up anyway)")
     parser.add_argument("--aggregate-cache", type=int, default=0, help="what if: aggregate cache")
+    parser.add_argument(
+        "--race", action="store_true", help="what if: processes race (no turns per issuer)"
+    )
     parser.add_argument(
         "--processes", default="", help="comma-separated process counts (default: 1 and N)"
     )

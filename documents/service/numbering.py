@@ -4,9 +4,11 @@ sealed PDF (outside it).
 1. ``take_number``: the issuer's next number in its yearly ``Register`` and the document's
    ``Numbered`` event, saved together — no PDF work, no read-model catch-up. Concurrent requests
    of one process are batched per issuer by the ``Numberer`` (one save for many numbers);
-   processes race on the register's version (optimistic concurrency) and a refused save is
-   taken again. The register is fast-forwarded from a cached copy (only its new events are
-   read), not replayed from its first number.
+   processes take turns per issuer when the event recorder can serialise them (PostgreSQL: an
+   advisory lock), and otherwise race on the register's version (optimistic concurrency, which
+   stays the guarantee either way) and a refused save is taken again. The register is
+   fast-forwarded from a cached copy (only its new events are read), not replayed from its first
+   number.
 2. ``record_seal``: the PDF with number, date and the unit's seal, stored and recorded
    (``Sealed``): the document is issued.
 A number once taken stays with its document: if the seal fails for good (a revoked certificate),
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Hashable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import cast
 from uuid import UUID
@@ -26,7 +29,7 @@ from eventsourcing.persistence import IntegrityError
 
 from documents.clock import now_vietnam
 from documents.errors import ConflictError
-from documents.numbering import Numberer
+from documents.numbering import Numberer, SerialisingRecorder
 from documents.outgoing import DocumentStatus, OutgoingDocument
 from documents.reference import document_type
 from documents.registers import Register, format_number, outgoing_register_kind, register_id_for
@@ -52,7 +55,7 @@ class NumberingService(UnitService):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.numberer: Numberer[OutgoingDocument] = Numberer(
-            self._number_batch, lambda document: document.id
+            self._number_batch, lambda document: document.id, self._issuer_turn
         )
         self._registers: dict[UUID, Register] = {}  # as last saved or read by this process
         self.refused_number_saves = 0  # saves of numbers refused by the event store (a race lost)
@@ -94,6 +97,16 @@ class NumberingService(UnitService):
         return cast(
             OutgoingDocument, self._get(document_id, OutgoingDocument, "văn bản", "document")
         )
+
+    def _issuer_turn(self, issuer_id: Hashable) -> AbstractContextManager[None]:
+        """This process's turn at the issuer's numbering, if the recorder can give turns (and
+        ``NUMBERING_TURNS=n`` does not switch them off: then processes race, as a test of the
+        optimistic concurrency underneath and a benchmark's what-if)."""
+        assert isinstance(issuer_id, UUID)
+        turns = self.env.get("NUMBERING_TURNS", "y") != "n"
+        if turns and isinstance(self.recorder, SerialisingRecorder):
+            return self.recorder.serialised(issuer_id)
+        return nullcontext()
 
     # -- the batch, in the drainer's thread ----------------------------------------------------
     def _number_batch(

@@ -9,12 +9,25 @@ the same array in psycopg's binary format (``%b``); everything else is eventsour
 order and readers following the log never pass a gap that is filled later), the ``NOTIFY``, the
 returned notification ids, the uniqueness of (originator id, version) that makes optimistic
 concurrency work. Chosen in ``eoffice/bootstrap.py`` with ``APPLICATION_RECORDER_TOPIC``.
+
+It can also serialise work by key across processes (``serialised``: a session-level advisory
+lock on a pooled autocommit connection, released when the block ends or the connection dies):
+numbering takes turns per issuer with it instead of racing on the register's version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from uuid import UUID
+
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Composable, Composed
+
+
+def advisory_lock_key(key: UUID) -> int:
+    """A PostgreSQL advisory lock key (a signed 64-bit integer) from a UUID."""
+    return int.from_bytes(key.bytes[:8], "big", signed=True)
 
 
 def binary_parameters(statement: Composable) -> Composed:
@@ -37,3 +50,14 @@ class BinaryPostgresApplicationRecorder(PostgresApplicationRecorder):
         self.sql_invoke_pg_function_insert_events = binary_parameters(
             self.sql_invoke_pg_function_insert_events
         )
+
+    @contextmanager
+    def serialised(self, key: UUID) -> Iterator[None]:
+        """Holds the advisory lock of ``key``: the same block of any other process waits."""
+        lock_key = advisory_lock_key(key)
+        with self.datastore.get_connection() as connection:
+            connection.execute("SELECT pg_advisory_lock(%s)", (lock_key,))
+            try:
+                yield
+            finally:
+                connection.execute("SELECT pg_advisory_unlock(%s)", (lock_key,))

@@ -6,6 +6,7 @@ commit order under concurrent writers, with and without eventsourcing's database
 from __future__ import annotations
 
 import threading
+import time
 from uuid import UUID, uuid4
 
 import pytest
@@ -148,3 +149,50 @@ def test_concurrent_writers_get_ordered_ids_and_the_log_has_every_event(
     while batch := binary.select_notifications(len(log) + 1, 1000):
         log += [n.id for n in batch]
     assert log == all_ids
+
+
+def test_work_serialised_under_one_key_never_overlaps_across_recorders(
+    postgres_server: PostgresServer,
+) -> None:
+    """Two recorders of one database with pools of their own (as two worker processes have) hold
+    one key in turns; another key is not held up by it."""
+    environment = env(postgres_server, False)
+    factories = [PostgresFactory(environment), PostgresFactory(environment)]
+    binary, other = (factory.application_recorder() for factory in factories)
+    assert isinstance(binary, BinaryPostgresApplicationRecorder)
+    assert isinstance(other, BinaryPostgresApplicationRecorder)
+    key, unrelated = uuid4(), uuid4()
+    inside: list[str] = []
+    overlaps: list[str] = []
+    held = threading.Event()
+
+    def hold(recorder: BinaryPostgresApplicationRecorder, name: str) -> None:
+        for _ in range(20):
+            with recorder.serialised(key):
+                inside.append(name)
+                if len(inside) > 1:
+                    overlaps.append(f"{inside}")
+                held.set()
+                time.sleep(0.002)
+                inside.remove(name)
+
+    try:
+        threads = [
+            threading.Thread(target=hold, args=(recorder, name))
+            for recorder, name in ((binary, "first"), (other, "second"))
+        ]
+        for thread in threads:
+            thread.start()
+        held.wait(timeout=10)
+        started = time.perf_counter()
+        with other.serialised(unrelated):  # not queued behind ``key``
+            waited = time.perf_counter() - started
+        for thread in threads:
+            thread.join()
+        assert overlaps == []
+        assert waited < 1.0
+        with binary.serialised(key):  # released: taken again at once
+            pass
+    finally:
+        for factory in factories:
+            factory.close()

@@ -5,6 +5,9 @@ the seal fails; documents issued in the old single-event shape still load."""
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID, uuid4
@@ -14,6 +17,7 @@ import pytest
 from documents.application import OfficeApplication
 from documents.clock import now_vietnam
 from documents.errors import ConflictError
+from documents.numbering import Numberer
 from documents.outgoing import DocumentStatus
 from documents.receipts import Receipt
 from documents.registers import OUTGOING, Register, register_id_for
@@ -112,6 +116,40 @@ def test_concurrent_requests_of_one_process_are_numbered_in_few_saves(
     assert sorted(numbers.values()) == list(range(1, 25))
     assert dict((entry, n) for n, entry in register_numbers(app, ids["prov-a"])) == numbers
     assert app.numberer.batches - batches_before < len(documents), "nothing was batched"
+
+
+def test_requests_that_arrive_while_the_drainer_waits_for_its_turn_join_its_batch() -> None:
+    """The drainer picks its batch once its turn (another process's lock) has come: the five
+    requests that arrived meanwhile are numbered with the first one, in one batch."""
+    turn_free = threading.Event()
+    turn_asked = threading.Event()
+    batches: list[list[UUID]] = []
+
+    @contextmanager
+    def turn(key: Hashable) -> Iterator[None]:
+        turn_asked.set()
+        turn_free.wait(timeout=10)
+        yield
+
+    def number_batch(key: Hashable, items: Sequence[UUID]) -> dict[UUID, UUID | BaseException]:
+        batches.append(list(items))
+        return {item: item for item in items}
+
+    numberer: Numberer[UUID] = Numberer(number_batch, lambda item: item, turn)
+    items = [uuid4() for _ in range(6)]
+    first = threading.Thread(target=numberer.take, args=("issuer", items[0]))
+    first.start()
+    assert turn_asked.wait(timeout=10)
+    others = [threading.Thread(target=numberer.take, args=("issuer", i)) for i in items[1:]]
+    for thread in others:
+        thread.start()
+    while len(numberer._waiting.get("issuer", [])) < 6:  # every request queued behind the turn
+        time.sleep(0.001)
+    turn_free.set()
+    for thread in [first, *others]:
+        thread.join(timeout=10)
+    assert len(batches) == 1, batches
+    assert batches[0][0] == items[0] and sorted(batches[0]) == sorted(items)
 
 
 def test_a_cached_register_is_fast_forwarded_past_another_instance_s_numbers(
