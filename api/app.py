@@ -71,6 +71,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_lifecycle.router,
         routes_handling.router,
         routes_folders.router,
+        routes_folders.archive_router,
         routes_units.router,
         routes_reports.router,
         routes_copies.router,
