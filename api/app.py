@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import (
+    archive_pages,
     pages,
     pages_account,
     pages_admin,
@@ -71,6 +72,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_lifecycle.router,
         routes_handling.router,
         routes_folders.router,
+        routes_folders.archive_router,
         routes_units.router,
         routes_reports.router,
         routes_copies.router,
@@ -83,6 +85,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
     app.include_router(report_pages.router)
     app.include_router(pages_account.router)
     app.include_router(pages_admin.router)
+    app.include_router(archive_pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_error_handlers(app, pages.render_error)
     return app

@@ -23,6 +23,7 @@ from api.sessions import SESSION_SECONDS
 from documents.access import AccessKind
 from documents.accounts import ROLE_LABELS, Role
 from documents.application import OfficeApplication
+from documents.clock import now_vietnam
 from documents.errors import InvalidInputError
 from documents.policy import Actor
 from documents.reference import URGENCY_LABELS, document_types
@@ -160,6 +161,9 @@ def home(request: Request, context: Context) -> Response:
         inbox = presenters.inbox_rows(context, actor)
         todo["to_register"] = [r for r in inbox if r["status"] == "delivered"]
         todo["to_acknowledge"] = [r for r in inbox if r["status"] == "registered"]
+        todo["folders_due"] = context.services.app.folders_due_for_transfer(
+            actor, now_vietnam().date()
+        )
     if actor.has(Role.LEADER):
         todo["reports_due"] = [
             r

@@ -17,12 +17,14 @@ class AccessKind(StrEnum):
     VIEW = "view"
     DOWNLOAD = "download"
     VALIDATION = "validation"
+    EXPORT = "export"  # exported with its file folder for the archive
 
 
 ACCESS_LABELS = {
     AccessKind.VIEW: ("Xem", "Viewed"),
     AccessKind.DOWNLOAD: ("Tải tệp", "Downloaded"),
     AccessKind.VALIDATION: ("Kiểm tra chữ ký", "Checked signatures"),
+    AccessKind.EXPORT: ("Xuất cùng hồ sơ lưu trữ", "Exported with its file folder"),
 }
 
 

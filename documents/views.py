@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
+from documents.clock import to_vietnam
+from documents.folders import transfer_due_date
 from documents.report_views import REPORT_SCHEMA, REPORT_TABLES, ReportViews
 from documents.units import UnitInfo, UnitTree
 
@@ -63,13 +65,17 @@ CREATE INDEX IF NOT EXISTS sign_ins_username ON sign_ins (username, position);
 CREATE INDEX IF NOT EXISTS sign_ins_unit ON sign_ins (unit_id, position);
 CREATE TABLE IF NOT EXISTS folders (
     id TEXT PRIMARY KEY, unit_id TEXT, year INTEGER, code TEXT, title TEXT,
-    retention_years INTEGER, closed INTEGER, opened_at TEXT);
+    retention_years INTEGER, closed INTEGER, opened_at TEXT, status TEXT, closed_at TEXT,
+    transferred_at TEXT, transfer_due TEXT);
+CREATE INDEX IF NOT EXISTS folders_unit ON folders (unit_id, year);
+CREATE INDEX IF NOT EXISTS folders_due ON folders (status, transfer_due);
+CREATE INDEX IF NOT EXISTS documents_folder ON documents (folder_id);
 """
     + REPORT_SCHEMA
 )
 
 TRACKING_NAME = "views"
-SCHEMA_VERSION = 9  # bump when the tables change: the read model is then rebuilt from events
+SCHEMA_VERSION = 10  # bump when the tables change: the read model is then rebuilt from events
 TABLES = (
     "tracking",
     "units",
@@ -453,7 +459,8 @@ class ReadModel(ReportViews):
 
     def _on_FileFolder_Opened(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
         db.execute(
-            "INSERT OR IGNORE INTO folders VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+            "INSERT OR IGNORE INTO folders (id, unit_id, year, code, title, retention_years, "
+            "closed, opened_at, status, transfer_due) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 'open', ?)",
             (
                 str(e.originator_id),
                 str(e.unit_id),
@@ -462,11 +469,23 @@ class ReadModel(ReportViews):
                 e.title,
                 e.retention_years,
                 _iso(e.timestamp),
+                transfer_due_date(e.year, None).isoformat(),
             ),
         )
 
     def _on_FileFolder_Closed(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
-        db.execute("UPDATE folders SET closed=1 WHERE id=?", (str(e.originator_id),))
+        row = db.execute("SELECT year FROM folders WHERE id=?", (str(e.originator_id),)).fetchone()
+        due = transfer_due_date(row[0], to_vietnam(e.timestamp).date()) if row else None
+        db.execute(
+            "UPDATE folders SET closed=1, status='closed', closed_at=?, transfer_due=? WHERE id=?",
+            (_iso(e.timestamp), due.isoformat() if due else None, str(e.originator_id)),
+        )
+
+    def _on_FileFolder_Transferred(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "UPDATE folders SET status='transferred', transferred_at=? WHERE id=?",
+            (_iso(e.timestamp), str(e.originator_id)),
+        )
 
     def _on_Receipt_Delivered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
         db.execute(
@@ -717,6 +736,46 @@ class ReadModel(ReportViews):
             str(unit_id),
         )
 
+    def archive_folders(self, query: FolderQuery) -> list[dict[str, Any]]:
+        """Folders matching ``query`` with their unit's name and number of documents, newest
+        year first."""
+        where: list[str] = ["1=1"]
+        params: list[object] = []
+        if query.unit_ids is not None:
+            where.append("f.unit_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(query.unit_ids))
+        for column, value in (
+            ("f.unit_id", query.unit_id),
+            ("f.year", query.year),
+            ("f.status", query.status),
+            ("f.id", query.folder_id),
+        ):
+            if value is not None:
+                where.append(f"{column}=?")
+                params.append(value)
+        if query.due_by is not None:
+            where.append("f.status<>'transferred' AND f.transfer_due<=?")
+            params.append(query.due_by)
+        return self._rows(
+            "SELECT f.*, u.name AS unit_name, u.code AS unit_code, "
+            "(SELECT COUNT(*) FROM documents d WHERE d.folder_id=f.id) AS documents "
+            "FROM folders f LEFT JOIN units u ON u.id=f.unit_id "
+            f"WHERE {' AND '.join(where)} ORDER BY f.year DESC, u.name, f.code LIMIT ?",
+            *params,
+            query.limit,
+        )
+
+    def folder(self, folder_id: UUID) -> dict[str, Any] | None:
+        rows = self.archive_folders(FolderQuery(unit_ids=None, folder_id=str(folder_id)))
+        return rows[0] if rows else None
+
+    def folder_documents(self, folder_id: UUID) -> list[dict[str, Any]]:
+        """The documents filed into the folder, in the order they were issued."""
+        return self._rows(
+            "SELECT * FROM documents WHERE folder_id=? ORDER BY issued_at, number_symbol",
+            str(folder_id),
+        )
+
     def overdue(self, unit_id: UUID, today: str) -> list[dict[str, Any]]:
         """Incoming documents of the unit assigned with a deadline before ``today`` and not done."""
         return self._rows(
@@ -793,3 +852,17 @@ class SignInQuery:
     since: str | None = None  # ISO time, inclusive
     before: str | None = None  # ISO time, exclusive
     limit: int = 200
+
+
+@dataclass(frozen=True)
+class FolderQuery:
+    """Filters of the archive of file folders. ``unit_ids`` None: every unit (the reader's
+    scope, from ``archive_policy``); ``due_by``: not transferred, due on or before that day."""
+
+    unit_ids: list[str] | None
+    unit_id: str | None = None
+    year: int | None = None
+    status: str | None = None
+    folder_id: str | None = None
+    due_by: str | None = None  # ISO date
+    limit: int = 500

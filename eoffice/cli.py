@@ -1,4 +1,5 @@
-"""``eoffice`` command line: run, api, worker, demo, import-units, rebuild-views, verify."""
+"""``eoffice`` command line: run, api, worker, demo, import-units, rebuild-views, verify,
+export-folder, verify-archive."""
 
 from __future__ import annotations
 
@@ -27,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("rebuild-views", help="rebuild read models and search index from events")
     imports = commands.add_parser("import-units", help="import a union tree from a CSV file")
     imports.add_argument("file", help="UTF-8 CSV: code,name,short_name,abbreviation,level,...")
+    exports = commands.add_parser("export-folder", help="export a file folder as a ZIP")
+    exports.add_argument("folder_id", help="the folder's id")
+    exports.add_argument("--as", dest="username", required=True, help="who exports (recorded)")
+    exports.add_argument("--output", "-o", help="the ZIP to write (default: its own name)")
+    checks = commands.add_parser("verify-archive", help="check a folder export's manifest")
+    checks.add_argument("target", help="the ZIP, or the folder it was unpacked into")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
@@ -72,6 +79,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return rebuild_views(settings)
     if args.command == "import-units":
         return import_units(settings, args.file)
+    if args.command == "export-folder":
+        return export_folder(settings, args.folder_id, args.username, args.output)
+    if args.command == "verify-archive":
+        from documents import archive_check
+
+        return archive_check.main([args.target])
     raise AssertionError(args.command)
 
 
@@ -137,6 +150,37 @@ def import_units(settings: Settings, file: str) -> int:
             print(f"  {row_error}", file=sys.stderr)
         return 1
     print(f"Đã nhập {count} đơn vị / imported {count} units")
+    return 0
+
+
+def export_folder(settings: Settings, folder_id: str, username: str, output: str | None) -> int:
+    """Writes the folder's export as ``username`` would download it (same authorisation, same
+    access record); the signatures are checked with the configured trust services."""
+    from uuid import UUID
+
+    from api.presenters import EVENT_LABELS
+    from documents.errors import DomainError
+    from workflow.archive_export import export_folder as build_export
+
+    try:
+        folder = UUID(folder_id)
+    except ValueError:
+        print(f"Mã hồ sơ không hợp lệ / not a folder id: {folder_id}", file=sys.stderr)
+        return 1
+    runtime = build_runtime(settings)
+    try:
+        actor = runtime.app.actor_of(runtime.app.account(username))
+        export = build_export(runtime.services, actor, folder, EVENT_LABELS)
+    except DomainError as error:
+        print(f"{error.message_vi} / {error.message_en}", file=sys.stderr)
+        return 1
+    target = Path(output or export.filename)
+    partial = target.with_name(target.name + ".part")
+    with partial.open("wb") as out:
+        for chunk in export.chunks:
+            out.write(chunk)
+    partial.replace(target)
+    print(f"Đã xuất hồ sơ / folder exported: {target}")
     return 0
 
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from typing import cast
+from datetime import date, timedelta
+from typing import Any, cast
 from uuid import UUID
 
+from documents.access import AccessKind, DocumentAccess
+from documents.accounts import Role
+from documents.archive_policy import archive_scope, require_folder_read
 from documents.errors import ConflictError, InvalidInputError
-from documents.folders import FileFolder, check_retention, folder_id_for
+from documents.folders import (
+    TRANSFER_REMINDER_DAYS,
+    FileFolder,
+    FolderStatus,
+    check_retention,
+    folder_id_for,
+)
 from documents.policy import Action, Actor, DocumentParties, require
 from documents.service.base import required_text
 from documents.service.outgoing import OutgoingService
+from documents.views import FolderQuery
 
 
 class FolderService(OutgoingService):
@@ -53,3 +64,71 @@ class FolderService(OutgoingService):
         require(actor, Action.FILE, DocumentParties(folder.unit_id), self.tree())
         folder.close(by=actor.account_id)
         self.save_and_refresh(folder)
+
+    def transfer_folder(self, actor: Actor, folder_id: UUID) -> None:
+        """The clerk hands a closed folder to the unit's archive (nộp lưu)."""
+        folder = self.folder(folder_id)
+        require(actor, Action.FILE, DocumentParties(folder.unit_id), self.tree())
+        folder.transfer(by=actor.account_id)
+        self.save_and_refresh(folder)
+
+    # -- the archive (auditors, clerks, leaders) ---------------------------------------
+    def archive_folders(
+        self,
+        actor: Actor,
+        unit_id: UUID | None = None,
+        year: int | None = None,
+        status: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The folders ``actor`` may read, narrowed to one unit of that scope, a year, a
+        status (``FolderStatus``)."""
+        tree = self.tree()
+        scope = archive_scope(actor, tree)
+        if unit_id is not None:
+            require_folder_read(actor, unit_id, tree)
+        if status is not None and status not in set(FolderStatus):
+            raise InvalidInputError("Trạng thái hồ sơ không hợp lệ.", "Unknown file folder status.")
+        query = FolderQuery(
+            unit_ids=None if scope is None else [str(u) for u in scope],
+            unit_id=str(unit_id) if unit_id else None,
+            year=year,
+            status=status,
+        )
+        return self.views.archive_folders(query)
+
+    def archive_folder(self, actor: Actor, folder_id: UUID) -> dict[str, Any]:
+        """One folder the actor may read, with its documents (``documents``)."""
+        folder = self.folder(folder_id)
+        require_folder_read(actor, folder.unit_id, self.tree())
+        row = self.views.folder(folder_id)
+        if row is None:  # saved but not yet in the read model: caught up by ``folder``'s save
+            raise ConflictError("Hồ sơ đang được cập nhật.", "The folder is being updated.")
+        return {**row, "document_rows": self.views.folder_documents(folder_id)}
+
+    def record_folder_export(self, actor: Actor, folder_id: UUID) -> dict[str, Any]:
+        """Authorises the export of a whole folder and records, in one save, an access of
+        kind ``export`` on each of its documents; returns the folder as ``archive_folder``."""
+        folder = self.archive_folder(actor, folder_id)
+        accesses = [
+            DocumentAccess(
+                document_id=UUID(row["id"]),
+                account_id=actor.account_id,
+                unit_id=actor.unit_id,
+                kind=AccessKind.EXPORT.value,
+            )
+            for row in folder["document_rows"]
+        ]
+        if accesses:
+            self.save_and_refresh(*accesses)
+        return folder
+
+    def folders_due_for_transfer(self, actor: Actor, today: date) -> list[dict[str, Any]]:
+        """The unit's folders not yet transferred whose transfer is due within
+        ``TRANSFER_REMINDER_DAYS`` of ``today`` (or overdue): the clerk's reminder."""
+        if not actor.has(Role.CLERK):
+            return []
+        units = self.tree().absorbed(actor.unit_id)
+        due_by = today + timedelta(days=TRANSFER_REMINDER_DAYS)
+        query = FolderQuery(unit_ids=[str(u) for u in units], due_by=due_by.isoformat())
+        rows = self.views.archive_folders(query)
+        return sorted(rows, key=lambda row: (row["transfer_due"], row["code"]))

@@ -123,6 +123,20 @@ def dispatched_plan(stack: Stack) -> str:
 
 
 @pytest.fixture(scope="package")
+def archive_folder(stack: Stack, dispatched_plan: str) -> str:
+    """A file folder of the Bến Tre federation holding the dispatched plan, and one of 2020 not
+    yet transferred (so the clerk's to-do lists it as due); returns the first one's id."""
+    clerk = stack.client("bentre.vanthu")
+    folder = {"year": 2026, "code": "01.KH", "title": "Kế hoạch công tác năm 2026"}
+    folder_id: str = clerk.post("/api/v1/folders", json=folder).json()["id"]
+    filed = clerk.post(f"/api/v1/documents/{dispatched_plan}/file", json={"folder_id": folder_id})
+    assert filed.status_code == 200, filed.text
+    old = {"year": 2020, "code": "03.TB", "title": "Thông báo năm 2020", "retention_years": 10}
+    assert clerk.post("/api/v1/folders", json=old).status_code == 201
+    return folder_id
+
+
+@pytest.fixture(scope="package")
 def report_round(stack: Stack) -> str:
     """A report round of the Bến Tre federation for its grassroots unions, opened through the
     API, with one report submitted (so the pages show a form, a review and a roll-up)."""

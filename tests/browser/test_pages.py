@@ -25,7 +25,8 @@ from tests.stack import Stack
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize
 
-# (name, who is signed in, path); {doc} is the dispatched plan's id, {round} a report round's.
+# (name, who is signed in, path); {doc} is the dispatched plan's id, {round} a report round's,
+# {folder} the file folder holding the plan.
 PAGES = [
     ("login", None, "/login"),
     ("todo-drafter", "bentre.chuyenvien", "/"),
@@ -49,6 +50,10 @@ PAGES = [
     ("sign-ins", "kiemtra", "/audit/sign-ins"),
     ("admin-units", "quantri", "/admin/units?q=ben+tre"),
     ("admin-unit", "quantri", "/admin/units/bentre-tp"),
+    ("archive-auditor", "kiemtra", "/archive"),
+    ("archive-clerk-filtered", "bentre.vanthu", "/archive?year=2026&status=open"),
+    ("archive-bad-year", "kiemtra", "/archive?year=abc"),
+    ("archive-folder", "kiemtra", "/archive/folders/{folder}"),
 ]
 IDS = [name for name, _, _ in PAGES]
 BAD_PAGE = "<html><body><img src='x.png'><a href='/'></a><input></body></html>"
@@ -91,6 +96,7 @@ def test_page_on_a_phone(
     stack: Stack,
     dispatched_plan: str,
     report_round: str,
+    archive_folder: str,
     axe_script: Path,
     screens: Screens,
     signed_in: dict[str, Any],
@@ -98,7 +104,7 @@ def test_page_on_a_phone(
     user: str | None,
     path: str,
 ) -> None:
-    path = path.format(doc=dispatched_plan, round=report_round)
+    path = path.format(doc=dispatched_plan, round=report_round, folder=archive_folder)
     page = open_page(browser, stack, signed_in, user, path, PHONE)
     screens.take(page, name)
     measured = horizontal_overflow(page)
@@ -116,6 +122,7 @@ def test_page_on_a_desktop(
     stack: Stack,
     dispatched_plan: str,
     report_round: str,
+    archive_folder: str,
     axe_script: Path,
     screens: Screens,
     signed_in: dict[str, Any],
@@ -123,7 +130,7 @@ def test_page_on_a_desktop(
     user: str | None,
     path: str,
 ) -> None:
-    path = path.format(doc=dispatched_plan, round=report_round)
+    path = path.format(doc=dispatched_plan, round=report_round, folder=archive_folder)
     page = open_page(browser, stack, signed_in, user, path, DESKTOP)
     screens.take(page, name)
     assert page.title().endswith(" · Văn phòng điện tử Công đoàn"), page.title()
@@ -155,3 +162,31 @@ def test_the_accessibility_check_finds_what_is_wrong(browser: Browser, axe_scrip
     found = {v["id"] for v in serious_violations(page, axe_script)}
     assert {"image-alt", "link-name", "label", "html-has-lang"} <= found, found
     page.close()
+
+
+def test_the_auditor_opens_a_folder_from_the_archive_and_the_clerk_is_reminded(
+    browser: Browser,
+    stack: Stack,
+    archive_folder: str,
+    screens: Screens,
+    signed_in: dict[str, Any],
+) -> None:
+    page = open_page(browser, stack, signed_in, "kiemtra", "/archive?year=2026", DESKTOP)
+    page.get_by_role("link", name="Kế hoạch công tác năm 2026").click()
+    assert page.url.endswith(f"/archive/folders/{archive_folder}")
+    screens.take(page, "archive-folder-opened")
+    export = page.get_by_role("link", name="Xuất hồ sơ", exact=False)
+    assert export.get_attribute("href") == f"/api/v1/folders/{archive_folder}/export.zip"
+    with page.expect_download() as download:
+        export.click()
+    assert download.value.suggested_filename == "ho-so-2026-01.KH.zip"
+    page.get_by_role("link", name="Kế hoạch chuyển đổi số", exact=False).click()
+    assert "/documents/" in page.url and page.get_by_text("Lập hồ sơ").count() >= 1
+    page.context.close()
+    todo = open_page(browser, stack, signed_in, "bentre.vanthu", "/", PHONE)
+    heading = todo.get_by_role("heading", name="Hồ sơ đến hạn nộp lưu")
+    due = todo.locator("section", has=heading)
+    assert "03.TB — Thông báo năm 2020" in due.inner_text()
+    assert "2021-12-31" in due.inner_text()
+    screens.take(todo, "clerk-folders-due")
+    todo.context.close()
