@@ -89,8 +89,22 @@ async def create_draft(context: WebContext, actor: Actor, form: DraftForm) -> UU
         signer_authority=(form.signer_authority or "").strip() or None,
         typed_body=None if pdf is not None else body,
         uploaded_pdf=pdf,
+        attachments=await read_attachments(context, form.attachments),
     )
     return await run_in_threadpool(draft, context.services, actor, request)
+
+
+async def read_attachments(
+    context: WebContext, uploads: list[UploadFile]
+) -> list[tuple[str, bytes]]:
+    """The attachments chosen on the compose form, as (file name, bytes); each file limited
+    like the body; a file input left empty sends nothing."""
+    files = []
+    for upload in uploads:
+        data = await read_upload(context, upload)
+        if data is not None:
+            files.append((upload.filename or "", data))
+    return files
 
 
 async def in_thread(function: Callable[..., T], *args: Any) -> T:

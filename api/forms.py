@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, File, Form, UploadFile
@@ -21,6 +21,8 @@ class DraftForm:
     signer_authority: str | None
     body_text: str | None
     file: UploadFile | None
+    attachments: list[UploadFile] = field(default_factory=list)
+    """PDF attachments (phụ lục), signed by the unit when the document is issued."""
 
 
 def draft_form(
@@ -33,9 +35,19 @@ def draft_form(
     signer_authority: Annotated[str | None, Form()] = None,
     body_text: Annotated[str | None, Form()] = None,
     file: Annotated[UploadFile | None, File()] = None,
+    attachments: Annotated[list[UploadFile] | None, File()] = None,
 ) -> DraftForm:
     return DraftForm(
-        subject, recipients, doc_type, urgency, secrecy, signer, signer_authority, body_text, file
+        subject,
+        recipients,
+        doc_type,
+        urgency,
+        secrecy,
+        signer,
+        signer_authority,
+        body_text,
+        file,
+        attachments=list(attachments or []),
     )
 
 

@@ -44,12 +44,23 @@ REGISTER_MODES = {
     RegisterMode.SINGLE: ("Một sổ văn bản đi cho mọi loại", "One outgoing register for all types"),
     RegisterMode.PER_TYPE: ("Mỗi loại văn bản một sổ", "One register per document type"),
 }
+SIGNATURE_LEVEL_NAMES = {
+    "": ("Theo cấu hình chung của hệ thống", "The system's configured default"),
+    "B-B": ("PAdES B-B (chữ ký cơ bản)", "PAdES B-B (basic)"),
+    "B-T": ("PAdES B-T (có dấu thời gian)", "PAdES B-T (with a timestamp)"),
+    "B-LT": ("PAdES B-LT (kèm dữ liệu thu hồi, lưu trữ dài hạn)", "PAdES B-LT (long-term)"),
+    "B-LTA": (
+        "PAdES B-LTA (kèm dấu thời gian tài liệu, lưu trữ lâu dài)",
+        "PAdES B-LTA (long-term with archive timestamp)",
+    ),
+}
 DONE = {
     "rename": ("Đã đổi tên đơn vị.", "The unit was renamed."),
     "move": ("Đã chuyển đơn vị sang cấp trên mới.", "The unit was moved."),
     "merge": ("Đã hợp nhất đơn vị.", "The unit was merged."),
     "dissolve": ("Đã giải thể đơn vị.", "The unit was dissolved."),
     "register-mode": ("Đã lưu cách lập sổ.", "The register setting was saved."),
+    "signature-level": ("Đã lưu mức chữ ký số.", "The signature level was saved."),
     "create-account": ("Đã tạo tài khoản.", "The account was created."),
     "grant": ("Đã cấp vai trò.", "The role was granted."),
     "revoke": ("Đã thu hồi vai trò.", "The role was revoked."),
@@ -164,6 +175,8 @@ def _unit_page(
         parent=parent,
         children=tree.children(unit_id),
         register_mode=app.unit(unit_id).register_mode,
+        signature_level=app.unit(unit_id).signature_level or "",
+        signature_levels=SIGNATURE_LEVEL_NAMES,
         accounts=accounts,
         role_names=ROLE_NAMES,
         level_names=LEVEL_NAMES,
@@ -187,6 +200,7 @@ async def unit_action(
     into: Annotated[str, Form(max_length=200)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
     mode: Annotated[str, Form(max_length=30)] = "",
+    level: Annotated[str, Form(max_length=16)] = "",
     username: Annotated[str, Form(max_length=64)] = "",
     full_name: Annotated[str, Form(max_length=200)] = "",
     title: Annotated[str, Form(max_length=200)] = "",
@@ -203,6 +217,7 @@ async def unit_action(
         "merge": lambda: app.merge_units(actor, unit_id, _unit_field(into)),
         "dissolve": lambda: app.dissolve_unit(actor, unit_id, reason),
         "register-mode": lambda: app.set_register_mode(actor, unit_id, mode),
+        "signature-level": lambda: app.set_signature_level(actor, unit_id, level),
         "create-account": lambda: app.create_account(
             actor, username, full_name, unit_id, roles or [], title, password, ARGON2
         ),

@@ -33,6 +33,11 @@ EVENT_LABELS = {
     ),
     "OutgoingDocument.Numbered": ("Cấp số và ngày văn bản", "Numbered and dated"),
     "OutgoingDocument.Sealed": ("Ký số của cơ quan, ban hành", "Sealed and issued"),
+    "OutgoingDocument.AttachmentAdded": ("Đính kèm phụ lục", "Attachment added"),
+    "OutgoingDocument.AttachmentSigned": (
+        "Ký số của cơ quan vào phụ lục",
+        "Attachment signed by the unit",
+    ),
     "OutgoingDocument.IssueFailed": (
         "Phát hành không thành công, văn bản trở lại chờ phát hành",
         "Issuing failed; the document is back to awaiting issue",
@@ -138,6 +143,17 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
         "signer": {"username": signer.username, "full_name": signer.full_name},
         "signed_by": document.signer_name,
         "file_sha256": document.current_sha256,
+        "attachments": [
+            {
+                "position": position,
+                "name": attachment.name,
+                "size": attachment.size,
+                "sha256": attachment.current_sha256,
+                "signed": attachment.signed_sha256 is not None,
+                "file": f"/api/v1/documents/{document.id}/attachments/{position}/file",
+            }
+            for position, attachment in enumerate(document.attachments, start=1)
+        ],
         "recipients": [
             {"id": str(unit_id), "name": tree.get(unit_id).name}
             for unit_id in document.recipient_unit_ids

@@ -1,5 +1,5 @@
 """JSON API: administering the union tree — import from CSV, rename, move, merge, dissolve, and
-the unit's register setting. Units are named by id or by code."""
+the unit's register and signature level settings. Units are named by id or by code."""
 
 from __future__ import annotations
 
@@ -40,6 +40,14 @@ class Dissolution(BaseModel):
 
 class RegisterSetting(BaseModel):
     mode: str = Field(description="single: one outgoing register; per_type: one per type")
+
+
+class SignatureLevelSetting(BaseModel):
+    level: str | None = Field(
+        default=None,
+        max_length=16,
+        description="B-B, B-T, B-LT or B-LTA for the unit's signatures; null: the defaults",
+    )
 
 
 @router.post("/import", response_model=Imported)
@@ -92,4 +100,14 @@ def register_mode(
 ) -> Accepted:
     unit_id = parse_unit_ref(unit)
     context.services.app.set_register_mode(actor, unit_id, body.mode)
+    return Accepted(id=str(unit_id))
+
+
+@router.post("/{unit}/signature-level", response_model=Accepted)
+def signature_level(
+    unit: str, body: SignatureLevelSetting, actor: CurrentActor, context: Context
+) -> Accepted:
+    """The PAdES level the unit's leaders and seal sign at (admins of the unit or above)."""
+    unit_id = parse_unit_ref(unit)
+    context.services.app.set_signature_level(actor, unit_id, body.level)
     return Accepted(id=str(unit_id))

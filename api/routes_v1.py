@@ -128,6 +128,28 @@ def document_file(document_id: UUID, actor: CurrentActor, context: Context) -> R
     )
 
 
+@router.get(
+    "/documents/{document_id}/attachments/{position}/file",
+    tags=["documents"],
+    response_class=Response,
+    responses={200: PDF_FILE},
+)
+def attachment_file(
+    document_id: UUID, position: int, actor: CurrentActor, context: Context
+) -> Response:
+    """An attachment (phụ lục, 1-based position): as uploaded until the document is issued,
+    then as the issuing unit signed it. Who may download it: whoever may download the document."""
+    app = context.services.app
+    attachment = app.attachment(actor, document_id, position)
+    app.record_access(actor, document_id, AccessKind.DOWNLOAD)
+    name = quote(attachment.name if attachment.name.lower().endswith(".pdf") else "phu-luc.pdf")
+    return Response(
+        app.blobs.get(attachment.current_sha256),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"},
+    )
+
+
 @router.get("/documents/{document_id}/validation", tags=["documents"])
 async def document_validation(
     document_id: UUID, actor: CurrentActor, context: Context

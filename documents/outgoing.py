@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from documents.errors import ConflictError
+from documents.errors import ConflictError, InvalidInputError
 
 
 class DocumentStatus(StrEnum):
@@ -36,6 +38,41 @@ STATUS_LABELS = {
 }
 EDITABLE = (DocumentStatus.DRAFT, DocumentStatus.RETURNED)
 IN_FORCE = (DocumentStatus.ISSUED, DocumentStatus.DISPATCHED)
+MAX_ATTACHMENTS = 10
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A PDF sent in the same file as the document (phụ lục kèm theo): as uploaded, then, once
+    the document is issued, signed by the issuing unit (``signed_sha256``)."""
+
+    name: str
+    sha256: str
+    size: int
+    signed_sha256: str | None = None
+
+    @property
+    def current_sha256(self) -> str:
+        return self.signed_sha256 or self.sha256
+
+
+@dataclass(frozen=True)
+class AttachmentUpload:
+    """An attachment as drafted: its file name, the PDF and the PDF's text (for the secrecy
+    check)."""
+
+    name: str
+    pdf: bytes
+    text: str = ""
+
+
+MAX_ATTACHMENT_NAME = 200
+
+
+def attachment_name(name: str) -> str:
+    """The file name as shown (NFC, no folder, at most ``MAX_ATTACHMENT_NAME`` characters)."""
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return base[:MAX_ATTACHMENT_NAME] or "phu-luc.pdf"
 
 
 class OutgoingDocument(Aggregate):
@@ -81,6 +118,7 @@ class OutgoingDocument(Aggregate):
         self.replaced_by: UUID | None = None
         self.replaces: UUID | None = None
         self.folder_id: UUID | None = None
+        self.attachments: list[Attachment] = []
 
     @property
     def current_sha256(self) -> str:
@@ -152,6 +190,32 @@ class OutgoingDocument(Aggregate):
     @event("Filed")
     def _filed(self, by: UUID, folder_id: UUID) -> None:
         self.folder_id = folder_id
+
+    def attach(self, by: UUID, name: str, sha256: str, size: int) -> None:
+        """Adds a PDF attachment (phụ lục) to a draft; it is signed by the unit at issuance."""
+        self._expect(*EDITABLE, action_vi="đính kèm tệp", action_en="attach a file")
+        if len(self.attachments) >= MAX_ATTACHMENTS:
+            raise InvalidInputError(
+                f"Mỗi văn bản đính kèm tối đa {MAX_ATTACHMENTS} tệp.",
+                f"A document takes at most {MAX_ATTACHMENTS} attachments.",
+            )
+        self._attached(by=by, name=name, sha256=sha256, size=size)
+
+    @event("AttachmentAdded")
+    def _attached(self, by: UUID, name: str, sha256: str, size: int) -> None:
+        self.attachments.append(Attachment(name=name, sha256=sha256, size=size))
+
+    def sign_attachment(self, index: int, signed_sha256: str) -> None:
+        """The attachment at ``index`` (0-based) as signed by the issuing unit, recorded with
+        the seal."""
+        self._expect(DocumentStatus.ISSUING, action_vi="ký tệp đính kèm", action_en="sign")
+        if not 0 <= index < len(self.attachments):
+            raise InvalidInputError("Không có tệp đính kèm này.", "No such attachment.")
+        self._attachment_signed(index=index, signed_sha256=signed_sha256)
+
+    @event("AttachmentSigned")
+    def _attachment_signed(self, index: int, signed_sha256: str) -> None:
+        self.attachments[index] = replace(self.attachments[index], signed_sha256=signed_sha256)
 
     @event("Submitted")
     def _submitted(self, by: UUID) -> None:

@@ -32,6 +32,10 @@ class RegisterMode(StrEnum):
     PER_TYPE = "per_type"
 
 
+SIGNATURE_LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+"""The PAdES baseline levels a unit may choose for its signatures (mức chữ ký số)."""
+
+
 class UnitStatus(StrEnum):
     ACTIVE = "active"
     MERGED = "merged"
@@ -71,10 +75,17 @@ class Unit(Aggregate):
         self.status = UnitStatus.ACTIVE
         self.merged_into: UUID | None = None
         self.register_mode: str = RegisterMode.SINGLE
+        self.signature_level: str | None = None  # None: the configured defaults
 
     @event("RegisterModeSet")
     def set_register_mode(self, mode: str) -> None:
         self.register_mode = mode
+
+    @event("SignatureLevelSet")
+    def set_signature_level(self, level: str | None) -> None:
+        """The PAdES level of the unit's signatures (its leaders', its seal, its incoming stamp
+        and copies): one of ``SIGNATURE_LEVELS``, or None for the configured defaults."""
+        self.signature_level = level
 
     @property
     def is_active(self) -> bool:

@@ -418,6 +418,18 @@ class ReadModel(ReportViews):
             file_sha256=e.issued_sha256,
         )
 
+    def _on_OutgoingDocument_AttachmentAdded(
+        self, db: sqlite3.Connection, pos: int, e: Any
+    ) -> None:
+        self._history(db, pos, e.originator_id, e, e.by, name=e.name, file_sha256=e.sha256)
+
+    def _on_OutgoingDocument_AttachmentSigned(
+        self, db: sqlite3.Connection, pos: int, e: Any
+    ) -> None:
+        self._history(
+            db, pos, e.originator_id, e, None, attachment=e.index + 1, file_sha256=e.signed_sha256
+        )
+
     def _on_OutgoingDocument_Dispatched(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
         self._set_status(db, e, "dispatched")
         self._history(db, pos, e.originator_id, e, None, recipient_count=e.recipient_count)

@@ -12,6 +12,7 @@ from documents.reference import document_type, refuse_secret_documents
 from documents.units import UnitLevel, UnitTree
 from search.text import extract_pdf_text
 from signing import DocumentLayout, InvalidPdfError, prepare_uploaded_pdf, render_document
+from workflow.attachments import checked_attachments
 from workflow.services import OfficeServices
 
 
@@ -27,6 +28,8 @@ class DraftRequest:
     typed_body: str | None = None
     uploaded_pdf: bytes | None = None
     extra_recipient_lines: list[str] = field(default_factory=list)
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
+    """PDF attachments (phụ lục) as (file name, bytes), signed by the unit at issuance."""
 
 
 def _symbol(doc_type: str, issuer_abbreviation: str) -> str:
@@ -114,6 +117,7 @@ def prepare_body(services: OfficeServices, actor: Actor, request: DraftRequest) 
 def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID:
     """Checks, renders or prepares the body, and records the draft. Nothing is stored on error."""
     body = prepare_body(services, actor, request)
+    attachments = checked_attachments(services, request.attachments)
     return services.app.draft_document(
         actor,
         doc_type=request.doc_type,
@@ -126,6 +130,7 @@ def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID
         body_text=body.text,
         signer_id=request.signer_id,
         signer_authority=request.signer_authority,
+        attachments=attachments,
     )
 
 

@@ -41,10 +41,13 @@ class OfficeServices:
     ``EOFFICE_SEAL_SIGNATURE_LEVEL``); B-B, which needs no trust services, when not given."""
 
     def signature_levels(self, unit_id: UUID) -> SignatureLevels:
-        """The levels the unit ``unit_id`` signs at. Today the configured pair for every unit;
-        a per-unit setting kept in the event store can be read here instead."""
-        del unit_id
-        return self.levels
+        """The levels the unit ``unit_id`` signs at: its own setting (``Unit.signature_level``,
+        for its leaders and its seal alike), else the configured pair."""
+        chosen = self.app.unit(unit_id).signature_level
+        if chosen is None:
+            return self.levels
+        level = SignatureLevel(f"PAdES-{chosen}")
+        return SignatureLevels(personal=level, seal=level)
 
 
 def unit_key_id(unit_code: str) -> str:

@@ -35,6 +35,7 @@ from signing import (
     stamp_arrival,
     validate_pdf,
 )
+from workflow.attachments import sign_attachments
 from workflow.services import OfficeServices, unit_key_id
 
 
@@ -114,7 +115,9 @@ def number_and_seal(services: OfficeServices, document_id: UUID) -> str:
             level=level,
             services=services.keys.trust_services(),
         )
-    return app.record_seal(document_id, issued_pdf).number_symbol or ""
+        # attachments (phụ lục): the unit's invisible signature, recorded with the seal
+        attachments = sign_attachments(services, document, unit.name, key, now_vietnam(), level)
+    return app.record_seal(document_id, issued_pdf, attachments).number_symbol or ""
 
 
 def verify_file(services: OfficeServices, sha256: str) -> ValidationReport:

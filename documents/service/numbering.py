@@ -69,11 +69,19 @@ class NumberingService(UnitService):
         document.expect_numbering()
         return self.numberer.take(document.issuer_unit_id, document)
 
-    def record_seal(self, document_id: UUID, issued_pdf: bytes) -> OutgoingDocument:
-        """Stores the numbered, dated and sealed PDF: the document is issued. Idempotent."""
+    def record_seal(
+        self, document_id: UUID, issued_pdf: bytes, signed_attachments: Sequence[bytes] = ()
+    ) -> OutgoingDocument:
+        """Stores the numbered, dated and sealed PDF: the document is issued. Idempotent.
+        ``signed_attachments``: each attachment, in order, as the unit signed it, recorded in
+        the same save (``AttachmentSigned`` before ``Sealed``)."""
         document = self._numbered_document(document_id)
         if document.status in ISSUED:
             return document
+        if len(signed_attachments) != len(document.attachments):
+            raise ConflictError("Chưa ký đủ các tệp đính kèm.", "Not every attachment was signed.")
+        for index, signed in enumerate(signed_attachments):
+            document.sign_attachment(index, self.blobs.put(signed))
         sha256 = self.blobs.put(issued_pdf)
         document.seal(issued_sha256=sha256, sealed_by_unit=self.unit(document.issuer_unit_id).name)
         self.save_and_refresh(document)

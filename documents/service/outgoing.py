@@ -10,8 +10,15 @@ from eventsourcing.persistence import IntegrityError
 
 from documents.blobs import sha256_hex
 from documents.dispatch_list import CACHED_LISTS, DispatchList
-from documents.errors import ConflictError, ForbiddenError, InvalidInputError
-from documents.outgoing import IN_FORCE, DocumentStatus, OutgoingDocument
+from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from documents.outgoing import (
+    IN_FORCE,
+    Attachment,
+    AttachmentUpload,
+    DocumentStatus,
+    OutgoingDocument,
+    attachment_name,
+)
 from documents.policy import Action, Actor, DocumentParties, require
 from documents.receipts import Receipt, receipt_id_for
 from documents.reference import document_type, parse_urgency, refuse_secret_documents
@@ -47,8 +54,13 @@ class OutgoingService(NumberingService):
         body_text: str,
         signer_id: UUID,
         signer_authority: str | None = None,
+        attachments: Sequence[AttachmentUpload] = (),
     ) -> UUID:
+        """Records a draft and its PDF attachments (``AttachmentAdded``, one per file, in the
+        same save); each attachment's text is held to the same secrecy rule as the body."""
         refuse_secret_documents(secrecy, body_text)
+        for attachment in attachments:
+            refuse_secret_documents(None, attachment.text)
         document_type(doc_type)
         parse_urgency(urgency)
         subject = subject.strip()
@@ -78,6 +90,15 @@ class OutgoingService(NumberingService):
             signer_authority=signer_authority,
             signer_id=signer_id,
         )
+        for attachment in attachments:
+            document.attach(
+                by=actor.account_id,
+                name=attachment_name(attachment.name),
+                sha256=sha256_hex(attachment.pdf),
+                size=len(attachment.pdf),
+            )
+        for attachment in attachments:
+            self.blobs.put(attachment.pdf)
         self.save_and_refresh(document)
         return document.id
 
@@ -107,6 +128,14 @@ class OutgoingService(NumberingService):
                 "The issuing unit cannot be one of its own recipients.",
             )
         return list(dict.fromkeys(unit_ids))
+
+    def attachment(self, actor: Actor, document_id: UUID, position: int) -> Attachment:
+        """The attachment at ``position`` (1-based) of a document the actor may view."""
+        document = self.document(document_id)
+        self.authorize(actor, Action.VIEW, document)
+        if not 1 <= position <= len(document.attachments):
+            raise NotFoundError("Không có tệp đính kèm này.", "No such attachment.")
+        return document.attachments[position - 1]
 
     def submit(self, actor: Actor, document_id: UUID) -> None:
         document = self.document(document_id)

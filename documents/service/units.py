@@ -11,7 +11,7 @@ from documents.errors import ConflictError, ForbiddenError, InvalidInputError, N
 from documents.policy import Actor, require_unit_admin
 from documents.service.base import ServiceBase
 from documents.unit_import import LEVEL_RANK, units_from_csv
-from documents.units import RegisterMode, Unit, unit_id_for
+from documents.units import SIGNATURE_LEVELS, RegisterMode, Unit, unit_id_for
 
 
 class UnitService(ServiceBase):
@@ -130,6 +130,22 @@ class UnitService(ServiceBase):
         unit = self._active_unit(unit_id)
         if unit.register_mode != mode:
             unit.set_register_mode(mode=mode)
+            self.save_and_refresh(unit)
+
+    def set_signature_level(self, actor: Actor, unit_id: UUID, level: str | None) -> None:
+        """The PAdES level (B-B, B-T, B-LT, B-LTA) the unit's leaders and seal sign at; None or
+        empty goes back to the configured defaults."""
+        require_unit_admin(actor, unit_id, self.tree())
+        chosen = (level or "").strip().upper().removeprefix("PADES-") or None
+        if chosen is not None and chosen not in SIGNATURE_LEVELS:
+            allowed = ", ".join(SIGNATURE_LEVELS)
+            raise InvalidInputError(
+                f"Mức chữ ký số không hợp lệ: «{level}» (chọn: {allowed}).",
+                f"Invalid signature level '{level}' (one of: {allowed}).",
+            )
+        unit = self._active_unit(unit_id)
+        if unit.signature_level != chosen:
+            unit.set_signature_level(level=chosen)
             self.save_and_refresh(unit)
 
     def dissolve_unit(self, actor: Actor, unit_id: UUID, reason: str) -> None:

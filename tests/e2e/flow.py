@@ -26,7 +26,8 @@ hằng quý."""
 RECIPIENTS = ["bentre-tp", "bentre-kcn", "may-viettien"]
 
 
-def draft_plan(client: httpx.Client, **overrides: Any) -> httpx.Response:
+def draft_plan(client: httpx.Client, files: Any = None, **overrides: Any) -> httpx.Response:
+    """A plan drafted through the API; ``files``: multipart files (e.g. attachments)."""
     data: dict[str, Any] = {
         "doc_type": "ke_hoach",
         "subject": PLAN_SUBJECT,
@@ -37,7 +38,7 @@ def draft_plan(client: httpx.Client, **overrides: Any) -> httpx.Response:
         "body_text": PLAN_BODY,
     }
     data.update(overrides)
-    return client.post("/api/v1/documents", data=data)
+    return client.post("/api/v1/documents", data=data, files=files)
 
 
 def signed_plan(stack: Stack, **overrides: Any) -> str:
