@@ -15,7 +15,16 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from api import actions, presenters
-from api.deps import SESSION_COOKIE, Client, Context, check_csrf, optional_actor
+from api.deps import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    Client,
+    Context,
+    check_csrf,
+    check_login_csrf,
+    optional_actor,
+    session_claims,
+)
 from api.errors import NotAuthenticatedError, status_for
 from api.forms import DraftFormData, parse_page_list
 from api.routes_v1 import sign_in
@@ -23,7 +32,7 @@ from api.sessions import SESSION_SECONDS
 from documents.access import AccessKind
 from documents.accounts import ROLE_LABELS, Role
 from documents.application import OfficeApplication
-from documents.errors import InvalidInputError
+from documents.errors import ForbiddenError, InvalidInputError
 from documents.policy import Actor
 from documents.reference import URGENCY_LABELS, document_types
 from documents.signins import SignInLockedError, SignInRefusedError
@@ -97,8 +106,27 @@ def set_language(lang: str, request: Request) -> Response:
 
 
 @router.get("/login")
-def login_page(request: Request) -> Response:
-    return render(request, "login.html")
+def login_page(request: Request, context: Context) -> Response:
+    return login_form(request, context)
+
+
+def login_form(
+    request: Request, context: Context, status: int = 200, **values: Any
+) -> HTMLResponse:
+    """The sign-in form with its CSRF token: the MAC of a random pre-session cookie (kept if
+    the browser has one, so a second tab's form stays valid)."""
+    nonce = request.cookies.get(LOGIN_COOKIE) or context.sessions.new_login_nonce()
+    csrf = context.sessions.login_csrf_token(nonce)
+    response = render(request, "login.html", status, csrf=csrf, **values)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        nonce,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
 
 
 @router.post("/login")
@@ -108,13 +136,16 @@ def login(
     client: Client,
     username: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     try:
+        check_login_csrf(request, context, csrf_token)
         token = sign_in(context, username, password, client)
-    except (SignInRefusedError, SignInLockedError) as error:
-        return render(request, "login.html", status_for(error), error=error, username=username)
+    except (SignInRefusedError, SignInLockedError, ForbiddenError) as error:
+        return login_form(request, context, status_for(error), error=error, username=username)
     response = _back("/")
     set_session_cookie(request, response, token)
+    response.delete_cookie(LOGIN_COOKIE)
     return response
 
 
@@ -130,11 +161,20 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
 
 
 @router.post("/logout")
-def logout(request: Request, context: Context, client: Client) -> Response:
-    """Ends the browser's session; recorded in the sign-in history."""
-    actor = optional_actor(request, context)
-    if actor is not None:
-        context.services.app.record_sign_out(actor, client)
+def logout(
+    request: Request,
+    context: Context,
+    client: Client,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Ends the browser's session for good (its token is revoked in every process) and
+    records it in the sign-in history."""
+    if request.cookies.get(SESSION_COOKIE):
+        check_csrf(request, context, csrf_token)
+        claims = session_claims(request, context)
+        actor = optional_actor(request, context)
+        if claims is not None and actor is not None:
+            context.services.app.record_sign_out(actor, client, claims.session_id)
     response = _back("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.e2e.flow import draft_plan, issued_plan, receipt_id
-from tests.stack import Stack
+from tests.stack import Stack, sign_in_page
 
 
 def statuses(stack: Stack, document_id: str) -> dict[str, str]:
@@ -135,5 +135,5 @@ def test_recipients_can_be_a_whole_level_or_subtree(stack: Stack) -> None:
     refused = draft_plan(drafter, recipients=["everyone:bentre"])
     assert refused.status_code == 422 and "Nhóm nơi nhận" in refused.json()["message"]
     page = stack.client("bentre.chuyenvien")
-    page.post("/login", data={"username": "bentre.chuyenvien", "password": "congdoan2026"})
+    sign_in_page(page, "bentre.chuyenvien")
     assert 'value="subtree:bentre"' in page.get("/compose").text
