@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, presenters
+from api import actions, presenters, unit_picker
 from api.deps import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -211,16 +211,26 @@ def home(request: Request, context: Context) -> Response:
     return render(request, "home.html", todo=todo, **base)
 
 
+NEAR_CHILDREN = 50  # listed on the compose form; the rest through the picker's search
+
+
 @router.get("/compose")
 def compose_page(request: Request, context: Context) -> Response:
     base = _base(request, context)
     actor: Actor = base["actor"]
     tree = context.services.app.tree()
-    units = [u for u in tree.all() if u.id != actor.unit_id]
+    own = tree.get(actor.unit_id)
+    children = sorted(tree.children(actor.unit_id), key=lambda u: u.name)
+    parent = [tree.get(own.parent_id)] if own.parent_id and own.parent_id in tree else []
+    root = actor.unit_id
+    while (parent_id := tree.get(root).parent_id) is not None and parent_id in tree:
+        root = parent_id
     return render(
         request,
         "compose.html",
-        units=units,
+        near_units=parent + children[:NEAR_CHILDREN],
+        more_children=max(0, len(children) - NEAR_CHILDREN),
+        root_row=unit_picker.unit_row(tree, tree.get(root)),
         types=list(document_types().values()),
         urgencies=URGENCY_LABELS,
         leaders=context.services.app.leaders_of(actor.unit_id),

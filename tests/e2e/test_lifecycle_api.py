@@ -132,6 +132,18 @@ def test_recipients_can_be_a_whole_level_or_subtree(stack: Stack) -> None:
         "Công đoàn các Khu công nghiệp tỉnh Bến Tre",
     }
     assert len(recipients(below)) == 6  # two upper-grassroots, four grassroots, no duplicate
+    grassroots = draft_plan(drafter, recipients=["level:grassroots:bentre"]).json()["id"]
+    assert len(recipients(grassroots)) == 4 and all(
+        name.startswith("Công đoàn cơ sở") for name in recipients(grassroots)
+    )
+    bad_level = draft_plan(drafter, recipients=["level:huyen:bentre"])
+    assert bad_level.status_code == 422 and "level:" in bad_level.json()["message"]
+    found = drafter.get("/api/v1/units", params={"q": "may viet tien"}).json()
+    assert [unit["code"] for unit in found] == ["may-viettien"]
+    below = drafter.get("/api/v1/units", params={"parent": "bentre-tp"}).json()
+    assert {unit["code"] for unit in below} == {"thcs-phutan", "may-viettien"}
+    assert drafter.get("/api/v1/units", params={"q": "tỉnh", "limit": 2}).json()[0]["children"]
+    assert drafter.get("/api/v1/units", params={"parent": "khong-co"}).status_code == 404
     refused = draft_plan(drafter, recipients=["everyone:bentre"])
     assert refused.status_code == 422 and "Nhóm nơi nhận" in refused.json()["message"]
     page = stack.client("bentre.chuyenvien")
