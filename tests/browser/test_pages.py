@@ -49,6 +49,7 @@ PAGES = [
     ("sign-ins", "kiemtra", "/audit/sign-ins"),
     ("admin-units", "quantri", "/admin/units?q=ben+tre"),
     ("admin-unit", "quantri", "/admin/units/bentre-tp"),
+    ("admin-certificates", "quantri", "/admin/certificates?unit=bentre"),
 ]
 IDS = [name for name, _, _ in PAGES]
 BAD_PAGE = "<html><body><img src='x.png'><a href='/'></a><input></body></html>"

@@ -10,10 +10,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives import hashes
 
+from signing import ensure_dev_pki
 from tests.stack import Stack, free_port, sign_in_page, wait_until_listening
 
 PASSWORD = "congdoan2026"
@@ -391,3 +394,49 @@ def test_a_new_leader_gets_a_certificate_and_signs(stack: Stack) -> None:
                 assert signed.status_code == 200, signed.text
             detail = drafter.get(f"/api/v1/documents/{document_id}").json()
             assert detail["status"] == "signed"
+
+
+def test_the_certificates_page_marks_expired_and_expiring_ones(
+    stack: Stack, bentre_admin: str
+) -> None:
+    pki = ensure_dev_pki(stack.pki_dir, [], [])
+    now = datetime.now(UTC)
+    pki.issue(
+        "unit-yendinh",
+        "Liên đoàn Lao động huyện Yên Định",
+        "Liên đoàn Lao động huyện Yên Định",
+        not_before=now - timedelta(days=400),
+        not_after=now - timedelta(days=2),
+    )
+    pki.issue(
+        "person-thanhhoa.lanhdao",
+        "Lãnh đạo Thanh Hóa",
+        "Liên đoàn Lao động tỉnh Thanh Hóa",
+        not_before=now - timedelta(days=300),
+        not_after=now + timedelta(days=10),
+    )
+    with closing(page_client(stack, "quantri")) as admin:
+        page = admin.get("/admin/certificates", params={"unit": "thanhhoa"})
+    assert page.status_code == 200, page.text[:2000]
+    rows = {
+        holder: status
+        for holder, status in re.findall(
+            r'<td role="cell" data-label="[^"]+">(?:<a [^>]+>)?([^<]+)(?:</a>)?</td>\s*'
+            r'<td role="cell" data-label="[^"]+"><span class="status cert-(\w+)">',
+            page.text,
+        )
+    }
+    assert rows["Liên đoàn Lao động tỉnh Thanh Hóa"] == "valid"
+    assert rows["Liên đoàn Lao động huyện Yên Định"] == "expired"
+    assert rows["Công đoàn Viên chức tỉnh Thanh Hóa"] == "valid"
+    leader = next(h for h in rows if h.endswith("(thanhhoa.lanhdao)"))
+    assert rows[leader] == "expiring"
+    assert "Sắp hết hạn (trong 30 ngày)" in page.text and "Đã hết hạn" in page.text
+    fingerprint = pki.certificate("unit-yendinh").fingerprint(hashes.SHA256()).hex(":").upper()
+    assert fingerprint in page.text
+    with closing(page_client(stack, bentre_admin, PASSWORD + "!x")) as other:
+        refused = other.get("/admin/certificates", params={"unit": "thanhhoa"})
+        assert refused.status_code == 403
+        assert other.get("/admin/certificates").status_code == 200  # its own unit
+    with closing(page_client(stack, "bentre.chuyenvien")) as drafter:
+        assert drafter.get("/admin/certificates").status_code == 403
