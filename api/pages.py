@@ -29,6 +29,7 @@ from api.errors import NotAuthenticatedError, status_for
 from api.forms import DraftFormData, parse_page_list
 from api.routes_v1 import sign_in
 from api.sessions import SESSION_SECONDS
+from api.validation_cache import verified_file
 from documents.access import AccessKind
 from documents.accounts import ROLE_LABELS, Role
 from documents.application import OfficeApplication
@@ -38,7 +39,6 @@ from documents.reference import URGENCY_LABELS, document_types
 from documents.signins import SignInLockedError, SignInRefusedError
 from workflow.composition import revise
 from workflow.copying import make_document_copy
-from workflow.signing_steps import verify_file
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -261,7 +261,7 @@ async def document_page(document_id: UUID, request: Request, context: Context) -
     detail = presenters.document_detail(context, base["actor"], document_id)
     report = None
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
-        report = await run_in_threadpool(verify_file, context.services, detail["file_sha256"])
+        report = await run_in_threadpool(verified_file, context.services, detail["file_sha256"])
     return render(request, "document.html", doc=detail, report=report, **base)
 
 
