@@ -13,7 +13,7 @@ from api.context import WebContext
 from api.forms import DraftForm
 from documents.errors import InvalidInputError, PayloadTooLargeError
 from documents.policy import Action, Actor
-from documents.units import UnitTree, unit_id_for
+from documents.units import UnitLevel, UnitTree, unit_id_for
 from workflow.composition import DraftRequest, draft
 from workflow.signing_steps import register_arrival, sign_as_leader
 from workflow.starter import start_issuance
@@ -32,8 +32,9 @@ def parse_unit_ref(ref: str) -> UUID:
 
 def parse_unit_refs(refs: list[str], tree: UnitTree) -> list[UUID]:
     """Recipients named by id or code (comma-separated or repeated), or as a group:
-    ``children:<unit>`` (the active units directly under it) or ``subtree:<unit>`` (every
-    active unit below it, at any level)."""
+    ``children:<unit>`` (the active units directly under it), ``subtree:<unit>`` (every
+    active unit below it, at any level) or ``level:<level>:<unit>`` (every active unit of that
+    level below it, e.g. ``level:grassroots:bentre``, every grassroots union in the province)."""
     units: list[UUID] = []
     for part in (p.strip() for ref in refs for p in ref.split(",")):
         group, _, unit = part.partition(":")
@@ -41,15 +42,28 @@ def parse_unit_refs(refs: list[str], tree: UnitTree) -> list[UUID]:
             if part:
                 units.append(parse_unit_ref(part))
             continue
-        root = parse_unit_ref(unit)
-        if group not in ("children", "subtree") or root not in tree:
+        level = None
+        if group == "level":
+            level, _, unit = unit.partition(":")
+        root = parse_unit_ref(unit) if unit else None
+        if (
+            group not in ("children", "subtree", "level")
+            or root not in tree
+            or (group == "level" and level not in set(UnitLevel))
+        ):
             raise InvalidInputError(
-                f"Nhóm nơi nhận không hợp lệ: «{part}».", f"Invalid recipient group '{part}'."
+                f"Nhóm nơi nhận không hợp lệ: «{part}» (dùng children:, subtree: hoặc "
+                "level:<cấp>:<đơn vị>).",
+                f"Invalid recipient group '{part}' (use children:, subtree: or "
+                "level:<level>:<unit>).",
             )
+        assert root is not None
         if group == "children":
             units.extend(child.id for child in tree.children(root))
-        else:
+        elif group == "subtree":
             units.extend(tree.descendants(root))
+        else:
+            units.extend(u for u in tree.descendants(root) if tree.get(u).level == level)
     return list(dict.fromkeys(units))
 
 

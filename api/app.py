@@ -17,6 +17,7 @@ from api import (
     pages,
     pages_account,
     pages_admin,
+    pages_certificates,
     report_pages,
     routes_accounts,
     routes_copies,
@@ -86,6 +87,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
     app.include_router(pages_account.router)
     app.include_router(pages_admin.router)
     app.include_router(archive_pages.router)
+    app.include_router(pages_certificates.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_error_handlers(app, pages.render_error)
     return app

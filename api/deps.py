@@ -8,11 +8,13 @@ from fastapi import Depends, Request
 
 from api.context import WebContext
 from api.errors import NotAuthenticatedError
+from api.sessions import SessionClaims
 from documents.errors import ForbiddenError, NotFoundError
 from documents.policy import Actor
 from documents.signins import ClientInfo
 
 SESSION_COOKIE = "eoffice_session"
+LOGIN_COOKIE = "eoffice_login"  # the sign-in form's pre-session CSRF cookie
 
 
 def get_context(request: Request) -> WebContext:
@@ -30,17 +32,25 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
-def optional_actor(request: Request, context: Context) -> Actor | None:
+def session_claims(request: Request, context: WebContext) -> SessionClaims | None:
+    """The claims of the request's token if it is genuine, unexpired and not signed out (the
+    revocation is looked up in the event store, so a sign-out in any process counts)."""
     token = session_token(request)
-    verified = context.sessions.verify(token) if token else None
-    if verified is None:
+    claims = context.sessions.verify(token) if token else None
+    if claims is None or context.services.app.is_session_revoked(claims.session_id):
         return None
-    account_id, credentials = verified
+    return claims
+
+
+def optional_actor(request: Request, context: Context) -> Actor | None:
+    claims = session_claims(request, context)
+    if claims is None:
+        return None
     try:
-        account = context.services.app.account_by_id(account_id)
+        account = context.services.app.account_by_id(claims.account_id)
     except NotFoundError:
         return None
-    if account.credentials != credentials:  # the password changed since: the session ended
+    if account.credentials != claims.credentials:  # the password changed: the session ended
         return None
     return context.services.app.actor_of(account)
 
@@ -65,11 +75,22 @@ def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Ac
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
+def csrf_refused() -> ForbiddenError:
+    return ForbiddenError(
+        "Phiên biểu mẫu không hợp lệ (CSRF). Tải lại trang rồi thử lại.",
+        "Invalid form session (CSRF). Reload the page and try again.",
+    )
+
+
 def check_csrf(request: Request, context: WebContext, csrf_token: str) -> None:
     """Forms posted with the session cookie must carry the page's CSRF token."""
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token or not context.sessions.check_csrf(token, csrf_token):
-        raise ForbiddenError(
-            "Phiên biểu mẫu không hợp lệ (CSRF). Tải lại trang rồi thử lại.",
-            "Invalid form session (CSRF). Reload the page and try again.",
-        )
+        raise csrf_refused()
+
+
+def check_login_csrf(request: Request, context: WebContext, csrf_token: str) -> None:
+    """The sign-in form carries the MAC of its pre-session cookie (double submit)."""
+    nonce = request.cookies.get(LOGIN_COOKIE, "")
+    if not context.sessions.check_login_csrf(nonce, csrf_token):
+        raise csrf_refused()

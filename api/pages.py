@@ -14,23 +14,32 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, presenters
-from api.deps import SESSION_COOKIE, Client, Context, check_csrf, optional_actor
+from api import actions, presenters, unit_picker
+from api.deps import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    Client,
+    Context,
+    check_csrf,
+    check_login_csrf,
+    optional_actor,
+    session_claims,
+)
 from api.errors import NotAuthenticatedError, status_for
 from api.forms import DraftFormData, parse_page_list
 from api.routes_v1 import sign_in
 from api.sessions import SESSION_SECONDS
+from api.validation_cache import verified_file
 from documents.access import AccessKind
 from documents.accounts import ROLE_LABELS, Role
 from documents.application import OfficeApplication
 from documents.clock import now_vietnam
-from documents.errors import InvalidInputError
+from documents.errors import ForbiddenError, InvalidInputError
 from documents.policy import Actor
 from documents.reference import URGENCY_LABELS, document_types
 from documents.signins import SignInLockedError, SignInRefusedError
 from workflow.composition import revise
 from workflow.copying import make_document_copy
-from workflow.signing_steps import verify_file
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -98,8 +107,27 @@ def set_language(lang: str, request: Request) -> Response:
 
 
 @router.get("/login")
-def login_page(request: Request) -> Response:
-    return render(request, "login.html")
+def login_page(request: Request, context: Context) -> Response:
+    return login_form(request, context)
+
+
+def login_form(
+    request: Request, context: Context, status: int = 200, **values: Any
+) -> HTMLResponse:
+    """The sign-in form with its CSRF token: the MAC of a random pre-session cookie (kept if
+    the browser has one, so a second tab's form stays valid)."""
+    nonce = request.cookies.get(LOGIN_COOKIE) or context.sessions.new_login_nonce()
+    csrf = context.sessions.login_csrf_token(nonce)
+    response = render(request, "login.html", status, csrf=csrf, **values)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        nonce,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
 
 
 @router.post("/login")
@@ -109,13 +137,16 @@ def login(
     client: Client,
     username: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     try:
+        check_login_csrf(request, context, csrf_token)
         token = sign_in(context, username, password, client)
-    except (SignInRefusedError, SignInLockedError) as error:
-        return render(request, "login.html", status_for(error), error=error, username=username)
+    except (SignInRefusedError, SignInLockedError, ForbiddenError) as error:
+        return login_form(request, context, status_for(error), error=error, username=username)
     response = _back("/")
     set_session_cookie(request, response, token)
+    response.delete_cookie(LOGIN_COOKIE)
     return response
 
 
@@ -131,11 +162,20 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
 
 
 @router.post("/logout")
-def logout(request: Request, context: Context, client: Client) -> Response:
-    """Ends the browser's session; recorded in the sign-in history."""
-    actor = optional_actor(request, context)
-    if actor is not None:
-        context.services.app.record_sign_out(actor, client)
+def logout(
+    request: Request,
+    context: Context,
+    client: Client,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Ends the browser's session for good (its token is revoked in every process) and
+    records it in the sign-in history."""
+    if request.cookies.get(SESSION_COOKIE):
+        check_csrf(request, context, csrf_token)
+        claims = session_claims(request, context)
+        actor = optional_actor(request, context)
+        if claims is not None and actor is not None:
+            context.services.app.record_sign_out(actor, client, claims.session_id)
     response = _back("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -175,16 +215,26 @@ def home(request: Request, context: Context) -> Response:
     return render(request, "home.html", todo=todo, **base)
 
 
+NEAR_CHILDREN = 50  # listed on the compose form; the rest through the picker's search
+
+
 @router.get("/compose")
 def compose_page(request: Request, context: Context) -> Response:
     base = _base(request, context)
     actor: Actor = base["actor"]
     tree = context.services.app.tree()
-    units = [u for u in tree.all() if u.id != actor.unit_id]
+    own = tree.get(actor.unit_id)
+    children = sorted(tree.children(actor.unit_id), key=lambda u: u.name)
+    parent = [tree.get(own.parent_id)] if own.parent_id and own.parent_id in tree else []
+    root = actor.unit_id
+    while (parent_id := tree.get(root).parent_id) is not None and parent_id in tree:
+        root = parent_id
     return render(
         request,
         "compose.html",
-        units=units,
+        near_units=parent + children[:NEAR_CHILDREN],
+        more_children=max(0, len(children) - NEAR_CHILDREN),
+        root_row=unit_picker.unit_row(tree, tree.get(root)),
         types=list(document_types().values()),
         urgencies=URGENCY_LABELS,
         leaders=context.services.app.leaders_of(actor.unit_id),
@@ -215,7 +265,7 @@ async def document_page(document_id: UUID, request: Request, context: Context) -
     detail = presenters.document_detail(context, base["actor"], document_id)
     report = None
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
-        report = await run_in_threadpool(verify_file, context.services, detail["file_sha256"])
+        report = await run_in_threadpool(verified_file, context.services, detail["file_sha256"])
     return render(request, "document.html", doc=detail, report=report, **base)
 
 

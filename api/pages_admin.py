@@ -24,6 +24,7 @@ from documents.policy import Actor
 from documents.unit_import import ImportRejectedError
 from documents.units import RegisterMode, UnitLevel
 from search.normalize import fold
+from workflow.signing_keys import provide_signing_keys
 
 router = APIRouter(include_in_schema=False, prefix="/admin")
 
@@ -233,6 +234,8 @@ async def unit_action(
         )
     try:
         await in_thread(commands[action])
+        if action == "create-account":  # a leader or clerk gets what the role signs with
+            await in_thread(provide_signing_keys, context.services, actor, username.strip().lower())
     except DomainError as error:
         return _unit_page(request, context, unit_id, status_for(error), error=error)
     code = context.services.app.tree().get(unit_id).code
@@ -277,6 +280,8 @@ async def account_action(
         )
     try:
         await in_thread(commands[action])
+        if action == "grant":  # a new leader or clerk gets what the role signs with
+            await in_thread(provide_signing_keys, context.services, actor, account.username)
     except DomainError as error:
         return _unit_page(request, context, account.unit_id, status_for(error), error=error)
     code = app.tree().get(account.unit_id).code

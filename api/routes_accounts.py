@@ -8,15 +8,16 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, BeforeValidator, Field
 
 from api.actions import in_thread, parse_unit_ref
-from api.deps import Client, Context, CurrentActor
+from api.deps import Client, Context, CurrentActor, session_claims
 from api.passwords import ARGON2
 from api.routes_v1 import Accepted, Created, TokenResponse
 from documents.accounts import Role
 from documents.signins import SignInKind
+from workflow.signing_keys import provide_signing_keys
 
 router = APIRouter(prefix="/api/v1")
 ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -97,9 +98,12 @@ async def change_password(
 
 
 @router.post("/auth/sign-out", response_model=Accepted, tags=["auth"])
-def sign_out(actor: CurrentActor, context: Context, client: Client) -> Accepted:
-    """Records the sign-out (the client forgets its token)."""
-    context.services.app.record_sign_out(actor, client)
+def sign_out(request: Request, actor: CurrentActor, context: Context, client: Client) -> Accepted:
+    """Ends this session for good: its token is refused from now on, by every API process;
+    recorded in the sign-in history."""
+    claims = session_claims(request, context)
+    assert claims is not None  # CurrentActor had a valid session
+    context.services.app.record_sign_out(actor, client, claims.session_id)
     return Accepted(id=str(actor.account_id))
 
 
@@ -122,12 +126,17 @@ async def create_account(body: NewAccount, actor: CurrentActor, context: Context
         body.password,
         ARGON2,
     )
+    await in_thread(provide_signing_keys, context.services, actor, body.username.strip().lower())
     return Created(id=str(account_id))
 
 
 @router.post("/accounts/{username}/roles", response_model=Accepted, tags=["accounts"])
-def grant_role(username: str, body: RoleChange, actor: CurrentActor, context: Context) -> Accepted:
-    context.services.app.grant_role(actor, username, body.role.value)
+async def grant_role(
+    username: str, body: RoleChange, actor: CurrentActor, context: Context
+) -> Accepted:
+    """Grants a role; a new leader or clerk gets the certificates the role signs with."""
+    await in_thread(context.services.app.grant_role, actor, username, body.role.value)
+    await in_thread(provide_signing_keys, context.services, actor, username)
     return Accepted(id=username)
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from api import actions
 from api.deps import Context, CurrentActor
+from api.report_excel import rollup_xlsx
 from api.report_presenters import rollup_csv, rollup_json, round_json, submission_json
 from api.routes_v1 import PDF_FILE, Accepted, Created
 from documents.errors import InvalidInputError, NotFoundError
@@ -166,6 +167,31 @@ def rollup_export(
     return Response(
         data,
         media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/report-rounds/{round_id}/rollup.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
+)
+def rollup_excel(
+    round_id: UUID, actor: CurrentActor, context: Context, unit: UUID | None = None
+) -> Response:
+    """The roll-up as an Excel workbook: figures as numbers, listed texts on a second sheet."""
+    app = context.services.app
+    row = _round_row(context, round_id)
+    root = unit or app.default_rollup_root(actor, round_id)
+    rollup = app.report_rollup(actor, round_id, root)
+    data = rollup_xlsx(app.report_form(round_id), rollup, row["period_label"])
+    name = quote(f"tong-hop-{row['period_label']}.xlsx".replace("/", "-"))
+    return Response(
+        data,
+        media_type=XLSX,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
     )
 

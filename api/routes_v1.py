@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, presenters
+from api import actions, presenters, unit_picker
 from api.context import WebContext
 from api.deps import Client, Context, CurrentActor
 from api.forms import DraftFormData
 from api.passwords import ARGON2
 from documents.access import AccessKind
+from documents.errors import NotFoundError
 from documents.reference import document_types
 from documents.signins import ClientInfo
 from workflow.signing_steps import verify_file
@@ -70,18 +71,29 @@ def me(actor: CurrentActor, context: Context) -> dict[str, Any]:
 
 
 @router.get("/units", tags=["units"])
-def units(actor: CurrentActor, context: Context) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": str(unit.id),
-            "code": unit.code,
-            "name": unit.name,
-            "abbreviation": unit.abbreviation,
-            "level": unit.level,
-            "parent_id": str(unit.parent_id) if unit.parent_id else None,
-        }
-        for unit in context.services.app.tree().all()
-    ]
+def units(
+    actor: CurrentActor,
+    context: Context,
+    q: Annotated[str | None, Query(max_length=200, description="words of the name or code")] = None,
+    parent: Annotated[
+        str | None, Query(max_length=200, description="id or code: its direct children")
+    ] = None,
+    limit: Annotated[int | None, Query(ge=1, le=unit_picker.MAX_RESULTS)] = None,
+) -> list[dict[str, Any]]:
+    """Units of the union tree: with ``q``, the active units whose name (with or without
+    diacritics) or code holds every word; with ``parent``, its active children; with neither,
+    every unit. ``children`` counts the active units directly under each."""
+    tree = context.services.app.tree()
+    if q is not None:
+        found = unit_picker.find_units(tree, q, limit or 50)
+    elif parent is not None:
+        parent_id = actions.parse_unit_ref(parent)
+        if parent_id not in tree:
+            raise NotFoundError("Không tìm thấy đơn vị.", "No such unit.")
+        found = unit_picker.child_units(tree, tree.get(parent_id), limit or unit_picker.MAX_RESULTS)
+    else:
+        found = tree.all()[:limit]
+    return [unit_picker.unit_row(tree, unit) for unit in found]
 
 
 @router.get("/document-types", tags=["documents"])

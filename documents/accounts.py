@@ -67,6 +67,11 @@ class Account(Aggregate):
         self.password_hash = password_hash
         self.credentials = getattr(self, "credentials", 0) + 1
 
+    @event("SigningKeyAssigned")
+    def assign_signing_key(self, key_id: str, by: UUID | None) -> None:
+        """The person's signing key (chứng thư số cá nhân) was issued after the account opened."""
+        self.key_id = key_id
+
     @event("RoleGranted")
     def grant_role(self, role: str, by: UUID) -> None:
         self.roles = [*self.roles, role]

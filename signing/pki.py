@@ -127,6 +127,11 @@ class DevPki:
         passphrases = read_passphrases(self.directory)
         return load_authority(self.directory, key_id, passphrases[key_id])
 
+    def provide(self, people: Sequence[PersonIdentity], units: Sequence[UnitIdentity]) -> None:
+        """Issues the certificates of these people and units that are still missing (the
+        existing ones are kept), naming the PKI's trust services."""
+        ensure_dev_pki(self.directory, people, units)
+
     def issued(self, serial_number: int) -> x509.Certificate | None:
         """A certificate issued by this PKI, by serial number (for the OCSP responder)."""
         path = self.directory / ISSUED_DIR / f"{serial_number:x}.pem"

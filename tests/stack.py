@@ -5,6 +5,7 @@ each a child process, on free ports, with data in a temporary directory."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -147,6 +148,19 @@ class Stack:
             response.raise_for_status()
             client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
         return client
+
+
+def sign_in_page(
+    client: httpx.Client, username: str, password: str = "congdoan2026"
+) -> httpx.Response:
+    """Signs in through the sign-in form as a browser does: the form (and its pre-session CSRF
+    cookie) first, then the post with the form's token."""
+    form = client.get("/login")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert found, form.text[:2000]
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": found[1]}
+    )
 
 
 def make_stack(data_dir: Path, **settings: str) -> Stack:

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from uuid import UUID
 
 from documents.clock import now_vietnam
-from documents.errors import ForbiddenError
 from documents.policy import Actor
 from documents.report_forms import Aggregation, FieldType, ReportField, ReportForm, Value
 from documents.report_rollup import FieldTotal
@@ -16,6 +15,7 @@ from documents.report_rounds import NOT_ACCEPTED, SUBMISSION_STATUS_LABELS
 from documents.service.reports import Rollup
 from signing.report_pdf import ReportTable, TablePdf, render_table_pdf, sign_invisibly
 from workflow.services import OfficeServices, unit_key_id
+from workflow.signing_keys import signing_key
 from workflow.signing_steps import certificate_sha256, signing_refusals
 
 MISSING_LISTED = 500
@@ -70,10 +70,7 @@ def submit_signed_report(
     report_round = app.report_round(round_id)
     form = app.report_form(round_id)
     account = app.account_by_id(actor.account_id)
-    if not account.key_id:
-        raise ForbiddenError(
-            "Tài khoản chưa có chứng thư số để ký.", "This account has no signing certificate."
-        )
+    key = signing_key(services, account.key_id)
     moment = now_vietnam()
     unit = app.unit(actor.unit_id)
     pdf = render_table_pdf(
@@ -91,7 +88,6 @@ def submit_signed_report(
             ],
         )
     )
-    key = services.keys.key(account.key_id)
     with signing_refusals():
         signed = sign_invisibly(
             pdf,

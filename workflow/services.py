@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from uuid import UUID
 
 from cryptography import x509
 
 from documents.application import OfficeApplication
-from signing import KeyMaterial, SignatureLevel, TrustServices
+from signing import KeyMaterial, PersonIdentity, SignatureLevel, TrustServices, UnitIdentity
 
 
 class KeyStore(Protocol):
@@ -22,6 +23,14 @@ class KeyStore(Protocol):
     def trust_services(self) -> TrustServices:
         """The timestamp authority and trust roots that signing at B-T and above needs."""
         ...
+
+
+@runtime_checkable
+class KeyIssuer(Protocol):
+    """A key store that can issue certificates itself (the development PKI). With a store that
+    cannot (tokens, a remote signer), keys come from the CA and are configured by hand."""
+
+    def provide(self, people: Sequence[PersonIdentity], units: Sequence[UnitIdentity]) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from uuid import UUID
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
 from documents.clock import now_vietnam, place_and_date_line
-from documents.errors import ConflictError, ForbiddenError, InvalidInputError
+from documents.errors import ConflictError, InvalidInputError
 from documents.policy import Actor
 from documents.registers import format_number
 from documents.service.incoming import ArrivalStamper
@@ -37,6 +37,7 @@ from signing import (
 )
 from workflow.attachments import sign_attachments
 from workflow.services import OfficeServices, unit_key_id
+from workflow.signing_keys import signing_key
 
 
 def certificate_sha256(key: KeyMaterial) -> str:
@@ -66,11 +67,7 @@ def sign_as_leader(services: OfficeServices, actor: Actor, document_id: UUID) ->
     app = services.app
     document = app.check_can_sign(actor, document_id)
     account = app.account_by_id(actor.account_id)
-    if not account.key_id:
-        raise ForbiddenError(
-            "Tài khoản chưa có chứng thư số để ký.", "This account has no signing certificate."
-        )
-    key = services.keys.key(account.key_id)
+    key = signing_key(services, account.key_id)
     level = services.signature_levels(document.issuer_unit_id).personal
     title_lines = [line for line in (document.signer_authority, account.title.upper()) if line]
     appearance = PersonalAppearance(

@@ -3,6 +3,7 @@ accounts and their roles, unlocking, and the sign-in history (every step recorde
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -10,12 +11,15 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
+
 from documents.accounts import Account, Role, account_id_for
 from documents.clock import VIETNAM_TZ
 from documents.credentials import PasswordHasher, check_new_password
 from documents.errors import ConflictError, InvalidInputError, NotFoundError
 from documents.policy import Actor, require_unit_admin, sign_in_history_scope
 from documents.service.copies import CopyService
+from documents.sessions import RevokedSession, revoked_session_id, session_digest
 from documents.signins import (
     FAILURES,
     MAX_USER_AGENT_LENGTH,
@@ -113,9 +117,17 @@ class PeopleService(CopyService):
         self._record_sign_in(SignInKind.LOCKED_OUT, username, account, client, until=until)
         return until
 
-    def record_sign_out(self, actor: Actor, client: ClientInfo) -> None:
+    def record_sign_out(self, actor: Actor, client: ClientInfo, session_id: str) -> None:
+        """Ends the session ``session_id`` for good (every process refuses its token from now
+        on) and records the sign-out, in one save."""
         account = self.account_by_id(actor.account_id)
-        self._record_sign_in(SignInKind.SIGNED_OUT, actor.username, account, client)
+        record = self._new_record(SignInKind.SIGNED_OUT, actor.username, account, client)
+        revoked = RevokedSession(session_digest(session_id), account.id)
+        with contextlib.suppress(IntegrityError):  # two sign-outs at once: it ended either way
+            self.save_and_refresh(record, revoked)
+
+    def is_session_revoked(self, session_id: str) -> bool:
+        return revoked_session_id(session_id) in self.repository
 
     # -- passwords ------------------------------------------------------------------------
     def change_own_password(
@@ -205,6 +217,14 @@ class PeopleService(CopyService):
             hasher.hash(password),
             None,
         )
+
+    def assign_signing_key(self, actor: Actor, username: str, key_id: str) -> None:
+        """Records the key a new certificate was issued under, for an account that had none."""
+        account = self._administered_account(actor, username)
+        if account.key_id == key_id:
+            return
+        account.assign_signing_key(key_id=key_id, by=actor.account_id)
+        self.save_and_refresh(account)
 
     def grant_role(self, actor: Actor, username: str, role: str) -> None:
         account = self._administered_account(actor, username)

@@ -54,6 +54,7 @@ PAGES = [
     ("archive-clerk-filtered", "bentre.vanthu", "/archive?year=2026&status=open"),
     ("archive-bad-year", "kiemtra", "/archive?year=abc"),
     ("archive-folder", "kiemtra", "/archive/folders/{folder}"),
+    ("admin-certificates", "quantri", "/admin/certificates?unit=bentre"),
 ]
 IDS = [name for name, _, _ in PAGES]
 BAD_PAGE = "<html><body><img src='x.png'><a href='/'></a><input></body></html>"

@@ -10,11 +10,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives import hashes
 
-from tests.stack import Stack, free_port, wait_until_listening
+from signing import ensure_dev_pki
+from tests.stack import Stack, free_port, sign_in_page, wait_until_listening
 
 PASSWORD = "congdoan2026"
 NEW_PASSWORD = "Hoa sen nở giữa đầm 2026"
@@ -227,7 +230,7 @@ def test_accounts_are_administered_only_within_the_admins_subtree(
 
 def page_client(stack: Stack, username: str, password: str = PASSWORD) -> httpx.Client:
     client = httpx.Client(base_url=stack.api_url, timeout=60)
-    signed = client.post("/login", data={"username": username, "password": password})
+    signed = sign_in_page(client, username, password)
     assert signed.status_code == 303, signed.text
     return client
 
@@ -293,3 +296,147 @@ def test_the_administration_pages_act_through_the_same_policy(
             "/admin/accounts/bentre-tp.vanthu/grant", data={"csrf_token": "x", "role": "leader"}
         )
         assert forged.status_code == 403
+
+
+def test_the_sign_in_form_needs_its_own_csrf_token(stack: Stack) -> None:
+    with httpx.Client(base_url=stack.api_url, timeout=60) as browser:
+        credentials = {"username": "bentre-kcn.chuyenvien", "password": PASSWORD}
+        without = browser.post("/login", data=credentials)  # a forged post: no form, no cookie
+        form = browser.get("/login")
+        wrong = browser.post("/login", data={**credentials, "csrf_token": "gia-mao"})
+        for refused in (without, wrong):
+            assert refused.status_code == 403
+            assert "Phiên biểu mẫu không hợp lệ (CSRF)" in refused.text
+            assert "eoffice_session" not in refused.headers.get("set-cookie", "")
+        # the token of one browser's cookie is worth nothing with another browser's cookie
+        with httpx.Client(base_url=stack.api_url, timeout=60) as other:
+            other.get("/login")
+            stolen = other.post("/login", data={**credentials, "csrf_token": csrf_of(form.text)})
+            assert stolen.status_code == 403
+        with httpx.Client(base_url=stack.api_url, timeout=60, cookies={"lang": "en"}) as en:
+            assert "Invalid form session (CSRF)" in en.post("/login", data=credentials).text
+        signed = browser.post("/login", data={**credentials, "csrf_token": csrf_of(form.text)})
+        assert signed.status_code == 303 and "eoffice_session=" in signed.headers["set-cookie"]
+        assert browser.get("/").status_code == 200
+
+
+def test_signing_out_ends_the_session_in_every_process(stack: Stack, second_api: str) -> None:
+    with closing(page_client(stack, "bentre-kcn.lanhdao")) as browser:
+        cookie = browser.cookies["eoffice_session"]
+        home = browser.get("/")
+        forged = browser.post("/logout")  # no token: refused, the session goes on
+        assert forged.status_code == 403 and "CSRF" in forged.text
+        assert browser.get("/").status_code == 200
+        out = browser.post("/logout", data={"csrf_token": csrf_of(home.text)})
+        assert out.status_code == 303 and out.headers["location"] == "/login"
+    # the cookie, copied before the sign-out, opens nothing any more, on either process
+    for url in (stack.api_url, second_api):
+        with httpx.Client(base_url=url, timeout=60, cookies={"eoffice_session": cookie}) as copy:
+            assert copy.get("/").headers.get("location") == "/login"
+            assert copy.get("/api/v1/me").status_code == 401
+    # a bearer token signed out on one process is refused by the other; other sessions live on
+    first = token(stack, "bentre-kcn.lanhdao").json()["access_token"]
+    second = token(stack, "bentre-kcn.lanhdao").json()["access_token"]
+    with closing(bearer(stack, first)) as client:
+        assert client.get("/api/v1/me").status_code == 200
+        assert client.post("/api/v1/auth/sign-out").status_code == 200
+        assert client.get("/api/v1/me").status_code == 401
+        assert client.post("/api/v1/auth/sign-out").status_code == 401
+    with httpx.Client(base_url=second_api, timeout=60) as other:
+        refused = other.get("/api/v1/me", headers={"Authorization": f"Bearer {first}"})
+        assert refused.status_code == 401 and refused.json()["error"] == "not_authenticated"
+        alive = other.get("/api/v1/me", headers={"Authorization": f"Bearer {second}"})
+        assert alive.status_code == 200
+    with closing(stack.client("kiemtra")) as auditor:
+        history = auditor.get(
+            "/api/v1/audit/sign-ins", params={"username": "bentre-kcn.lanhdao"}
+        ).json()
+    assert [row["kind"] for row in history].count("signed_out") == 2
+
+
+def test_a_new_leader_gets_a_certificate_and_signs(stack: Stack) -> None:
+    """Accounts opened by an admin get keys as the demo's do: a leader a personal certificate,
+    a clerk's unit its seal certificate (here a unit imported without one)."""
+    new_account(stack, "bentre.phochutich", "bentre", ["leader"])
+    new_account(stack, "bentre.truongban", "bentre", ["drafter"])
+    with closing(stack.client("quantri")) as admin:
+        csv = "code,name,short_name,abbreviation,level,parent_code,place\n"
+        csv += "cdcs-moi,Công đoàn cơ sở Công ty Dừa Mới,CĐCS Dừa Mới,CĐCS,grassroots,bentre-tp,"
+        csv += "Bến Tre\n"
+        imported = admin.post(
+            "/api/v1/units/import", files={"file": ("units.csv", csv.encode(), "text/csv")}
+        )
+        assert imported.status_code == 200, imported.text
+        assert not (stack.pki_dir / "unit-cdcs-moi.p12").exists()
+        granted = admin.post("/api/v1/accounts/bentre.truongban/roles", json={"role": "leader"})
+        assert granted.status_code == 200, granted.text
+    new_account(stack, "cdcs-moi.vanthu", "cdcs-moi", ["clerk"])
+    assert (stack.pki_dir / "person-bentre.phochutich.p12").exists()
+    assert (stack.pki_dir / "person-bentre.truongban.p12").exists()
+    assert (stack.pki_dir / "unit-cdcs-moi.p12").exists()
+    with closing(stack.client("bentre.chuyenvien")) as drafter:
+        for leader in ("bentre.phochutich", "bentre.truongban"):
+            draft = drafter.post(
+                "/api/v1/documents",
+                data={
+                    "subject": "Thông báo lịch họp",
+                    "recipients": ["bentre-tp"],
+                    "doc_type": "thong_bao",
+                    "signer": leader,
+                    "body_text": "Kính mời dự họp.",
+                },
+            )
+            assert draft.status_code == 201, draft.text
+            document_id = draft.json()["id"]
+            assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
+            with closing(stack.client(leader, PASSWORD + "!x")) as signer:
+                signed = signer.post(f"/api/v1/documents/{document_id}/sign")
+                assert signed.status_code == 200, signed.text
+            detail = drafter.get(f"/api/v1/documents/{document_id}").json()
+            assert detail["status"] == "signed"
+
+
+def test_the_certificates_page_marks_expired_and_expiring_ones(
+    stack: Stack, bentre_admin: str
+) -> None:
+    pki = ensure_dev_pki(stack.pki_dir, [], [])
+    now = datetime.now(UTC)
+    pki.issue(
+        "unit-yendinh",
+        "Liên đoàn Lao động huyện Yên Định",
+        "Liên đoàn Lao động huyện Yên Định",
+        not_before=now - timedelta(days=400),
+        not_after=now - timedelta(days=2),
+    )
+    pki.issue(
+        "person-thanhhoa.lanhdao",
+        "Lãnh đạo Thanh Hóa",
+        "Liên đoàn Lao động tỉnh Thanh Hóa",
+        not_before=now - timedelta(days=300),
+        not_after=now + timedelta(days=10),
+    )
+    with closing(page_client(stack, "quantri")) as admin:
+        page = admin.get("/admin/certificates", params={"unit": "thanhhoa"})
+    assert page.status_code == 200, page.text[:2000]
+    rows = {
+        holder: status
+        for holder, status in re.findall(
+            r'<td role="cell" data-label="[^"]+">(?:<a [^>]+>)?([^<]+)(?:</a>)?</td>\s*'
+            r'<td role="cell" data-label="[^"]+"><span class="status cert-(\w+)">',
+            page.text,
+        )
+    }
+    assert rows["Liên đoàn Lao động tỉnh Thanh Hóa"] == "valid"
+    assert rows["Liên đoàn Lao động huyện Yên Định"] == "expired"
+    assert rows["Công đoàn Viên chức tỉnh Thanh Hóa"] == "valid"
+    leader = next(h for h in rows if h.endswith("(thanhhoa.lanhdao)"))
+    assert rows[leader] == "expiring"
+    assert "Sắp hết hạn (trong 30 ngày)" in page.text and "Đã hết hạn" in page.text
+    fingerprint = pki.certificate("unit-yendinh").fingerprint(hashes.SHA256()).hex(":").upper()
+    assert fingerprint in page.text
+    with closing(page_client(stack, bentre_admin, PASSWORD + "!x")) as other:
+        refused = other.get("/admin/certificates", params={"unit": "thanhhoa"})
+        assert refused.status_code == 403
+        assert other.get("/admin/certificates").status_code == 200  # its own unit
+    with closing(page_client(stack, "bentre.chuyenvien")) as drafter:
+        assert drafter.get("/admin/certificates").status_code == 403

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.e2e.flow import draft_plan, issued_plan, receipt_id
-from tests.stack import Stack
+from tests.stack import Stack, sign_in_page
 
 
 def statuses(stack: Stack, document_id: str) -> dict[str, str]:
@@ -132,8 +132,20 @@ def test_recipients_can_be_a_whole_level_or_subtree(stack: Stack) -> None:
         "Công đoàn các Khu công nghiệp tỉnh Bến Tre",
     }
     assert len(recipients(below)) == 6  # two upper-grassroots, four grassroots, no duplicate
+    grassroots = draft_plan(drafter, recipients=["level:grassroots:bentre"]).json()["id"]
+    assert len(recipients(grassroots)) == 4 and all(
+        name.startswith("Công đoàn cơ sở") for name in recipients(grassroots)
+    )
+    bad_level = draft_plan(drafter, recipients=["level:huyen:bentre"])
+    assert bad_level.status_code == 422 and "level:" in bad_level.json()["message"]
+    found = drafter.get("/api/v1/units", params={"q": "may viet tien"}).json()
+    assert [unit["code"] for unit in found] == ["may-viettien"]
+    below = drafter.get("/api/v1/units", params={"parent": "bentre-tp"}).json()
+    assert {unit["code"] for unit in below} == {"thcs-phutan", "may-viettien"}
+    assert drafter.get("/api/v1/units", params={"q": "tỉnh", "limit": 2}).json()[0]["children"]
+    assert drafter.get("/api/v1/units", params={"parent": "khong-co"}).status_code == 404
     refused = draft_plan(drafter, recipients=["everyone:bentre"])
     assert refused.status_code == 422 and "Nhóm nơi nhận" in refused.json()["message"]
     page = stack.client("bentre.chuyenvien")
-    page.post("/login", data={"username": "bentre.chuyenvien", "password": "congdoan2026"})
+    sign_in_page(page, "bentre.chuyenvien")
     assert 'value="subtree:bentre"' in page.get("/compose").text

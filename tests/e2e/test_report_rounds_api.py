@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import time
+import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
+import openpyxl
 
 from documents.units import unit_id_for
 from signing import ensure_dev_pki, validate_pdf
@@ -124,6 +126,26 @@ def test_a_round_from_opening_to_the_signed_summary(stack: Stack) -> None:
     assert rows[0][:3] == ["Đơn vị", "Đã tiếp nhận", "Được yêu cầu"]
     assert rows[-1][0] == "Tổng cộng: Liên đoàn Lao động tỉnh Bến Tre"
     assert rows[-1][3] == "400"
+    workbook = province.get(f"/api/v1/report-rounds/{round_id}/rollup.xlsx")
+    assert workbook.status_code == 200, workbook.text
+    assert workbook.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "tong-hop-" in workbook.headers["content-disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
+    cells = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert cells[2][:3] == ["Đơn vị", "Đã tiếp nhận", "Được yêu cầu"]
+    header = cells[2]
+    total = cells[-1]
+    assert total[0] == "Tổng cộng: Liên đoàn Lao động tỉnh Bến Tre"
+    members = next(
+        i for i, title in enumerate(header) if str(title).startswith("Tổng số đoàn viên")
+    )
+    assert total[members] == 400  # a number Excel can add up, not text
+    by_unit = {line[0]: line for line in cells[3:-1]}
+    assert by_unit["Liên đoàn Lao động thành phố Bến Tre"][members] == 400
+    share = header.index("Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng (%)")
+    assert total[share] == 75.5
+    assert header.index("Có trang thông tin điện tử (Fanpage/Zalo): tỷ lệ (%)")
+    assert unicodedata.is_normalized("NFC", "".join(str(v) for line in cells for v in line))
 
     # closing: only the requester's leader; the summary is signed by the unit
     assert city.post(f"/api/v1/report-rounds/{round_id}/close").status_code == 403

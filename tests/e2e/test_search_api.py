@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.e2e.flow import issued_plan
-from tests.stack import Stack
+from tests.stack import Stack, sign_in_page
 
 NOTICE_SUBJECT = "Thông báo về an toàn, vệ sinh lao động tại doanh nghiệp"
 NOTICE_BODY = (
@@ -182,9 +182,7 @@ def test_saved_searches(stack: Stack, documents: dict[str, str]) -> None:
 
 def test_the_search_page(stack: Stack, documents: dict[str, str]) -> None:
     browser = stack.client()
-    signed_in = browser.post(
-        "/login", data={"username": "bentre.vanthu", "password": "congdoan2026"}
-    )
+    signed_in = sign_in_page(browser, "bentre.vanthu")
     assert signed_in.status_code == 303
     page = browser.get("/search", params={"q": "an toan lao dong"})
     assert page.status_code == 200, stack.logs()[-3000:]

@@ -21,7 +21,7 @@ from tests.e2e.flow import (
     wait_for_status,
 )
 from tests.e2e.pdfs import small_pdf
-from tests.stack import Stack
+from tests.stack import Stack, sign_in_page
 
 EXPECTED_HISTORY = [
     "OutgoingDocument.Drafted",
@@ -134,9 +134,7 @@ def test_a_plan_goes_from_draft_to_acknowledged_and_searchable(
 def test_the_pages_walk_the_same_path(stack: Stack) -> None:
     """The minimal web pages: sign in, compose, and the document page with its history."""
     browser = stack.client()
-    signed_in = browser.post(
-        "/login", data={"username": "bentre.chuyenvien", "password": "congdoan2026"}
-    )
+    signed_in = sign_in_page(browser, "bentre.chuyenvien")
     assert signed_in.status_code == 303
     compose = browser.get("/compose")
     assert compose.status_code == 200
@@ -222,7 +220,7 @@ def test_the_later_steps_on_the_document_page(stack: Stack) -> None:
 
     def browser(username: str) -> tuple[httpx.Client, str]:
         client = stack.client()
-        client.post("/login", data={"username": username, "password": "congdoan2026"})
+        sign_in_page(client, username)
         page = client.get(f"/documents/{document_id}")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert token, page.text
