@@ -144,13 +144,16 @@ class DocumentApprovalWorkflow:
         )
 
     # -- checks shared by validators and handlers ---------------------------------------
-    def _check_holder(self, command: ApprovalCommand, *steps: str) -> None:
+    def _check_step(self, *steps: str) -> None:
         if self._step not in steps:
             raise refusal(
                 "ConflictError",
                 "Văn bản không ở bước này (đã chuyển bước, đã ký, bị trả lại hoặc rút lại).",
                 "The document is not at this step (moved on, signed, returned or withdrawn).",
             )
+
+    def _check_holder(self, command: ApprovalCommand, *steps: str) -> None:
+        self._check_step(*steps)
         if command.actor_id != self._holder:
             raise refusal(
                 "ForbiddenError",
@@ -179,15 +182,19 @@ class DocumentApprovalWorkflow:
 
     @workflow.update
     async def return_for_changes(self, command: ApprovalCommand) -> ApprovalState:
+        """Trả lại with a comment: by the reviewer whose turn it is; at the signing step by a
+        leader of the issuing unit (the domain's policy, checked by the activity)."""
         async with self._lock:
-            self._check_holder(command, *ACTIVE)
+            self._validate_return(command)
             await self._record("record_return", self._decision(command))
             self._finish("returned")
         return self.state()
 
     @return_for_changes.validator
     def _validate_return(self, command: ApprovalCommand) -> None:
-        self._check_holder(command, *ACTIVE)
+        self._check_step(*ACTIVE)
+        if self._step == "review":
+            self._check_holder(command, "review")
         self._check_text(command, "ý kiến", "comment")
 
     @workflow.update
