@@ -84,7 +84,7 @@ class ApprovalActivities:
         document_id, holder_id = UUID(alert.document_id), UUID(alert.holder_id)
         if alert.kind == "remind":
             return AlertResult(active=app.record_step_reminder(document_id, holder_id))
-        if app.document(document_id).holder_id != holder_id:
+        if not app.is_step_holder(document_id, holder_id):
             return AlertResult(active=False)
         leader = app.record_step_escalation(document_id, holder_id)
         return AlertResult(active=True, leader_id=str(leader) if leader else "")

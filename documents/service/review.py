@@ -53,13 +53,18 @@ class ReviewService(OutgoingService):
     def record_step_escalation(self, document_id: UUID, holder_id: UUID) -> UUID | None:
         """The step waited too long: the unit's leader is told (once per step). The leader is
         the designated signer while a reviewer holds the step, else another leader of the
-        unit. Returns the leader told (None if none or the step moved on)."""
+        unit. Returns the leader told (None if there is none or the step moved on); a repeated
+        call records nothing more."""
         document = self.document(document_id)
+        if document.holder_id != holder_id:
+            return None
         leader: UUID | None = document.signer_id
         if holder_id == document.signer_id:
             others = [a.id for a in self.leaders_of(document.issuer_unit_id) if a.id != holder_id]
             leader = others[0] if others else None
-        if not document.escalate(holder_id, leader):
-            return None
-        self.save_and_refresh(document)
+        if document.escalate(holder_id, leader):
+            self.save_and_refresh(document)
         return leader
+
+    def is_step_holder(self, document_id: UUID, account_id: UUID) -> bool:
+        return self.document(document_id).holder_id == account_id

@@ -142,7 +142,8 @@ def test_reminders_and_escalation_once_per_step_and_only_for_the_holder(
     assert not app.record_step_reminder(document_id, second)  # not the holder
     assert app.views.documents_held_by(first, "review")[0]["reminded"] == 1
     assert app.record_step_escalation(document_id, first) == leader  # the signer is told
-    assert app.record_step_escalation(document_id, first) is None  # once
+    assert app.record_step_escalation(document_id, first) == leader  # recorded once
+    assert app.record_step_escalation(document_id, second) is None  # not the holder
     assert [d["id"] for d in app.views.documents_escalated_to(leader)] == [str(document_id)]
     app.approve_review(actor(app, CHAIN[0]), document_id)
     assert app.views.documents_held_by(second, "review")[0]["reminded"] == 0  # a new step

@@ -9,7 +9,6 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
@@ -25,7 +24,7 @@ from eoffice.demo import load_demo_data
 from eoffice.settings import Settings
 from tests.servers.process import find_binary
 from workflow.approval import DocumentApprovalWorkflow
-from workflow.approval_messages import ApprovalCommand, ApprovalState, approval_workflow_id
+from workflow.approval_messages import ApprovalCommand, ApprovalState
 from workflow.approval_starter import ApprovalDelays, ensure_approval, notify_signed, send_command
 from workflow.composition import DraftRequest, draft
 from workflow.signing_steps import sign_as_leader
@@ -267,8 +266,3 @@ async def test_a_reminder_then_an_escalation_after_the_delays_restarting_when_th
         (HISTORIES / "approval_reminded_escalated_withdrawn.json").write_text(history.to_json())
     assert events(runtime, document_id).count("ReminderSent") == 2
     assert events(runtime, document_id).count("Escalated") == 1
-
-
-def test_the_workflow_id_is_derived_from_the_document() -> None:
-    state = ApprovalState("d", 1, "review", "", [], [], [], "", "", "", False, "", False)
-    assert approval_workflow_id("d") == "approval-d" and replace(state, step="x").step == "x"
