@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from api import approvals
 from api.context import WebContext
 from api.forms import DraftForm
 from documents.errors import InvalidInputError, PayloadTooLargeError
@@ -127,11 +128,12 @@ async def in_thread(function: Callable[..., T], *args: Any) -> T:
 
 
 async def submit(context: WebContext, actor: Actor, document_id: UUID) -> None:
-    await run_in_threadpool(context.services.app.submit, actor, document_id)
+    await approvals.submit(context, actor, document_id)
 
 
 async def sign(context: WebContext, actor: Actor, document_id: UUID) -> None:
     await run_in_threadpool(sign_as_leader, context.services, actor, document_id)
+    await approvals.signed(context, actor, document_id)
 
 
 async def issue(context: WebContext, actor: Actor, document_id: UUID) -> str:

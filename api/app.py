@@ -20,6 +20,7 @@ from api import (
     pages_certificates,
     report_pages,
     routes_accounts,
+    routes_approval,
     routes_copies,
     routes_folders,
     routes_handling,
@@ -71,6 +72,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
     for api_router in (
         routes_v1.router,
         routes_lifecycle.router,
+        routes_approval.router,
         routes_handling.router,
         routes_folders.router,
         routes_folders.archive_router,

@@ -11,6 +11,7 @@ from temporalio.client import Client
 from api.sessions import SessionSigner
 from search.port import SearchIndex
 from search.projection import SearchProjection
+from workflow.approval_starter import ApprovalDelays
 from workflow.services import OfficeServices
 
 
@@ -41,6 +42,7 @@ class WebContext:
     sessions: SessionSigner
     temporal: TemporalGateway
     max_upload_bytes: int
+    approval_delays: ApprovalDelays = field(default_factory=ApprovalDelays)
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refresh(self) -> None:

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, presenters, unit_picker
+from api import actions, approvals, presenters, unit_picker
 from api.deps import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -190,12 +190,11 @@ def home(request: Request, context: Context) -> Response:
     todo: dict[str, list[dict[str, Any]]] = {}
     if actor.has(Role.DRAFTER):
         todo["drafts"] = views.documents_in_status(actor.unit_id, "draft")
+    if actor.has(Role.DRAFTER) or actor.has(Role.LEADER):
+        todo["to_review"] = views.documents_held_by(actor.account_id, "review")
     if actor.has(Role.LEADER):
-        todo["to_sign"] = [
-            d
-            for d in views.documents_in_status(actor.unit_id, "submitted")
-            if d["signer_id"] == str(actor.account_id)
-        ]
+        todo["to_sign"] = views.documents_held_by(actor.account_id, "sign")
+        todo["escalated"] = views.documents_escalated_to(actor.account_id)
     if actor.has(Role.CLERK):
         todo["to_issue"] = views.documents_in_status(actor.unit_id, "signed")
         inbox = presenters.inbox_rows(context, actor)
@@ -289,8 +288,8 @@ async def document_step(
         pdf = await actions.read_upload(context, file)
         typed = text if text.strip() and pdf is None else None
         await actions.in_thread(revise, context.services, actor, document_id, typed, pdf)
-    elif step == "return":
-        await actions.in_thread(app.return_for_revision, actor, document_id, text)
+    elif step in APPROVAL_STEPS:
+        await approvals.command(context, actor, document_id, APPROVAL_STEPS[step], text)
     elif step == "recall":
         await actions.in_thread(actions.recall, context, actor, document_id, text)
     elif step == "assign":
@@ -306,6 +305,9 @@ async def document_step(
         return render_error(request, 404, "Không có thao tác này.", "No such action.")
     return _back(f"/documents/{document_id}")
 
+
+# Steps of the approval workflow (page step → the workflow's update).
+APPROVAL_STEPS = {"return": "return_for_changes", "approve": "approve", "withdraw": "withdraw"}
 
 # Steps on the unit's incoming copy that take one text (direction, note or reason).
 RECEIPT_TEXT_STEPS: dict[str, Callable[[OfficeApplication], Callable[[Actor, UUID, str], None]]] = {
@@ -349,11 +351,15 @@ async def document_action(
     request: Request,
     context: Context,
     csrf_token: Annotated[str, Form()],
+    reviewers: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     actor = page_actor(request, context)
     check_csrf(request, context, csrf_token)
-    commands = {"submit": actions.submit, "sign": actions.sign, "issue": actions.issue}
-    if action in commands:
+    commands = {"sign": actions.sign, "issue": actions.issue}
+    if action == "submit":
+        chosen = [r for r in reviewers or [] if r.strip()]
+        await approvals.submit(context, actor, document_id, chosen)
+    elif action in commands:
         await commands[action](context, actor, document_id)
     elif action in ("register", "acknowledge"):
         receipt = context.services.app.receipt_for(document_id, actor.unit_id)

@@ -9,7 +9,7 @@ from uuid import UUID
 from api.context import WebContext
 from documents.accounts import Role
 from documents.clock import to_vietnam
-from documents.outgoing import EDITABLE, IN_FORCE, STATUS_LABELS, DocumentStatus
+from documents.outgoing import EDITABLE, IN_FORCE, STATUS_LABELS, DocumentStatus, OutgoingDocument
 from documents.policy import Action, Actor, DocumentParties, is_allowed
 from documents.receipts import (
     HANDLING,
@@ -25,6 +25,13 @@ ASSIGNABLE = (ReceiptStatus.REGISTERED, ReceiptStatus.ACKNOWLEDGED, ReceiptStatu
 EVENT_LABELS = {
     "OutgoingDocument.Drafted": ("Soạn dự thảo", "Drafted"),
     "OutgoingDocument.Submitted": ("Trình ký", "Submitted for signature"),
+    "OutgoingDocument.ReviewApproved": ("Người duyệt đồng ý", "Approved by a reviewer"),
+    "OutgoingDocument.Withdrawn": ("Người soạn rút lại", "Withdrawn by the drafter"),
+    "OutgoingDocument.ReminderSent": ("Nhắc người đang xử lý", "Reminder to the step's holder"),
+    "OutgoingDocument.Escalated": (
+        "Chờ quá lâu, báo lãnh đạo đơn vị",
+        "Waiting too long; the unit's leader told",
+    ),
     "OutgoingDocument.ApprovedAndSigned": ("Duyệt và ký số", "Approved and signed"),
     "OutgoingDocument.IssueRequested": ("Yêu cầu phát hành", "Issue requested"),
     "OutgoingDocument.NumberedAndIssued": (
@@ -123,7 +130,12 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
     )
     receipt_status = my_receipt["status"] if my_receipt else None
     my_handler = my_receipt["handler_id"] if my_receipt else None
-    awaiting_me = status == DocumentStatus.SUBMITTED and actor.account_id == document.signer_id
+    awaiting_me = (
+        status == DocumentStatus.SUBMITTED
+        and not document.in_review
+        and actor.account_id == document.signer_id
+    )
+    my_review = document.in_review and actor.account_id == document.holder_id
     signer = app.account_by_id(document.signer_id)
     return {
         "id": str(document.id),
@@ -142,6 +154,12 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
         },
         "signer": {"username": signer.username, "full_name": signer.full_name},
         "signed_by": document.signer_name,
+        "review_chain": review_chain(context, document)
+        if status in (DocumentStatus.SUBMITTED,)
+        else [],
+        "reviewer_choices": reviewer_choices(context, document)
+        if status in EDITABLE and actor.account_id == document.drafted_by
+        else [],
         "file_sha256": document.current_sha256,
         "attachments": [
             {
@@ -189,7 +207,12 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
             "submit": status in EDITABLE and is_allowed(actor, Action.SUBMIT, parties, tree),
             "revise": status in EDITABLE and is_allowed(actor, Action.REVISE, parties, tree),
             "sign": awaiting_me and is_allowed(actor, Action.SIGN, parties, tree),
-            "return": awaiting_me and is_allowed(actor, Action.RETURN, parties, tree),
+            "return": (awaiting_me and is_allowed(actor, Action.RETURN, parties, tree))
+            or my_review,
+            "approve": my_review,
+            "withdraw": status == DocumentStatus.SUBMITTED
+            and actor.account_id == document.drafted_by
+            and actor.has(Role.DRAFTER),
             "issue": status == DocumentStatus.SIGNED
             and is_allowed(actor, Action.ISSUE, parties, tree),
             "recall": status in IN_FORCE and is_allowed(actor, Action.RECALL, parties, tree),
@@ -214,6 +237,37 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
         ],
         "history": history(context, app.views.history(document_id)),
     }
+
+
+def review_chain(context: WebContext, document: OutgoingDocument) -> list[dict[str, str]]:
+    """The reviewers of a submitted document in order, each ``done``, ``current`` or
+    ``pending``, then the signer."""
+    app = context.services.app
+    steps = [
+        (reviewer, "done" if i < document.reviews_done else "pending")
+        for i, reviewer in enumerate(document.reviewers)
+    ]
+    steps.append((document.signer_id, "pending"))
+    return [
+        {
+            "full_name": app.account_by_id(account_id).full_name,
+            "role": "review" if i < len(document.reviewers) else "sign",
+            "state": "current" if account_id == document.holder_id else state,
+        }
+        for i, (account_id, state) in enumerate(steps)
+    ]
+
+
+def reviewer_choices(context: WebContext, document: OutgoingDocument) -> list[dict[str, str]]:
+    """People of the issuing unit the drafter may ask to review (chuyên viên, lãnh đạo)."""
+    excluded = {str(document.drafted_by), str(document.signer_id)}
+    return [
+        {"username": row["username"], "full_name": row["full_name"]}
+        for row in context.services.app.views.accounts()
+        if row["unit_id"] == str(document.issuer_unit_id)
+        and row["id"] not in excluded
+        and {Role.DRAFTER.value, Role.LEADER.value} & set(row["roles"].split(","))
+    ]
 
 
 def _duplicate(row: dict[str, Any]) -> dict[str, str] | None:

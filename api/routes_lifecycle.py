@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
-from api import actions
+from api import actions, approvals
 from api.deps import Context, CurrentActor
 from api.routes_v1 import Accepted
 from workflow.composition import revise
@@ -34,10 +34,12 @@ class Filing(BaseModel):
 
 
 @router.post("/{document_id}/return", response_model=Accepted)
-def return_for_revision(
+async def return_for_revision(
     document_id: UUID, body: Comment, actor: CurrentActor, context: Context
 ) -> Accepted:
-    context.services.app.return_for_revision(actor, document_id, body.comment)
+    """Trả lại with a comment, through the approval workflow: by the reviewer whose turn it is,
+    or at the signing step by a leader of the issuing unit."""
+    await approvals.command(context, actor, document_id, "return_for_changes", body.comment)
     return Accepted(id=str(document_id))
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, presenters, unit_picker
+from api import actions, approvals, presenters, unit_picker
 from api.context import WebContext
 from api.deps import Client, Context, CurrentActor
 from api.forms import DraftFormData
@@ -20,6 +20,7 @@ from documents.access import AccessKind
 from documents.errors import NotFoundError
 from documents.reference import document_types
 from documents.signins import ClientInfo
+from workflow.approval_messages import approval_workflow_id
 from workflow.signing_steps import verify_file
 from workflow.starter import issuance_progress
 
@@ -174,10 +175,21 @@ async def document_validation(
     return report.to_dict()
 
 
+class Submission(BaseModel):
+    reviewers: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="persons of the issuing unit who review before the signer, in order "
+        "(usernames or account ids); none: straight to the signer",
+    )
+
+
 @router.post("/documents/{document_id}/submit", response_model=Accepted, tags=["documents"])
-async def submit(document_id: UUID, actor: CurrentActor, context: Context) -> Accepted:
-    await actions.submit(context, actor, document_id)
-    return Accepted(id=str(document_id))
+async def submit(
+    document_id: UUID, actor: CurrentActor, context: Context, body: Submission | None = None
+) -> Accepted:
+    await approvals.submit(context, actor, document_id, body.reviewers if body else [])
+    return Accepted(id=str(document_id), workflow_id=approval_workflow_id(str(document_id)))
 
 
 @router.post("/documents/{document_id}/sign", response_model=Accepted, tags=["documents"])

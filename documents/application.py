@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from documents.service.numbering import number_symbol
 from documents.service.reports import ReportService
+from documents.service.review import ReviewService
 from documents.service.saved_searches import SavedSearchService
 
 __all__ = ["OfficeApplication", "number_symbol"]
 
 
-class OfficeApplication(ReportService, SavedSearchService):
+class OfficeApplication(ReportService, SavedSearchService, ReviewService):
     """The e-office's system of record."""

@@ -1,4 +1,5 @@
-"""``OutgoingDocument`` (văn bản đi): draft → submitted → signed → issued → dispatched."""
+"""``OutgoingDocument`` (văn bản đi): draft → submitted (reviewers, then the signer) → signed →
+issued → dispatched."""
 
 from __future__ import annotations
 
@@ -119,6 +120,23 @@ class OutgoingDocument(Aggregate):
         self.replaces: UUID | None = None
         self.folder_id: UUID | None = None
         self.attachments: list[Attachment] = []
+        self.reviewers: list[UUID] = []  # chosen at submit, in order; then the signer
+        self.reviews_done = 0
+        self.submissions = 0
+        self.step_alerts: list[str] = []  # "reminded", "escalated" in the current step
+
+    @property
+    def in_review(self) -> bool:
+        """Submitted and still waiting for a reviewer's opinion (before the signer)."""
+        return self.status == DocumentStatus.SUBMITTED and self.reviews_done < len(self.reviewers)
+
+    @property
+    def holder_id(self) -> UUID | None:
+        """Who holds the current step of a submitted document: the next reviewer, else the
+        signer; nobody when the document is not submitted."""
+        if self.status != DocumentStatus.SUBMITTED:
+            return None
+        return self.reviewers[self.reviews_done] if self.in_review else self.signer_id
 
     @property
     def current_sha256(self) -> str:
@@ -133,9 +151,9 @@ class OutgoingDocument(Aggregate):
                 f"Cannot {action_en}: the document is '{en}'.",
             )
 
-    def submit(self, by: UUID) -> None:
+    def submit(self, by: UUID, reviewers: list[UUID] | None = None) -> None:
         self._expect(*EDITABLE, action_vi="trình ký", action_en="submit")
-        self._submitted(by=by)
+        self._submitted(by=by, reviewers=list(reviewers or []))
 
     def revise(self, by: UUID, body_sha256: str, body_size: int) -> None:
         self._expect(*EDITABLE, action_vi="sửa dự thảo", action_en="revise")
@@ -217,9 +235,68 @@ class OutgoingDocument(Aggregate):
     def _attachment_signed(self, index: int, signed_sha256: str) -> None:
         self.attachments[index] = replace(self.attachments[index], signed_sha256=signed_sha256)
 
+    # ``reviewers`` was added later: a stored ``Submitted`` without it had no review chain.
     @event("Submitted")
-    def _submitted(self, by: UUID) -> None:
+    def _submitted(self, by: UUID, reviewers: list[UUID] | None = None) -> None:
         self.status = DocumentStatus.SUBMITTED
+        self.reviewers = list(reviewers or [])
+        self.reviews_done = 0
+        self.submissions += 1
+        self.step_alerts = []
+
+    def approve_review(self, by: UUID, comment: str) -> None:
+        """The current reviewer agrees (duyệt); the step passes to the next one or the signer."""
+        self._expect(DocumentStatus.SUBMITTED, action_vi="cho ý kiến", action_en="review")
+        if not self.in_review:
+            raise ConflictError(
+                "Văn bản đã qua các bước duyệt, đang chờ lãnh đạo ký.",
+                "The reviews are done; the document is waiting for the signer.",
+            )
+        self._review_approved(by=by, comment=comment)
+
+    @event("ReviewApproved")
+    def _review_approved(self, by: UUID, comment: str) -> None:
+        self.reviews_done += 1
+        self.step_alerts = []
+
+    def withdraw(self, by: UUID, reason: str) -> None:
+        """The drafter takes a submitted draft back (rút lại): it is a draft again."""
+        self._expect(DocumentStatus.SUBMITTED, action_vi="rút lại", action_en="withdraw")
+        self._withdrawn(by=by, reason=reason)
+
+    @event("Withdrawn")
+    def _withdrawn(self, by: UUID, reason: str) -> None:
+        self.status = DocumentStatus.DRAFT
+
+    def record_reminder(self, holder_id: UUID) -> bool:
+        """A reminder to the step's holder; False (nothing recorded) when the step moved on or
+        was reminded already, so a retried activity reminds once."""
+        if self.holder_id != holder_id or "reminded" in self.step_alerts:
+            return False
+        self._reminder_sent(holder_id=holder_id, step=self.step_name)
+        return True
+
+    @event("ReminderSent")
+    def _reminder_sent(self, holder_id: UUID, step: str) -> None:
+        self.step_alerts = [*self.step_alerts, "reminded"]
+
+    def escalate(self, holder_id: UUID, leader_id: UUID | None) -> bool:
+        """The step waited too long: the unit's leader is told (báo lãnh đạo); once per step."""
+        if self.holder_id != holder_id or "escalated" in self.step_alerts:
+            return False
+        self._escalated(holder_id=holder_id, leader_id=leader_id, step=self.step_name)
+        return True
+
+    @event("Escalated")
+    def _escalated(self, holder_id: UUID, leader_id: UUID | None, step: str) -> None:
+        self.step_alerts = [*self.step_alerts, "escalated"]
+
+    @property
+    def step_name(self) -> str:
+        """``review`` or ``sign`` while submitted; the status otherwise."""
+        if self.status == DocumentStatus.SUBMITTED:
+            return "review" if self.in_review else "sign"
+        return str(self.status)
 
     def sign(
         self, by: UUID, signer_name: str, certificate_sha256: str, level: str, signed_sha256: str
@@ -230,6 +307,11 @@ class OutgoingDocument(Aggregate):
                 "The document is signed already and cannot be signed twice.",
             )
         self._expect(DocumentStatus.SUBMITTED, action_vi="ký", action_en="sign")
+        if self.in_review:
+            raise ConflictError(
+                "Văn bản còn chờ ý kiến của người duyệt, chưa thể ký.",
+                "The document is still waiting for its reviewers and cannot be signed yet.",
+            )
         self._signed(
             by=by,
             signer_name=signer_name,

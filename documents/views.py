@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS sign_ins (
     unit_id TEXT, ip TEXT, user_agent TEXT, by_id TEXT, until TEXT);
 CREATE INDEX IF NOT EXISTS sign_ins_username ON sign_ins (username, position);
 CREATE INDEX IF NOT EXISTS sign_ins_unit ON sign_ins (unit_id, position);
+CREATE TABLE IF NOT EXISTS approvals (
+    document_id TEXT PRIMARY KEY, reviewers TEXT, reviews_done INTEGER, holder_id TEXT,
+    step TEXT, reminded INTEGER, escalated_to TEXT);
+CREATE INDEX IF NOT EXISTS approvals_holder ON approvals (holder_id, step);
 CREATE TABLE IF NOT EXISTS folders (
     id TEXT PRIMARY KEY, unit_id TEXT, year INTEGER, code TEXT, title TEXT,
     retention_years INTEGER, closed INTEGER, opened_at TEXT, status TEXT, closed_at TEXT,
@@ -84,6 +88,7 @@ TABLES = (
     "receipts",
     "history",
     "folders",
+    "approvals",
     "access",
     "copies",
     *REPORT_TABLES,
@@ -351,12 +356,70 @@ class ReadModel(ReportViews):
 
     def _on_OutgoingDocument_Submitted(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
         self._set_status(db, e, "submitted")
-        self._history(db, pos, e.originator_id, e, e.by)
+        reviewers = [str(r) for r in getattr(e, "reviewers", None) or []]
+        db.execute(
+            "INSERT OR REPLACE INTO approvals VALUES (?, ?, 0, NULL, NULL, 0, NULL)",
+            (str(e.originator_id), json.dumps(reviewers)),
+        )
+        self._next_holder(db, e.originator_id)
+        self._history(db, pos, e.originator_id, e, e.by, reviewers=reviewers)
+
+    def _next_holder(self, db: sqlite3.Connection, document_id: object) -> None:
+        """The approval row's holder after a step: the next reviewer, else the signer."""
+        row = db.execute(
+            "SELECT a.reviewers, a.reviews_done, d.signer_id FROM approvals a "
+            "JOIN documents d ON d.id=a.document_id WHERE a.document_id=?",
+            (str(document_id),),
+        ).fetchone()
+        if row is None:
+            return
+        reviewers = json.loads(row[0])
+        done = int(row[1])
+        holder, step = (reviewers[done], "review") if done < len(reviewers) else (row[2], "sign")
+        db.execute(
+            "UPDATE approvals SET holder_id=?, step=?, reminded=0, escalated_to=NULL "
+            "WHERE document_id=?",
+            (holder, step, str(document_id)),
+        )
+
+    def _end_approval(self, db: sqlite3.Connection, document_id: object) -> None:
+        db.execute("DELETE FROM approvals WHERE document_id=?", (str(document_id),))
+
+    def _on_OutgoingDocument_ReviewApproved(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "UPDATE approvals SET reviews_done=reviews_done+1 WHERE document_id=?",
+            (str(e.originator_id),),
+        )
+        self._next_holder(db, e.originator_id)
+        db.execute(
+            "UPDATE documents SET updated_at=? WHERE id=?",
+            (_iso(e.timestamp), str(e.originator_id)),
+        )
+        self._history(db, pos, e.originator_id, e, e.by, comment=e.comment)
+
+    def _on_OutgoingDocument_Withdrawn(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        self._set_status(db, e, "draft")
+        self._end_approval(db, e.originator_id)
+        self._history(db, pos, e.originator_id, e, e.by, reason=e.reason)
+
+    def _on_OutgoingDocument_ReminderSent(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute("UPDATE approvals SET reminded=1 WHERE document_id=?", (str(e.originator_id),))
+        self._history(db, pos, e.originator_id, e, None, holder_id=e.holder_id, step=e.step)
+
+    def _on_OutgoingDocument_Escalated(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        db.execute(
+            "UPDATE approvals SET escalated_to=? WHERE document_id=?",
+            (_str(e.leader_id), str(e.originator_id)),
+        )
+        self._history(
+            db, pos, e.originator_id, e, None, holder_id=e.holder_id, leader_id=e.leader_id
+        )
 
     def _on_OutgoingDocument_ApprovedAndSigned(
         self, db: sqlite3.Connection, pos: int, e: Any
     ) -> None:
         self._set_status(db, e, "signed", signer_name=e.signer_name)
+        self._end_approval(db, e.originator_id)
         self._history(
             db,
             pos,
@@ -442,6 +505,7 @@ class ReadModel(ReportViews):
         self, db: sqlite3.Connection, pos: int, e: Any
     ) -> None:
         self._set_status(db, e, "returned")
+        self._end_approval(db, e.originator_id)
         self._history(db, pos, e.originator_id, e, e.by, comment=e.comment)
 
     def _on_OutgoingDocument_Recalled(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
@@ -689,6 +753,26 @@ class ReadModel(ReportViews):
             "SELECT * FROM documents WHERE issuer_unit_id=? AND status=? ORDER BY updated_at",
             str(unit_id),
             status,
+        )
+
+    def documents_held_by(self, account_id: UUID, step: str) -> list[dict[str, Any]]:
+        """Submitted documents whose ``step`` (``review`` or ``sign``) waits for this person,
+        with ``reminded`` set once a reminder was sent."""
+        return self._rows(
+            "SELECT d.*, a.reminded, a.escalated_to FROM approvals a "
+            "JOIN documents d ON d.id=a.document_id "
+            "WHERE a.holder_id=? AND a.step=? AND d.status='submitted' ORDER BY d.updated_at",
+            str(account_id),
+            step,
+        )
+
+    def documents_escalated_to(self, account_id: UUID) -> list[dict[str, Any]]:
+        """Submitted documents whose step waited too long, reported to this leader."""
+        return self._rows(
+            "SELECT d.*, a.holder_id, a.step FROM approvals a "
+            "JOIN documents d ON d.id=a.document_id "
+            "WHERE a.escalated_to=? AND d.status='submitted' ORDER BY d.updated_at",
+            str(account_id),
         )
 
     def inbox(self, unit_id: UUID) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from api.context import TemporalGateway, WebContext
 from api.sessions import SessionSigner
 from eoffice.bootstrap import Runtime, build_runtime, secret_key
 from eoffice.settings import Settings
+from workflow.approval_starter import ApprovalDelays
 from workflow.worker import build_worker
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,9 @@ def web_context(runtime: Runtime, client: Client | None = None) -> WebContext:
             client,
         ),
         max_upload_bytes=settings.max_upload_bytes,
+        approval_delays=ApprovalDelays(
+            settings.approval_remind_after_seconds, settings.approval_escalate_after_seconds
+        ),
     )
 
 

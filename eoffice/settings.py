@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     signin_failure_window_seconds: int = Field(default=15 * 60, ge=1)
     signin_lockout_seconds: int = Field(default=15 * 60, ge=1)
     """How long a lock-out lasts (an administrator of the unit can unlock sooner)."""
+    approval_remind_after_seconds: int = Field(default=24 * 60 * 60, ge=1)
+    """How long a step of a document's approval (a reviewer's opinion, the leader's signature)
+    may wait before its holder is reminded."""
+    approval_escalate_after_seconds: int = Field(default=3 * 24 * 60 * 60, ge=1)
+    """How long before the unit's leader is told that the step waits too long."""
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

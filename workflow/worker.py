@@ -8,6 +8,8 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from workflow.activities import OfficeActivities
+from workflow.approval import DocumentApprovalWorkflow
+from workflow.approval_activities import ApprovalActivities
 from workflow.issuance import IssueAndDispatchWorkflow
 from workflow.report_activities import ReportActivities
 from workflow.report_round import ReportRoundWorkflow
@@ -19,10 +21,11 @@ def build_worker(
 ) -> Worker:
     activities = OfficeActivities(services)
     reports = ReportActivities(services)
+    approvals = ApprovalActivities(services)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow],
+        workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow, DocumentApprovalWorkflow],
         activities=[
             activities.number_and_seal,
             activities.record_issue_failure,
@@ -32,6 +35,11 @@ def build_worker(
             reports.open_scheduled_round,
             reports.ask_report_targets,
             reports.record_report_reminders,
+            approvals.record_review_approval,
+            approvals.record_return,
+            approvals.record_withdrawal,
+            approvals.confirm_signed,
+            approvals.record_approval_alert,
         ],
         activity_executor=executor,
         max_concurrent_activities=8,

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from documents.accounts import Account
 from documents.blobs import sha256_hex
 from documents.dispatch_list import CACHED_LISTS, DispatchList
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
@@ -22,6 +23,7 @@ from documents.outgoing import (
 from documents.policy import Action, Actor, DocumentParties, require
 from documents.receipts import Receipt, receipt_id_for
 from documents.reference import document_type, parse_urgency, refuse_secret_documents
+from documents.review import check_reviewer_count, check_reviewers, require_current_reviewer
 from documents.service.base import MAX_SUBJECT_LENGTH, required_text
 from documents.service.numbering import NumberingService
 from documents.units import UnitTree
@@ -137,11 +139,28 @@ class OutgoingService(NumberingService):
             raise NotFoundError("Không có tệp đính kèm này.", "No such attachment.")
         return document.attachments[position - 1]
 
-    def submit(self, actor: Actor, document_id: UUID) -> None:
+    def submit(self, actor: Actor, document_id: UUID, reviewer_ids: Sequence[UUID] = ()) -> None:
+        """Trình: to the reviewers in order (``reviewer_ids``, persons of the issuing unit),
+        then to the signer; without reviewers straight to the signer."""
         document = self.document(document_id)
         self.authorize(actor, Action.SUBMIT, document)
-        document.submit(by=actor.account_id)
+        check_reviewer_count(len(reviewer_ids))
+        accounts = [self._reviewer_account(reviewer_id) for reviewer_id in reviewer_ids]
+        document.submit(by=actor.account_id, reviewers=check_reviewers(document, accounts))
         self.save_and_refresh(document)
+
+    def _reviewer_account(self, account_id: UUID) -> Account:
+        try:
+            return self.account_by_id(account_id)
+        except NotFoundError:
+            raise InvalidInputError(
+                f"Không có người duyệt {account_id}.", f"No such reviewer {account_id}."
+            ) from None
+
+    def holder_name(self, document: OutgoingDocument) -> str:
+        """The full name of whoever holds the document's current step (for messages)."""
+        holder = document.holder_id
+        return self.account_by_id(holder).full_name if holder else ""
 
     def check_can_sign(self, actor: Actor, document_id: UUID) -> OutgoingDocument:
         """Refuses early (before any PDF work) what ``record_signature`` would refuse."""
@@ -161,6 +180,11 @@ class OutgoingService(NumberingService):
         if document.status != DocumentStatus.SUBMITTED:
             raise ConflictError(
                 "Chỉ ký được văn bản đã trình ký.", "Only a submitted document can be signed."
+            )
+        if document.in_review:
+            raise ConflictError(
+                f"Văn bản còn chờ {self.holder_name(document)} cho ý kiến, chưa thể ký.",
+                f"The document is still waiting for {self.holder_name(document)}'s review.",
             )
         return document
 
@@ -265,8 +289,13 @@ class OutgoingService(NumberingService):
         self.save_and_refresh(document)
 
     def return_for_revision(self, actor: Actor, document_id: UUID, comment: str) -> None:
+        """Trả lại: during the review only by the reviewer whose turn it is; at the signing step
+        by a leader of the issuing unit."""
         document = self.document(document_id)
-        self.authorize(actor, Action.RETURN, document)
+        if document.in_review:
+            require_current_reviewer(actor, document, self.holder_name(document))
+        else:
+            self.authorize(actor, Action.RETURN, document)
         document.return_for_revision(by=actor.account_id, comment=required_text(comment, "comment"))
         self.save_and_refresh(document)
 

@@ -1,5 +1,6 @@
-"""A deliberately incompatible edit of ``IssueAndDispatch`` (another first activity), to show
-that the replay test catches non-deterministic changes."""
+"""Deliberately incompatible edits of ``IssueAndDispatch`` (another first activity) and of
+``DocumentApproval`` (an approval recorded by another activity), to show that the replay test
+catches non-deterministic changes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from workflow.approval import DocumentApprovalWorkflow
+    from workflow.approval_messages import ApprovalCommand, ApprovalRequest, ApprovalState
     from workflow.messages import DispatchProgress, IssueRequest
 
 
@@ -19,3 +22,21 @@ class ChangedIssueAndDispatch:
             "count_recipients", request.document_id, start_to_close_timeout=timedelta(seconds=5)
         )
         return DispatchProgress("", 0, 0, 0, 0, True)
+
+
+@workflow.defn(name="DocumentApproval")
+class ChangedDocumentApproval(DocumentApprovalWorkflow):
+    @workflow.run
+    async def run(self, request: ApprovalRequest) -> ApprovalState:
+        return await super().run(request)
+
+    @workflow.update
+    async def approve(  # type: ignore[override]
+        self, command: ApprovalCommand
+    ) -> ApprovalState:
+        await workflow.execute_activity(
+            "record_return", self._decision(command), start_to_close_timeout=timedelta(seconds=5)
+        )
+        self._done.append(self._holder)
+        self._enter_step()
+        return self.state()

@@ -1,7 +1,8 @@
 """Recorded histories must replay on today's workflow code: a change that breaks determinism for
 workflows already running in production fails here (record new histories with
 ``python -m tests.workflow.record_histories`` and
-``EOFFICE_RECORD_HISTORIES=1 pytest tests/workflow/test_report_round.py`` after a compatible
+``EOFFICE_RECORD_HISTORIES=1 pytest tests/workflow/test_report_round.py
+tests/workflow/test_approval.py`` after a compatible
 change; keep the old ones)."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from workflow.approval import DocumentApprovalWorkflow
 from workflow.issuance import IssueAndDispatchWorkflow
 from workflow.report_round import ReportRoundWorkflow
 
@@ -24,13 +26,17 @@ def test_there_are_recorded_histories() -> None:
         "issue_and_dispatch_3_units",
         "issue_refused_seal",
         "report_round_4_units",
+        "approval_two_reviewers",
+        "approval_reminded_escalated_withdrawn",
     }
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
 async def test_a_recorded_history_replays(path: Path) -> None:
     history = WorkflowHistory.from_json(f"replay-{path.stem}", json.loads(path.read_text()))
-    replayer = Replayer(workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow])
+    replayer = Replayer(
+        workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow, DocumentApprovalWorkflow]
+    )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is None, result.replay_failure
 
@@ -42,6 +48,18 @@ async def test_a_changed_workflow_fails_the_replay() -> None:
     path = next(p for p in HISTORIES if p.stem == "issue_and_dispatch_3_units")
     history = WorkflowHistory.from_json("replay-changed", json.loads(path.read_text()))
     result = await Replayer(workflows=[ChangedIssueAndDispatch]).replay_workflow(
+        history, raise_on_replay_failure=False
+    )
+    assert result.replay_failure is not None
+
+
+async def test_a_changed_approval_workflow_fails_the_replay() -> None:
+    """An approval that records a reviewer's decision with another activity does not replay."""
+    from tests.workflow.changed_workflow import ChangedDocumentApproval
+
+    path = next(p for p in HISTORIES if p.stem == "approval_two_reviewers")
+    history = WorkflowHistory.from_json("replay-changed-approval", json.loads(path.read_text()))
+    result = await Replayer(workflows=[ChangedDocumentApproval]).replay_workflow(
         history, raise_on_replay_failure=False
     )
     assert result.replay_failure is not None
