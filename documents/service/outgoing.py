@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import cast
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from documents.blobs import sha256_hex
+from documents.deadlines import check_deadline_for_issue, set_response_deadline
 from documents.dispatch_list import CACHED_LISTS, DispatchList
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError
 from documents.outgoing import IN_FORCE, DocumentStatus, OutgoingDocument
@@ -47,6 +49,7 @@ class OutgoingService(NumberingService):
         body_text: str,
         signer_id: UUID,
         signer_authority: str | None = None,
+        response_deadline: datetime | None = None,
     ) -> UUID:
         refuse_secret_documents(secrecy, body_text)
         document_type(doc_type)
@@ -78,6 +81,8 @@ class OutgoingService(NumberingService):
             signer_authority=signer_authority,
             signer_id=signer_id,
         )
+        if response_deadline is not None:  # hạn trả lời
+            set_response_deadline(document, actor.account_id, response_deadline)
         self.save_and_refresh(document)
         return document.id
 
@@ -154,9 +159,16 @@ class OutgoingService(NumberingService):
         )
         self.save_and_refresh(document)
 
-    def request_issue(self, actor: Actor, document_id: UUID) -> None:
+    def request_issue(
+        self, actor: Actor, document_id: UUID, response_deadline: datetime | None = None
+    ) -> None:
+        """The clerk asks for number, seal and dispatch; a response deadline may be set (or
+        replace the draft's) now."""
         document = self.document(document_id)
         self.authorize(actor, Action.ISSUE, document)
+        if response_deadline is not None:
+            set_response_deadline(document, actor.account_id, response_deadline)
+        check_deadline_for_issue(document)
         document.request_issue(by=actor.account_id)
         self.save_and_refresh(document)
 
