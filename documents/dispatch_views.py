@@ -257,14 +257,15 @@ class DispatchViews:
         )
 
     def overdue_dispatches(self, unit_ids: list[str], now: str) -> list[dict[str, Any]]:
-        """Documents the units issued whose response deadline passed while some direct
-        recipients have not answered: the sender's to-do."""
+        """Documents the units issued whose response deadline passed (or whose overdue list was
+        sent) while some direct recipients have not answered: the sender's to-do."""
         marks = ",".join("?" * len(unit_ids))
         return self._rows(
             "SELECT d.id, d.number_symbol, d.subject, p.deadline, p.delivered, p.acknowledged, "
             "p.delivered-p.acknowledged AS unanswered FROM dispatch_progress p "
             "JOIN documents d ON d.id=p.document_id "
-            f"WHERE d.issuer_unit_id IN ({marks}) AND p.deadline IS NOT NULL AND p.deadline<? "
+            f"WHERE d.issuer_unit_id IN ({marks}) AND p.deadline IS NOT NULL "
+            "AND (p.deadline<? OR p.overdue_done IS NOT NULL) "
             "AND d.status='dispatched' AND p.acknowledged<p.delivered ORDER BY p.deadline",
             *unit_ids,
             now,

@@ -8,6 +8,8 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from workflow.activities import OfficeActivities
+from workflow.follow_up_activities import FollowUpActivities
+from workflow.forwarding import ForwardDocumentWorkflow
 from workflow.issuance import IssueAndDispatchWorkflow
 from workflow.report_activities import ReportActivities
 from workflow.report_round import ReportRoundWorkflow
@@ -19,10 +21,11 @@ def build_worker(
 ) -> Worker:
     activities = OfficeActivities(services)
     reports = ReportActivities(services)
+    follow_up = FollowUpActivities(services)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow],
+        workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow, ForwardDocumentWorkflow],
         activities=[
             activities.number_and_seal,
             activities.record_issue_failure,
@@ -32,6 +35,11 @@ def build_worker(
             reports.open_scheduled_round,
             reports.ask_report_targets,
             reports.record_report_reminders,
+            follow_up.follow_up_times,
+            follow_up.send_follow_up,
+            follow_up.notice_recall_everywhere,
+            follow_up.count_forward_units,
+            follow_up.deliver_forward_batch,
         ],
         activity_executor=executor,
         max_concurrent_activities=8,

@@ -1,7 +1,8 @@
 """Recorded histories must replay on today's workflow code: a change that breaks determinism for
 workflows already running in production fails here (record new histories with
 ``python -m tests.workflow.record_histories`` and
-``EOFFICE_RECORD_HISTORIES=1 pytest tests/workflow/test_report_round.py`` after a compatible
+``EOFFICE_RECORD_HISTORIES=1 pytest tests/workflow/test_report_round.py
+tests/workflow/test_deadlines.py`` after a compatible
 change; keep the old ones)."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from workflow.forwarding import ForwardDocumentWorkflow
 from workflow.issuance import IssueAndDispatchWorkflow
 from workflow.report_round import ReportRoundWorkflow
 
@@ -23,6 +25,7 @@ def test_there_are_recorded_histories() -> None:
     assert {path.stem for path in HISTORIES} >= {
         "issue_and_dispatch_3_units",
         "issue_refused_seal",
+        "issue_with_deadline_3_units",
         "report_round_4_units",
     }
 
@@ -30,7 +33,9 @@ def test_there_are_recorded_histories() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
 async def test_a_recorded_history_replays(path: Path) -> None:
     history = WorkflowHistory.from_json(f"replay-{path.stem}", json.loads(path.read_text()))
-    replayer = Replayer(workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow])
+    replayer = Replayer(
+        workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow, ForwardDocumentWorkflow]
+    )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is None, result.replay_failure
 
