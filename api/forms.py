@@ -21,6 +21,7 @@ class DraftForm:
     signer_authority: str | None
     body_text: str | None
     file: UploadFile | None
+    response_deadline: str | None = None  # hạn trả lời: YYYY-MM-DD or YYYY-MM-DDTHH:MM
 
 
 def draft_form(
@@ -33,9 +34,19 @@ def draft_form(
     signer_authority: Annotated[str | None, Form()] = None,
     body_text: Annotated[str | None, Form()] = None,
     file: Annotated[UploadFile | None, File()] = None,
+    response_deadline: Annotated[str | None, Form(max_length=40)] = None,
 ) -> DraftForm:
     return DraftForm(
-        subject, recipients, doc_type, urgency, secrecy, signer, signer_authority, body_text, file
+        subject,
+        recipients,
+        doc_type,
+        urgency,
+        secrecy,
+        signer,
+        signer_authority,
+        body_text,
+        file,
+        response_deadline,
     )
 
 

@@ -160,6 +160,8 @@ def home(request: Request, context: Context) -> Response:
         inbox = presenters.inbox_rows(context, actor)
         todo["to_register"] = [r for r in inbox if r["status"] == "delivered"]
         todo["to_acknowledge"] = [r for r in inbox if r["status"] == "registered"]
+    if actor.has(Role.CLERK) or actor.has(Role.LEADER):
+        todo["overdue_dispatches"] = context.services.app.overdue_dispatches(actor.unit_id)
     if actor.has(Role.LEADER):
         todo["reports_due"] = [
             r
@@ -238,7 +240,7 @@ async def document_step(
     elif step == "return":
         await actions.in_thread(app.return_for_revision, actor, document_id, text)
     elif step == "recall":
-        await actions.in_thread(actions.recall, context, actor, document_id, text)
+        await actions.recall(context, actor, document_id, text)
     elif step == "assign":
         receipt = app.receipt_for(document_id, actor.unit_id).id
         await actions.in_thread(app.assign, actor, receipt, handler, parse_date(deadline))
@@ -295,12 +297,20 @@ async def document_action(
     request: Request,
     context: Context,
     csrf_token: Annotated[str, Form()],
+    response_deadline: Annotated[str, Form(max_length=40)] = "",
+    units: Annotated[list[str] | None, Form()] = None,
+    level: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     actor = page_actor(request, context)
     check_csrf(request, context, csrf_token)
-    commands = {"submit": actions.submit, "sign": actions.sign, "issue": actions.issue}
+    commands = {"submit": actions.submit, "sign": actions.sign}
     if action in commands:
         await commands[action](context, actor, document_id)
+    elif action == "issue":  # with the response deadline (hạn trả lời) typed on the page, if any
+        await actions.issue(context, actor, document_id, response_deadline or None)
+    elif action == "forward":  # chuyển tiếp down the unit's subtree
+        receipt = context.services.app.receipt_for(document_id, actor.unit_id)
+        await actions.forward(context, actor, receipt.id, units or [], level or None)
     elif action in ("register", "acknowledge"):
         receipt = context.services.app.receipt_for(document_id, actor.unit_id)
         receipt_command = actions.register if action == "register" else actions.acknowledge

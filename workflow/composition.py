@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from documents.errors import InvalidInputError
@@ -27,6 +28,7 @@ class DraftRequest:
     typed_body: str | None = None
     uploaded_pdf: bytes | None = None
     extra_recipient_lines: list[str] = field(default_factory=list)
+    response_deadline: datetime | None = None  # hạn trả lời
 
 
 def _symbol(doc_type: str, issuer_abbreviation: str) -> str:
@@ -126,6 +128,7 @@ def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID
         body_text=body.text,
         signer_id=request.signer_id,
         signer_authority=request.signer_authority,
+        response_deadline=request.response_deadline,
     )
 
 

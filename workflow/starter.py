@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from uuid import UUID
 
 from temporalio.client import Client, WorkflowExecutionStatus
@@ -61,6 +62,17 @@ async def signal_recalled(client: Client, document_id: UUID) -> bool:
     except RPCError:
         return False
     return True
+
+
+async def tell_recalled(connect: Callable[[], Awaitable[Client]], document_id: UUID) -> bool:
+    """``signal_recalled`` when Temporal is reachable. The recall is already stored either way,
+    and the follow-up activity refuses to chase a recalled document: the signal only ends the
+    wait sooner."""
+    try:
+        client = await connect()
+    except RuntimeError:
+        return False
+    return await signal_recalled(client, document_id)
 
 
 async def start_forwarding(

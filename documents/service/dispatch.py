@@ -68,6 +68,9 @@ class DispatchService(IncomingService):
         if kind.value in follow_up.finished:
             return follow_up.finished[kind.value]
         self.refresh_views()
+        row = self.views.document(document_id)
+        if row is not None and row["status"] == DocumentStatus.RECALLED.value:
+            return 0  # recalled: nobody is chased (the workflow may not have heard yet)
         after = follow_up.cursor.get(kind.value, "")
         while units := self.views.unanswered_recipients(document_id, after, BATCH):
             follow_up.record_batch(kind, [UUID(u) for u in units])
