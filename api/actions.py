@@ -12,12 +12,13 @@ from starlette.concurrency import run_in_threadpool
 from api import approvals
 from api.context import WebContext
 from api.forms import DraftForm
+from documents.deadlines import check_response_deadline, parse_response_deadline
 from documents.errors import InvalidInputError, PayloadTooLargeError
 from documents.policy import Action, Actor
 from documents.units import UnitLevel, UnitTree, unit_id_for
 from workflow.composition import DraftRequest, draft
 from workflow.signing_steps import register_arrival, sign_as_leader
-from workflow.starter import start_issuance
+from workflow.starter import start_forwarding, start_issuance, tell_recalled
 
 T = TypeVar("T")
 
@@ -83,6 +84,9 @@ async def read_upload(context: WebContext, upload: UploadFile | None) -> bytes |
 
 async def create_draft(context: WebContext, actor: Actor, form: DraftForm) -> UUID:
     app = context.services.app
+    deadline = parse_response_deadline(form.response_deadline)
+    if deadline is not None:  # refused before any PDF work
+        check_response_deadline(deadline)
     pdf = await read_upload(context, form.file)
     body = form.body_text if form.body_text and form.body_text.strip() else None
     if form.signer:
@@ -105,6 +109,7 @@ async def create_draft(context: WebContext, actor: Actor, form: DraftForm) -> UU
         typed_body=None if pdf is not None else body,
         uploaded_pdf=pdf,
         attachments=await read_attachments(context, form.attachments),
+        response_deadline=deadline,
     )
     return await run_in_threadpool(draft, context.services, actor, request)
 
@@ -136,23 +141,50 @@ async def sign(context: WebContext, actor: Actor, document_id: UUID) -> None:
     await approvals.signed(context, actor, document_id)
 
 
-async def issue(context: WebContext, actor: Actor, document_id: UUID) -> str:
-    """The clerk asks for number, seal and dispatch; the workflow does them."""
-    await run_in_threadpool(context.services.app.request_issue, actor, document_id)
+async def issue(
+    context: WebContext, actor: Actor, document_id: UUID, response_deadline: str | None = None
+) -> str:
+    """The clerk asks for number, seal and dispatch (with a response deadline, if given or set
+    while drafting); the workflow does them."""
+    deadline = parse_response_deadline(response_deadline)
+    await run_in_threadpool(context.services.app.request_issue, actor, document_id, deadline)
     client = await context.temporal.client()
     return await start_issuance(client, document_id, context.temporal.task_queue)
 
 
-RECALL_BATCH = 1000
-
-
-def recall(context: WebContext, actor: Actor, document_id: UUID, reason: str) -> None:
-    """Thu hồi: the document is withdrawn and every recipient's copy frozen, in batches."""
+async def recall(context: WebContext, actor: Actor, document_id: UUID, reason: str) -> None:
+    """Thu hồi: the document is withdrawn and every copy frozen (the recipients' and the
+    forwarded ones), 1,000 per save; a dispatch still running or waiting for its response
+    deadline is told, so no further batch, reminder or overdue list follows."""
     app = context.services.app
-    app.recall(actor, document_id, reason)
-    recipients = app.dispatch_list(document_id).recipients
-    for start in range(0, len(recipients), RECALL_BATCH):
-        app.notice_recall(document_id, recipients[start : start + RECALL_BATCH])
+    await run_in_threadpool(app.recall, actor, document_id, reason)
+    await run_in_threadpool(app.notice_recall_everywhere, document_id)
+    await tell_recalled(context.temporal.client, document_id)
+
+
+async def forward(
+    context: WebContext, actor: Actor, receipt_id: UUID, refs: list[str], level: str | None
+) -> tuple[str, int]:
+    """Chuyển tiếp: the units named (ids, codes, ``children:``/``subtree:`` groups) and, with
+    ``level``, every unit at that level below the forwarding unit; returns the workflow id and
+    how many units were asked."""
+    app = context.services.app
+    tree = app.tree()
+    units = parse_unit_refs(refs, tree)
+    if level:
+        if level not in {lv.value for lv in UnitLevel}:
+            raise InvalidInputError(
+                f"Cấp đơn vị không hợp lệ: «{level}».", f"Invalid unit level '{level}'."
+            )
+        root = app.receipt(receipt_id).recipient_unit_id
+        below = tree.descendants(root)
+        units += [u for u in below if tree.get(u).level == level and tree.get(u).is_active]
+    part = await run_in_threadpool(app.forward, actor, receipt_id, units)
+    client = await context.temporal.client()
+    workflow_id = await start_forwarding(
+        client, part.document_id, part.from_unit_id, part.part, context.temporal.task_queue
+    )
+    return workflow_id, part.unit_count
 
 
 async def register(context: WebContext, actor: Actor, receipt_id: UUID) -> int:

@@ -22,6 +22,7 @@ from api import (
     routes_accounts,
     routes_approval,
     routes_copies,
+    routes_dispatch,
     routes_folders,
     routes_handling,
     routes_lifecycle,
@@ -79,6 +80,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_units.router,
         routes_reports.router,
         routes_copies.router,
+        routes_dispatch.router,
         routes_accounts.router,
         routes_search.router,
     ):

@@ -23,6 +23,7 @@ class DraftForm:
     file: UploadFile | None
     attachments: list[UploadFile] = field(default_factory=list)
     """PDF attachments (phụ lục), signed by the unit when the document is issued."""
+    response_deadline: str | None = None  # hạn trả lời: YYYY-MM-DD or YYYY-MM-DDTHH:MM
 
 
 def draft_form(
@@ -36,6 +37,7 @@ def draft_form(
     body_text: Annotated[str | None, Form()] = None,
     file: Annotated[UploadFile | None, File()] = None,
     attachments: Annotated[list[UploadFile] | None, File()] = None,
+    response_deadline: Annotated[str | None, Form(max_length=40)] = None,
 ) -> DraftForm:
     return DraftForm(
         subject,
@@ -48,6 +50,7 @@ def draft_form(
         body_text,
         file,
         attachments=list(attachments or []),
+        response_deadline=response_deadline,
     )
 
 

@@ -203,6 +203,8 @@ def home(request: Request, context: Context) -> Response:
         todo["folders_due"] = context.services.app.folders_due_for_transfer(
             actor, now_vietnam().date()
         )
+    if actor.has(Role.CLERK) or actor.has(Role.LEADER):
+        todo["overdue_dispatches"] = context.services.app.overdue_dispatches(actor.unit_id)
     if actor.has(Role.LEADER):
         todo["reports_due"] = [
             r
@@ -291,7 +293,7 @@ async def document_step(
     elif step in APPROVAL_STEPS:
         await approvals.command(context, actor, document_id, APPROVAL_STEPS[step], text)
     elif step == "recall":
-        await actions.in_thread(actions.recall, context, actor, document_id, text)
+        await actions.recall(context, actor, document_id, text)
     elif step == "assign":
         receipt = app.receipt_for(document_id, actor.unit_id).id
         await actions.in_thread(app.assign, actor, receipt, handler, parse_date(deadline))
@@ -352,15 +354,22 @@ async def document_action(
     context: Context,
     csrf_token: Annotated[str, Form()],
     reviewers: Annotated[list[str] | None, Form()] = None,
+    response_deadline: Annotated[str, Form(max_length=40)] = "",
+    units: Annotated[list[str] | None, Form()] = None,
+    level: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     actor = page_actor(request, context)
     check_csrf(request, context, csrf_token)
-    commands = {"sign": actions.sign, "issue": actions.issue}
     if action == "submit":
         chosen = [r for r in reviewers or [] if r.strip()]
         await approvals.submit(context, actor, document_id, chosen)
-    elif action in commands:
-        await commands[action](context, actor, document_id)
+    elif action == "sign":
+        await actions.sign(context, actor, document_id)
+    elif action == "issue":  # with the response deadline (hạn trả lời) typed on the page, if any
+        await actions.issue(context, actor, document_id, response_deadline or None)
+    elif action == "forward":  # chuyển tiếp down the unit's subtree
+        receipt = context.services.app.receipt_for(document_id, actor.unit_id)
+        await actions.forward(context, actor, receipt.id, units or [], level or None)
     elif action in ("register", "acknowledge"):
         receipt = context.services.app.receipt_for(document_id, actor.unit_id)
         receipt_command = actions.register if action == "register" else actions.acknowledge

@@ -14,6 +14,7 @@ from documents.policy import Action, Actor, DocumentParties, is_allowed
 from documents.receipts import (
     HANDLING,
     RECEIPT_STATUS_LABELS,
+    RECEIVED,
     ReceiptStatus,
     duplicate_warning,
 )
@@ -68,6 +69,13 @@ EVENT_LABELS = {
     "Receipt.Acknowledged": ("Xác nhận đã nhận", "Acknowledged"),
     "Receipt.ArrivalStamped": ("Đóng dấu đến (ký số của đơn vị nhận)", "Incoming stamp applied"),
     "DocumentCopy.Made": ("Sao văn bản (bản sao điện tử)", "Electronic copy made"),
+    "OutgoingDocument.ResponseDeadlineSet": ("Đặt hạn trả lời", "Response deadline set"),
+    "DispatchFollowUp.Finished": (
+        "Nhắc hạn trả lời / lập danh sách quá hạn",
+        "Deadline reminder / overdue list sent",
+    ),
+    "Forwarding.Forwarded": ("Chuyển tiếp cho đơn vị cấp dưới", "Forwarded to units below"),
+    "Forwarding.ForwardedAgain": ("Chuyển tiếp cho đơn vị cấp dưới", "Forwarded to units below"),
 }
 
 
@@ -199,6 +207,16 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
             "deadline": my_receipt["deadline"],
             "stamped": app.receipt(UUID(my_receipt["id"])).stamped_sha256 is not None,
         },
+        "response_deadline": document.response_deadline.isoformat()
+        if document.response_deadline
+        else None,
+        "overdue": app.views.overdue_recipients(document_id, 200) if own else [],
+        "my_unit_code": tree.get(actor.unit_id).code if actor.unit_id in tree else "",
+        "forward_units": [
+            {"code": unit.code, "name": unit.name}
+            for unit in tree.children(actor.unit_id)
+            if my_receipt and unit.is_active
+        ],
         "copies": [
             {"id": row["id"], "form": row["form"], "number_symbol": row["number_symbol"]}
             for row in app.copies_of(actor, document_id)
@@ -229,6 +247,11 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
             and ((own and status in IN_FORCE) or receipt_status in (*HANDLING, ReceiptStatus.DONE)),
             "handle": receipt_status in (ReceiptStatus.ASSIGNED, ReceiptStatus.IN_PROGRESS)
             and my_handler == str(actor.account_id),
+            "forward": receipt_status in RECEIVED
+            and status != DocumentStatus.RECALLED
+            and actor.has(Role.CLERK)
+            and bool(tree.children(actor.unit_id)),
+            "progress": own and status not in (*EDITABLE, DocumentStatus.SUBMITTED),
         },
         "handlers": [
             {"username": row["username"], "full_name": row["full_name"]}

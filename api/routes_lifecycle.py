@@ -58,9 +58,12 @@ async def revise_draft(
 
 
 @router.post("/{document_id}/recall", response_model=Accepted)
-def recall(document_id: UUID, body: Reason, actor: CurrentActor, context: Context) -> Accepted:
-    """Thu hồi: the document is withdrawn and every recipient's copy frozen."""
-    actions.recall(context, actor, document_id, body.reason)
+async def recall(
+    document_id: UUID, body: Reason, actor: CurrentActor, context: Context
+) -> Accepted:
+    """Thu hồi: the document is withdrawn and every copy frozen, forwarded ones too; pending
+    reminders of its response deadline stop."""
+    await actions.recall(context, actor, document_id, body.reason)
     return Accepted(id=str(document_id))
 
 

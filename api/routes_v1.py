@@ -46,6 +46,14 @@ class Accepted(BaseModel):
     workflow_id: str | None = None
 
 
+class IssueOptions(BaseModel):
+    response_deadline: str | None = Field(
+        default=None,
+        max_length=40,
+        description="hạn trả lời: YYYY-MM-DD (end of that day) or YYYY-MM-DDTHH:MM, +07:00",
+    )
+
+
 def sign_in(context: WebContext, username: str, password: str, client: ClientInfo) -> str:
     """A session token if the password is right and the username is not locked out; the
     attempt is recorded either way (``OfficeApplication.authenticate``)."""
@@ -201,8 +209,11 @@ async def sign(document_id: UUID, actor: CurrentActor, context: Context) -> Acce
 @router.post(
     "/documents/{document_id}/issue", status_code=202, response_model=Accepted, tags=["documents"]
 )
-async def issue(document_id: UUID, actor: CurrentActor, context: Context) -> Accepted:
-    workflow_id = await actions.issue(context, actor, document_id)
+async def issue(
+    document_id: UUID, actor: CurrentActor, context: Context, body: IssueOptions | None = None
+) -> Accepted:
+    deadline = body.response_deadline if body is not None else None
+    workflow_id = await actions.issue(context, actor, document_id, deadline)
     return Accepted(id=str(document_id), workflow_id=workflow_id)
 
 

@@ -7,6 +7,7 @@ cases live in ``documents/service/`` by area; this class is all of them together
 
 from __future__ import annotations
 
+from documents.service.dispatch import DispatchService
 from documents.service.numbering import number_symbol
 from documents.service.reports import ReportService
 from documents.service.review import ReviewService
@@ -15,5 +16,5 @@ from documents.service.saved_searches import SavedSearchService
 __all__ = ["OfficeApplication", "number_symbol"]
 
 
-class OfficeApplication(ReportService, SavedSearchService, ReviewService):
+class OfficeApplication(ReportService, DispatchService, SavedSearchService, ReviewService):
     """The e-office's system of record."""

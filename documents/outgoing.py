@@ -124,6 +124,8 @@ class OutgoingDocument(Aggregate):
         self.reviews_done = 0
         self.submissions = 0
         self.step_alerts: list[str] = []  # "reminded", "escalated" in the current step
+        self.response_deadline: datetime | None = None  # hạn trả lời
+        self.remind_days_before = 1
 
     @property
     def in_review(self) -> bool:
@@ -431,9 +433,26 @@ class OutgoingDocument(Aggregate):
         self.issued_at = issued_at
         self.issuer_name = sealed_by_unit
 
+    def set_response_deadline(self, by: UUID, deadline: datetime, remind_days_before: int) -> None:
+        """The date (and time) by which recipients should answer; set while drafting or at
+        issue, before any delivery."""
+        self._expect(
+            *EDITABLE,
+            DocumentStatus.SUBMITTED,
+            DocumentStatus.SIGNED,
+            action_vi="đặt hạn trả lời",
+            action_en="set the response deadline",
+        )
+        self._deadline_set(by=by, deadline=deadline, remind_days_before=remind_days_before)
+
+    @event("ResponseDeadlineSet")
+    def _deadline_set(self, by: UUID, deadline: datetime, remind_days_before: int) -> None:
+        self.response_deadline = deadline
+        self.remind_days_before = remind_days_before
+
     def mark_dispatched(self, recipient_count: int) -> None:
-        if self.status == DocumentStatus.DISPATCHED:
-            return
+        if self.status in (DocumentStatus.DISPATCHED, DocumentStatus.RECALLED):
+            return  # a document recalled while it was being delivered stays recalled
         self._expect(DocumentStatus.ISSUED, action_vi="gửi", action_en="dispatch")
         self._dispatched(recipient_count=recipient_count)
 

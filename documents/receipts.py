@@ -35,6 +35,15 @@ RECEIPT_STATUS_LABELS = {
     ReceiptStatus.RECALLED: ("Bị thu hồi, chờ hủy", "Recalled, to be destroyed"),
     ReceiptStatus.DESTROYED: ("Đã hủy theo yêu cầu thu hồi", "Destroyed after recall"),
 }
+ANSWERED = (
+    ReceiptStatus.ACKNOWLEDGED,
+    ReceiptStatus.ASSIGNED,
+    ReceiptStatus.IN_PROGRESS,
+    ReceiptStatus.DONE,
+)
+"""The unit has answered the sender (acknowledged, or is handling it): no reminder needed."""
+RECEIVED = (ReceiptStatus.REGISTERED, *ANSWERED)
+"""Registered by the unit (and not returned, recalled or destroyed): it may be forwarded."""
 HANDLING = (
     ReceiptStatus.REGISTERED,
     ReceiptStatus.ACKNOWLEDGED,
@@ -78,8 +87,11 @@ class Receipt(Aggregate):
         doc_type: str,
         urgency: str,
         file_sha256: str,
+        via_unit_id: UUID | None = None,
     ) -> None:
         self.document_id = document_id
+        self.via_unit_id = via_unit_id
+        """The unit that forwarded the document here (chuyển tiếp); None: from the issuer."""
         self.recipient_unit_id = recipient_unit_id
         self.issuer_unit_id = issuer_unit_id
         self.number_symbol = number_symbol

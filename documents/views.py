@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from documents.clock import to_vietnam
+from documents.dispatch_views import DISPATCH_SCHEMA, DISPATCH_TABLES, DispatchViews
 from documents.folders import transfer_due_date
 from documents.report_views import REPORT_SCHEMA, REPORT_TABLES, ReportViews
 from documents.units import UnitInfo, UnitTree
@@ -76,10 +77,11 @@ CREATE INDEX IF NOT EXISTS folders_due ON folders (status, transfer_due);
 CREATE INDEX IF NOT EXISTS documents_folder ON documents (folder_id);
 """
     + REPORT_SCHEMA
+    + DISPATCH_SCHEMA
 )
 
 TRACKING_NAME = "views"
-SCHEMA_VERSION = 10  # bump when the tables change: the read model is then rebuilt from events
+SCHEMA_VERSION = 11  # bump when the tables change: the read model is then rebuilt from events
 TABLES = (
     "tracking",
     "units",
@@ -92,6 +94,7 @@ TABLES = (
     "access",
     "copies",
     *REPORT_TABLES,
+    *DISPATCH_TABLES,
     "sign_ins",
 )
 UNITS_VERSION = "units_version"  # bumped whenever a unit row changes: the tree cache's key
@@ -123,7 +126,7 @@ def _str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-class ReadModel(ReportViews):
+class ReadModel(ReportViews, DispatchViews):
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,10 +194,11 @@ class ReadModel(ReportViews):
                 return applied
 
     def _apply(self, db: sqlite3.Connection, position: int, event: Any) -> None:
-        kind = type(event).__qualname__
-        handler = getattr(self, "_on_" + kind.replace(".", "_"), None)
-        if handler is not None:
-            handler(db, position, event)
+        kind = type(event).__qualname__.replace(".", "_")
+        for prefix in ("_on_", "_follow_"):  # _follow_: dispatch follow-up (dispatch_views.py)
+            handler = getattr(self, prefix + kind, None)
+            if handler is not None:
+                handler(db, position, event)
 
     def _history(
         self,

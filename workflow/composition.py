@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from documents.errors import InvalidInputError
@@ -30,6 +31,7 @@ class DraftRequest:
     extra_recipient_lines: list[str] = field(default_factory=list)
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
     """PDF attachments (phụ lục) as (file name, bytes), signed by the unit at issuance."""
+    response_deadline: datetime | None = None  # hạn trả lời
 
 
 def _symbol(doc_type: str, issuer_abbreviation: str) -> str:
@@ -131,6 +133,7 @@ def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID
         signer_id=request.signer_id,
         signer_authority=request.signer_authority,
         attachments=attachments,
+        response_deadline=request.response_deadline,
     )
 
 

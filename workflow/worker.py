@@ -10,6 +10,8 @@ from temporalio.worker import Worker
 from workflow.activities import OfficeActivities
 from workflow.approval import DocumentApprovalWorkflow
 from workflow.approval_activities import ApprovalActivities
+from workflow.follow_up_activities import FollowUpActivities
+from workflow.forwarding import ForwardDocumentWorkflow
 from workflow.issuance import IssueAndDispatchWorkflow
 from workflow.report_activities import ReportActivities
 from workflow.report_round import ReportRoundWorkflow
@@ -22,10 +24,16 @@ def build_worker(
     activities = OfficeActivities(services)
     reports = ReportActivities(services)
     approvals = ApprovalActivities(services)
+    follow_up = FollowUpActivities(services)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow, DocumentApprovalWorkflow],
+        workflows=[
+            IssueAndDispatchWorkflow,
+            ReportRoundWorkflow,
+            DocumentApprovalWorkflow,
+            ForwardDocumentWorkflow,
+        ],
         activities=[
             activities.number_and_seal,
             activities.record_issue_failure,
@@ -40,6 +48,11 @@ def build_worker(
             approvals.record_withdrawal,
             approvals.confirm_signed,
             approvals.record_approval_alert,
+            follow_up.follow_up_times,
+            follow_up.send_follow_up,
+            follow_up.notice_recall_everywhere,
+            follow_up.count_forward_units,
+            follow_up.deliver_forward_batch,
         ],
         activity_executor=executor,
         max_concurrent_activities=8,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import cast
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from eventsourcing.persistence import IntegrityError
 
 from documents.accounts import Account
 from documents.blobs import sha256_hex
+from documents.deadlines import check_deadline_for_issue, set_response_deadline
 from documents.dispatch_list import CACHED_LISTS, DispatchList
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from documents.outgoing import (
@@ -57,6 +59,7 @@ class OutgoingService(NumberingService):
         signer_id: UUID,
         signer_authority: str | None = None,
         attachments: Sequence[AttachmentUpload] = (),
+        response_deadline: datetime | None = None,
     ) -> UUID:
         """Records a draft and its PDF attachments (``AttachmentAdded``, one per file, in the
         same save); each attachment's text is held to the same secrecy rule as the body."""
@@ -101,6 +104,8 @@ class OutgoingService(NumberingService):
             )
         for attachment in attachments:
             self.blobs.put(attachment.pdf)
+        if response_deadline is not None:  # hạn trả lời
+            set_response_deadline(document, actor.account_id, response_deadline)
         self.save_and_refresh(document)
         return document.id
 
@@ -207,9 +212,16 @@ class OutgoingService(NumberingService):
         )
         self.save_and_refresh(document)
 
-    def request_issue(self, actor: Actor, document_id: UUID) -> None:
+    def request_issue(
+        self, actor: Actor, document_id: UUID, response_deadline: datetime | None = None
+    ) -> None:
+        """The clerk asks for number, seal and dispatch; a response deadline may be set (or
+        replace the draft's) now."""
         document = self.document(document_id)
         self.authorize(actor, Action.ISSUE, document)
+        if response_deadline is not None:
+            set_response_deadline(document, actor.account_id, response_deadline)
+        check_deadline_for_issue(document)
         document.request_issue(by=actor.account_id)
         self.save_and_refresh(document)
 

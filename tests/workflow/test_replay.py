@@ -2,7 +2,7 @@
 workflows already running in production fails here (record new histories with
 ``python -m tests.workflow.record_histories`` and
 ``EOFFICE_RECORD_HISTORIES=1 pytest tests/workflow/test_report_round.py
-tests/workflow/test_approval.py`` after a compatible
+tests/workflow/test_approval.py`` or ``tests/workflow/test_deadlines.py`` after a compatible
 change; keep the old ones)."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from workflow.approval import DocumentApprovalWorkflow
+from workflow.forwarding import ForwardDocumentWorkflow
 from workflow.issuance import IssueAndDispatchWorkflow
 from workflow.report_round import ReportRoundWorkflow
 
@@ -25,6 +26,7 @@ def test_there_are_recorded_histories() -> None:
     assert {path.stem for path in HISTORIES} >= {
         "issue_and_dispatch_3_units",
         "issue_refused_seal",
+        "issue_with_deadline_3_units",
         "report_round_4_units",
         "approval_two_reviewers",
         "approval_reminded_escalated_withdrawn",
@@ -35,7 +37,12 @@ def test_there_are_recorded_histories() -> None:
 async def test_a_recorded_history_replays(path: Path) -> None:
     history = WorkflowHistory.from_json(f"replay-{path.stem}", json.loads(path.read_text()))
     replayer = Replayer(
-        workflows=[IssueAndDispatchWorkflow, ReportRoundWorkflow, DocumentApprovalWorkflow]
+        workflows=[
+            IssueAndDispatchWorkflow,
+            ReportRoundWorkflow,
+            DocumentApprovalWorkflow,
+            ForwardDocumentWorkflow,
+        ]
     )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is None, result.replay_failure
