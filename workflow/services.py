@@ -9,7 +9,8 @@ from uuid import UUID
 from cryptography import x509
 
 from documents.application import OfficeApplication
-from signing import KeyMaterial, SignatureLevel, TrustServices
+from signing import KeyMaterial, SignatureLevel, SigningKey, TrustServices
+from signing.signers import SignerConfig, SignerKind, SignerRegistry
 
 
 class KeyStore(Protocol):
@@ -22,6 +23,14 @@ class KeyStore(Protocol):
     def trust_services(self) -> TrustServices:
         """The timestamp authority and trust roots that signing at B-T and above needs."""
         ...
+
+
+class SignerStore(Protocol):
+    """The signers each person has (key file, token, remote service) and their keys."""
+
+    def kinds(self, username: str, key_id: str | None) -> list[SignerKind]: ...
+
+    def key(self, username: str, key_id: str | None, kind: SignerKind) -> SigningKey | None: ...
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,11 @@ class OfficeServices:
     levels: SignatureLevels = field(default_factory=SignatureLevels)
     """The configured levels (``EOFFICE_PERSONAL_SIGNATURE_LEVEL``,
     ``EOFFICE_SEAL_SIGNATURE_LEVEL``); B-B, which needs no trust services, when not given."""
+    signers: SignerStore | None = None
+    """The people's signers (``EOFFICE_SIGNERS_FILE``); not given: their key files only."""
+
+    def personal_signers(self) -> SignerStore:
+        return self.signers or SignerRegistry(self.keys.key, SignerConfig())
 
     def signature_levels(self, unit_id: UUID) -> SignatureLevels:
         """The levels the unit ``unit_id`` signs at: its own setting (``Unit.signature_level``,
