@@ -14,6 +14,7 @@ from api.forms import DraftForm
 from documents.errors import InvalidInputError, PayloadTooLargeError
 from documents.policy import Action, Actor
 from documents.units import UnitTree, unit_id_for
+from signing.signers import SignerKind
 from workflow.composition import DraftRequest, draft
 from workflow.signing_steps import register_arrival, sign_as_leader
 from workflow.starter import start_issuance
@@ -116,8 +117,27 @@ async def submit(context: WebContext, actor: Actor, document_id: UUID) -> None:
     await run_in_threadpool(context.services.app.submit, actor, document_id)
 
 
-async def sign(context: WebContext, actor: Actor, document_id: UUID) -> None:
-    await run_in_threadpool(sign_as_leader, context.services, actor, document_id)
+async def sign(
+    context: WebContext, actor: Actor, document_id: UUID, signer: SignerKind = SignerKind.FILE
+) -> bool:
+    """Signs with the chosen signer; True when signed now, False when a remote signature was
+    started and waits for the confirmation on the phone (``context.remote_signings``)."""
+    if signer is SignerKind.REMOTE:
+        await run_in_threadpool(context.remote_signings.start, context.services, actor, document_id)
+        return False
+    await run_in_threadpool(sign_as_leader, context.services, actor, document_id, signer)
+    return True
+
+
+def parse_signer(value: str | None) -> SignerKind:
+    """The ``signer`` of a sign request: ``file`` (default), ``token`` or ``remote``."""
+    try:
+        return SignerKind((value or "file").strip().lower())
+    except ValueError:
+        raise InvalidInputError(
+            "Phương thức ký không hợp lệ: chọn “file”, “token” hoặc “remote”.",
+            "Invalid signer: choose 'file', 'token' or 'remote'.",
+        ) from None
 
 
 async def issue(context: WebContext, actor: Actor, document_id: UUID) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from temporalio.client import Client
 
+from api.remote_signing import RemoteSignings
 from api.sessions import SessionSigner
 from search.port import SearchIndex
 from search.projection import SearchProjection
@@ -41,6 +42,7 @@ class WebContext:
     sessions: SessionSigner
     temporal: TemporalGateway
     max_upload_bytes: int
+    remote_signings: RemoteSignings = field(default_factory=RemoteSignings)
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refresh(self) -> None:

@@ -30,7 +30,7 @@ from documents.reference import URGENCY_LABELS, document_types
 from documents.signins import SignInLockedError, SignInRefusedError
 from workflow.composition import revise
 from workflow.copying import make_document_copy
-from workflow.signing_steps import verify_file
+from workflow.signing_steps import signer_choices, verify_file
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -216,7 +216,8 @@ async def document_page(document_id: UUID, request: Request, context: Context) -
     report = None
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
         report = await run_in_threadpool(verify_file, context.services, detail["file_sha256"])
-    return render(request, "document.html", doc=detail, report=report, **base)
+    signers = signer_choices(context.services, base["actor"]) if detail["can"]["sign"] else []
+    return render(request, "document.html", doc=detail, report=report, signers=signers, **base)
 
 
 @router.post("/documents/{document_id}/step/{step}")
@@ -302,7 +303,7 @@ async def document_action(
 ) -> Response:
     actor = page_actor(request, context)
     check_csrf(request, context, csrf_token)
-    commands = {"submit": actions.submit, "sign": actions.sign, "issue": actions.issue}
+    commands = {"submit": actions.submit, "issue": actions.issue}  # sign: api/signing_pages.py
     if action in commands:
         await commands[action](context, actor, document_id)
     elif action in ("register", "acknowledge"):

@@ -168,12 +168,6 @@ async def submit(document_id: UUID, actor: CurrentActor, context: Context) -> Ac
     return Accepted(id=str(document_id))
 
 
-@router.post("/documents/{document_id}/sign", response_model=Accepted, tags=["documents"])
-async def sign(document_id: UUID, actor: CurrentActor, context: Context) -> Accepted:
-    await actions.sign(context, actor, document_id)
-    return Accepted(id=str(document_id))
-
-
 @router.post(
     "/documents/{document_id}/issue", status_code=202, response_model=Accepted, tags=["documents"]
 )
