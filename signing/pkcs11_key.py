@@ -26,6 +26,8 @@ from signing.keys import KeyMaterial
 __all__ = ["Pkcs11Key", "import_p12_into_token", "sign_digest", "token_certificates"]
 
 _local = threading.local()
+_logged_in: dict[tuple[str, str], str] = {}
+"""(module, token label) → SHA-256 of the PIN that logged this process in."""
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,19 @@ def _session(module_path: str, token_label: str, user_pin: str) -> Any:
     sessions: dict[tuple[str, str, str], Any] = _local.__dict__.setdefault("sessions", {})
     key = (module_path, token_label, hashlib.sha256(user_pin.encode()).hexdigest())
     if key not in sessions:
+        criteria = TokenCriteria(label=token_label)
         try:
-            sessions[key] = open_pkcs11_session(
-                module_path, token_criteria=TokenCriteria(label=token_label), user_pin=user_pin
-            )
+            try:
+                sessions[key] = open_pkcs11_session(
+                    module_path, token_criteria=criteria, user_pin=user_pin
+                )
+                _logged_in[key[:2]] = key[2]
+            except pkcs11.exceptions.UserAlreadyLoggedIn:
+                # a login holds for the whole process: another thread's session made it, with
+                # this PIN (else the PIN is refused as wrong)
+                if _logged_in.get(key[:2]) != key[2]:
+                    raise
+                sessions[key] = open_pkcs11_session(module_path, token_criteria=criteria)
         except pkcs11.PKCS11Error as exc:
             raise SigningError(
                 f"Không mở được thiết bị ký số “{token_label}” (sai mã PIN hoặc chưa cắm thiết "
