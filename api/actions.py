@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
@@ -16,6 +17,7 @@ from documents.deadlines import check_response_deadline, parse_response_deadline
 from documents.errors import InvalidInputError, PayloadTooLargeError
 from documents.policy import Action, Actor
 from documents.units import UnitLevel, UnitTree, unit_id_for
+from signing.signers import SignerKind
 from workflow.composition import DraftRequest, draft
 from workflow.signing_steps import register_arrival, sign_as_leader
 from workflow.starter import start_forwarding, start_issuance, tell_recalled
@@ -136,9 +138,35 @@ async def submit(context: WebContext, actor: Actor, document_id: UUID) -> None:
     await approvals.submit(context, actor, document_id)
 
 
-async def sign(context: WebContext, actor: Actor, document_id: UUID) -> None:
-    await run_in_threadpool(sign_as_leader, context.services, actor, document_id)
+async def sign(
+    context: WebContext, actor: Actor, document_id: UUID, signer: SignerKind = SignerKind.FILE
+) -> bool:
+    """Signs with the chosen signer; True when signed now, False when a remote signature was
+    started and waits for the confirmation on the phone (``context.remote_signings``)."""
+    if signer is SignerKind.REMOTE:
+        loop = asyncio.get_running_loop()
+
+        def tell_the_approval() -> None:  # from the signing thread, once it is recorded
+            asyncio.run_coroutine_threadsafe(approvals.signed(context, actor, document_id), loop)
+
+        await run_in_threadpool(
+            context.remote_signings.start, context.services, actor, document_id, tell_the_approval
+        )
+        return False
+    await run_in_threadpool(sign_as_leader, context.services, actor, document_id, signer)
     await approvals.signed(context, actor, document_id)
+    return True
+
+
+def parse_signer(value: str | None) -> SignerKind:
+    """The ``signer`` of a sign request: ``file`` (default), ``token`` or ``remote``."""
+    try:
+        return SignerKind((value or "file").strip().lower())
+    except ValueError:
+        raise InvalidInputError(
+            "Phương thức ký không hợp lệ: chọn “file”, “token” hoặc “remote”.",
+            "Invalid signer: choose 'file', 'token' or 'remote'.",
+        ) from None
 
 
 async def issue(

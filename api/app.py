@@ -28,9 +28,11 @@ from api import (
     routes_lifecycle,
     routes_reports,
     routes_search,
+    routes_signing,
     routes_units,
     routes_v1,
     search_page,
+    signing_pages,
 )
 from api.context import WebContext
 from api.errors import ERROR_RESPONSES, install_error_handlers
@@ -72,6 +74,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
 
     for api_router in (
         routes_v1.router,
+        routes_signing.router,
         routes_lifecycle.router,
         routes_approval.router,
         routes_handling.router,
@@ -85,6 +88,7 @@ def create_app(context: WebContext, refresh_interval: float = 1.0) -> FastAPI:
         routes_search.router,
     ):
         app.include_router(api_router, responses=ERROR_RESPONSES)
+    app.include_router(signing_pages.router)  # before the pages' /documents/{id}/{action}
     app.include_router(pages.router)
     app.include_router(search_page.router)
     app.include_router(report_pages.router)

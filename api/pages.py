@@ -40,6 +40,7 @@ from documents.reference import URGENCY_LABELS, document_types
 from documents.signins import SignInLockedError, SignInRefusedError
 from workflow.composition import revise
 from workflow.copying import make_document_copy
+from workflow.signing_steps import signer_choices
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -267,7 +268,8 @@ async def document_page(document_id: UUID, request: Request, context: Context) -
     report = None
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
         report = await run_in_threadpool(verified_file, context.services, detail["file_sha256"])
-    return render(request, "document.html", doc=detail, report=report, **base)
+    signers = signer_choices(context.services, base["actor"]) if detail["can"]["sign"] else []
+    return render(request, "document.html", doc=detail, report=report, signers=signers, **base)
 
 
 @router.post("/documents/{document_id}/step/{step}")
@@ -363,8 +365,6 @@ async def document_action(
     if action == "submit":
         chosen = [r for r in reviewers or [] if r.strip()]
         await approvals.submit(context, actor, document_id, chosen)
-    elif action == "sign":
-        await actions.sign(context, actor, document_id)
     elif action == "issue":  # with the response deadline (hạn trả lời) typed on the page, if any
         await actions.issue(context, actor, document_id, response_deadline or None)
     elif action == "forward":  # chuyển tiếp down the unit's subtree

@@ -200,12 +200,6 @@ async def submit(
     return Accepted(id=str(document_id), workflow_id=approval_workflow_id(str(document_id)))
 
 
-@router.post("/documents/{document_id}/sign", response_model=Accepted, tags=["documents"])
-async def sign(document_id: UUID, actor: CurrentActor, context: Context) -> Accepted:
-    await actions.sign(context, actor, document_id)
-    return Accepted(id=str(document_id))
-
-
 @router.post(
     "/documents/{document_id}/issue", status_code=202, response_model=Accepted, tags=["documents"]
 )

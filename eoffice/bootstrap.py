@@ -19,6 +19,7 @@ from search.port import SearchIndex
 from search.projection import SearchProjection
 from search.tantivy_index import TantivySearchIndex
 from signing import DevPki, SignatureLevel, ensure_dev_pki
+from signing.signers import SignerRegistry, load_signer_config
 from workflow.services import OfficeServices, SignatureLevels
 
 
@@ -161,7 +162,12 @@ def build_runtime(settings: Settings) -> Runtime:
     return Runtime(
         settings=settings,
         app=app,
-        services=OfficeServices(app=app, keys=pki, levels=signature_levels(settings)),
+        services=OfficeServices(
+            app=app,
+            keys=pki,
+            levels=signature_levels(settings),
+            signers=SignerRegistry(pki.key, load_signer_config(settings.signers_file)),
+        ),
         pki=pki,
         search_index=index,
         search=projection,

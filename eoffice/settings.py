@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     """The leader's signature: B-LT embeds the certificates and revocation data (ND30)."""
     seal_signature_level: PadesLevel = "B-LTA"
     """The unit's seal: B-LTA adds a document timestamp over everything, for archiving."""
+    signers_file: Path | None = None
+    """JSON naming each person's PKCS#11 token and remote (CSC) signer, with the files that hold
+    their PIN and access token (``signing/signers.py``); unset: personal key files only."""
     signin_max_failures: int = Field(default=5, ge=1)
     """Failed sign-ins of one username within the window that lock it out."""
     signin_failure_window_seconds: int = Field(default=15 * 60, ge=1)

@@ -1,6 +1,7 @@
 """A development remote signing service speaking the Cloud Signature Consortium API v1.0.4
 (``/csc/v1/info``, ``credentials/list``, ``credentials/info``, ``credentials/authorize``,
-``signatures/signHash``), holding its keys in PKCS#12 files. Never for production.
+``signatures/signHash``), holding its keys in PKCS#12 files or on a PKCS#11 token (SoftHSM2 in
+the tests, as a real service holds them in an HSM). Never for production.
 
 Its credentials use ``authMode: implicit``: the service itself asks the user to confirm each
 signature on their phone. ``credentials/authorize`` therefore waits until the user approves or
@@ -26,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, utils
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
 from signing.keys import KeyMaterial
+from signing.pkcs11_key import Pkcs11Key, sign_digest, token_certificates
 
 __all__ = ["CscCredential", "DevCscService"]
 
@@ -39,7 +41,8 @@ class CscCredential:
     """A signing credential of one user on the service."""
 
     credential_id: str
-    key: KeyMaterial
+    key: KeyMaterial | Pkcs11Key
+    """Where the credential's key lives: a PKCS#12 file, or a token the key never leaves."""
     access_token: str = field(repr=False)
     """The OAuth bearer token of the credential's owner (issued out of band here)."""
 
@@ -114,7 +117,10 @@ class DevCscService:
     async def _credential_info(self, request: web.Request) -> web.Response:
         body = await _json(request)
         credential = self._credential(request, body)
-        key, cert, chain = _load(credential.key)
+        cert, chain = _certificates(credential.key)
+        public_key = cert.public_key()
+        if not isinstance(public_key, ec.EllipticCurvePublicKey):
+            raise _error(500, "server_error", "only EC credentials are supported")
         wanted = body.get("certificates", "single")
         certificates = [cert, *chain] if wanted == "chain" else [cert]
         if wanted == "none":
@@ -125,7 +131,7 @@ class DevCscService:
                 "key": {
                     "status": "enabled",
                     "algo": [algos.SignedDigestAlgorithmId(a).dotted for a in _SIGN_ALGOS],
-                    "len": key.curve.key_size,
+                    "len": public_key.curve.key_size,
                     "curve": parsed.public_key["algorithm"]["parameters"].chosen.dotted,
                 },
                 "cert": {
@@ -207,9 +213,8 @@ class DevCscService:
             raise _error(400, "invalid_request", "unknown algorithm") from exc
         if sign_algo not in _SIGN_ALGOS or hash_algo not in _HASH_ALGOS:
             raise _error(400, "invalid_request", "unsupported algorithm")
-        key, _, _ = _load(credential.key)
-        prehashed = ec.ECDSA(utils.Prehashed(_HASH_ALGOS[hash_algo]))
-        signatures = [key.sign(base64.b64decode(h), prehashed) for h in hashes_b64]
+        digests = [base64.b64decode(h) for h in hashes_b64]
+        signatures = [_sign(credential.key, d, _HASH_ALGOS[hash_algo]) for d in digests]
         return web.json_response({"signatures": [base64.b64encode(s).decode() for s in signatures]})
 
     async def _phone_pending(self, request: web.Request) -> web.Response:
@@ -264,6 +269,20 @@ def _error(status: int, error: str, description: str) -> web.HTTPException:
         text=json.dumps({"error": error, "error_description": description}),
         content_type="application/json",
     )
+
+
+def _certificates(key: KeyMaterial | Pkcs11Key) -> tuple[Any, list[Any]]:
+    if isinstance(key, Pkcs11Key):
+        return token_certificates(key)
+    _, cert, chain = _load(key)
+    return cert, chain
+
+
+def _sign(key: KeyMaterial | Pkcs11Key, digest: bytes, algorithm: hashes.HashAlgorithm) -> bytes:
+    if isinstance(key, Pkcs11Key):
+        return sign_digest(key, digest)
+    private, _, _ = _load(key)
+    return private.sign(digest, ec.ECDSA(utils.Prehashed(algorithm)))
 
 
 def _load(material: KeyMaterial) -> tuple[ec.EllipticCurvePrivateKey, Any, list[Any]]:

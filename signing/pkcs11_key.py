@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pkcs11
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
-from pkcs11 import Attribute
-from pkcs11.util.ec import decode_ec_private_key
+from pkcs11 import Attribute, Mechanism, ObjectClass
+from pkcs11.util.ec import decode_ec_private_key, encode_ecdsa_signature
 from pkcs11.util.x509 import decode_x509_certificate
 from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
@@ -22,9 +23,11 @@ from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from signing.errors import SigningError
 from signing.keys import KeyMaterial
 
-__all__ = ["Pkcs11Key", "import_p12_into_token"]
+__all__ = ["Pkcs11Key", "import_p12_into_token", "sign_digest", "token_certificates"]
 
 _local = threading.local()
+_logged_in: dict[tuple[str, str], str] = {}
+"""(module, token label) → SHA-256 of the PIN that logged this process in."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,19 @@ def _session(module_path: str, token_label: str, user_pin: str) -> Any:
     sessions: dict[tuple[str, str, str], Any] = _local.__dict__.setdefault("sessions", {})
     key = (module_path, token_label, hashlib.sha256(user_pin.encode()).hexdigest())
     if key not in sessions:
+        criteria = TokenCriteria(label=token_label)
         try:
-            sessions[key] = open_pkcs11_session(
-                module_path, token_criteria=TokenCriteria(label=token_label), user_pin=user_pin
-            )
+            try:
+                sessions[key] = open_pkcs11_session(
+                    module_path, token_criteria=criteria, user_pin=user_pin
+                )
+                _logged_in[key[:2]] = key[2]
+            except pkcs11.exceptions.UserAlreadyLoggedIn:
+                # a login holds for the whole process: another thread's session made it, with
+                # this PIN (else the PIN is refused as wrong)
+                if _logged_in.get(key[:2]) != key[2]:
+                    raise
+                sessions[key] = open_pkcs11_session(module_path, token_criteria=criteria)
         except pkcs11.PKCS11Error as exc:
             raise SigningError(
                 f"Không mở được thiết bị ký số “{token_label}” (sai mã PIN hoặc chưa cắm thiết "
@@ -115,3 +127,30 @@ def import_p12_into_token(
             )
             session.create_object(cert_attributes)
     return Pkcs11Key(module_path, token_label, label, user_pin)
+
+
+def token_certificates(key: Pkcs11Key) -> tuple[x509.Certificate, list[x509.Certificate]]:
+    """The key's certificate and the CA certificates stored beside it (labels ``<label>`` and
+    ``<label>-ca-<n>``, as ``import_p12_into_token`` writes them)."""
+    session = _session(key.module_path, key.token_label, key.user_pin)
+    found: list[x509.Certificate] = []
+    for label in [key.key_label, *(f"{key.key_label}-ca-{n}" for n in range(1, 8))]:
+        objects = list(
+            session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: label})
+        )
+        if not objects:
+            break
+        found.append(x509.load_der_x509_certificate(bytes(objects[0][Attribute.VALUE])))
+    if not found:
+        raise SigningError(
+            f"Không có chứng thư “{key.key_label}” trên thiết bị ký số.",
+            f"No certificate {key.key_label!r} on the token.",
+        )
+    return found[0], found[1:]
+
+
+def sign_digest(key: Pkcs11Key, digest: bytes) -> bytes:
+    """An ECDSA signature (DER) of an already computed digest, made inside the token."""
+    session = _session(key.module_path, key.token_label, key.user_pin)
+    private = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=key.key_label)
+    return bytes(encode_ecdsa_signature(private.sign(digest, mechanism=Mechanism.ECDSA)))

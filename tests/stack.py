@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +54,9 @@ class Stack:
     services_port: int
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
-    def start(self) -> None:
+    def start(self, prepare: Callable[[Stack], None] | None = None) -> None:
+        """Starts every process; ``prepare`` runs after the demo data and the PKI exist and
+        before the worker and the web app start (e.g. to put keys on a token)."""
         log = (self.data_dir / "logs").resolve()
         log.mkdir(parents=True, exist_ok=True)
         self.processes["temporal"] = subprocess.Popen(
@@ -75,6 +78,8 @@ class Stack:
         wait_until_listening(self.temporal_port, self.processes["temporal"], 30)
         self.start_trust_services()
         self.cli("demo")
+        if prepare is not None:
+            prepare(self)
         self.start_worker()
         api_port = int(self.api_url.rsplit(":", 1)[1])
         self.processes["api"] = self._spawn("api", log)

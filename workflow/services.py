@@ -10,7 +10,15 @@ from uuid import UUID
 from cryptography import x509
 
 from documents.application import OfficeApplication
-from signing import KeyMaterial, PersonIdentity, SignatureLevel, TrustServices, UnitIdentity
+from signing import (
+    KeyMaterial,
+    PersonIdentity,
+    SignatureLevel,
+    SigningKey,
+    TrustServices,
+    UnitIdentity,
+)
+from signing.signers import SignerConfig, SignerKind, SignerRegistry
 
 
 class KeyStore(Protocol):
@@ -33,6 +41,14 @@ class KeyIssuer(Protocol):
     def provide(self, people: Sequence[PersonIdentity], units: Sequence[UnitIdentity]) -> None: ...
 
 
+class SignerStore(Protocol):
+    """The signers each person has (key file, token, remote service) and their keys."""
+
+    def kinds(self, username: str, key_id: str | None) -> list[SignerKind]: ...
+
+    def key(self, username: str, key_id: str | None, kind: SignerKind) -> SigningKey | None: ...
+
+
 @dataclass(frozen=True)
 class SignatureLevels:
     """The PAdES levels a unit signs at (mức chữ ký số): the leader's and the unit's seal."""
@@ -48,6 +64,11 @@ class OfficeServices:
     levels: SignatureLevels = field(default_factory=SignatureLevels)
     """The configured levels (``EOFFICE_PERSONAL_SIGNATURE_LEVEL``,
     ``EOFFICE_SEAL_SIGNATURE_LEVEL``); B-B, which needs no trust services, when not given."""
+    signers: SignerStore | None = None
+    """The people's signers (``EOFFICE_SIGNERS_FILE``); not given: their key files only."""
+
+    def personal_signers(self) -> SignerStore:
+        return self.signers or SignerRegistry(self.keys.key, SignerConfig())
 
     def signature_levels(self, unit_id: UUID) -> SignatureLevels:
         """The levels the unit ``unit_id`` signs at: its own setting (``Unit.signature_level``,

@@ -14,7 +14,7 @@ from uuid import UUID
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
 from documents.clock import now_vietnam, place_and_date_line
-from documents.errors import ConflictError, InvalidInputError
+from documents.errors import ConflictError, ForbiddenError, InvalidInputError
 from documents.policy import Actor
 from documents.registers import format_number
 from documents.service.incoming import ArrivalStamper
@@ -26,6 +26,7 @@ from signing import (
     SealAppearance,
     SignatureLevel,
     SigningError,
+    SigningKey,
     ValidationReport,
     can_stamp_arrival,
     fill_number_and_seal,
@@ -35,9 +36,10 @@ from signing import (
     stamp_arrival,
     validate_pdf,
 )
+from signing.signers import SignerKind, UsedKey
 from workflow.attachments import sign_attachments
 from workflow.services import OfficeServices, unit_key_id
-from workflow.signing_keys import signing_key
+from workflow.signing_keys import NO_CERTIFICATE
 
 
 def certificate_sha256(key: KeyMaterial) -> str:
@@ -61,13 +63,44 @@ def signing_refusals() -> Iterator[None]:
         raise ConflictError(error.message_vi, error.message_en) from error
 
 
-def sign_as_leader(services: OfficeServices, actor: Actor, document_id: UUID) -> None:
-    """The leader approves and signs with their personal certificate (visible signature), at
-    the issuing unit's personal signature level."""
+def signer_choices(services: OfficeServices, actor: Actor) -> list[SignerKind]:
+    """The signers the person may choose on the sign page (only those they have)."""
+    account = services.app.account_by_id(actor.account_id)
+    return services.personal_signers().kinds(account.username, account.key_id)
+
+
+def check_can_sign_with(
+    services: OfficeServices, actor: Actor, document_id: UUID, signer: SignerKind
+) -> SigningKey:
+    """Everything that can refuse a signature before the key is used: the document may be
+    signed by this person now, and the person has the chosen signer; its key."""
+    services.app.check_can_sign(actor, document_id)
+    account = services.app.account_by_id(actor.account_id)
+    key = services.personal_signers().key(account.username, account.key_id, signer)
+    if key is None:
+        if not account.key_id and signer is SignerKind.FILE:
+            raise ForbiddenError(*NO_CERTIFICATE)
+        raise ForbiddenError(
+            f"Tài khoản không có phương thức ký “{signer.label_vi}”.",
+            f"This account has no {signer.label_en} signer.",
+        )
+    return key
+
+
+def sign_as_leader(
+    services: OfficeServices,
+    actor: Actor,
+    document_id: UUID,
+    signer: SignerKind = SignerKind.FILE,
+) -> None:
+    """The leader approves and signs with their personal certificate (visible signature) with
+    the signer they chose (key file, token or remote service; a remote one waits for the
+    confirmation on the phone), at the issuing unit's personal signature level. The recorded
+    certificate fingerprint is that of the key that signed."""
     app = services.app
-    document = app.check_can_sign(actor, document_id)
+    key = UsedKey(check_can_sign_with(services, actor, document_id, signer))
+    document = app.document(document_id)
     account = app.account_by_id(actor.account_id)
-    key = signing_key(services, account.key_id)
     level = services.signature_levels(document.issuer_unit_id).personal
     title_lines = [line for line in (document.signer_authority, account.title.upper()) if line]
     appearance = PersonalAppearance(
@@ -84,7 +117,8 @@ def sign_as_leader(services: OfficeServices, actor: Actor, document_id: UUID) ->
             level=level,
             services=services.keys.trust_services(),
         )
-    app.record_signature(actor, document_id, signed, certificate_sha256(key), level.value)
+        fingerprint = key.certificate_sha256()
+    app.record_signature(actor, document_id, signed, fingerprint, level.value)
 
 
 def number_and_seal(services: OfficeServices, document_id: UUID) -> str:

@@ -28,7 +28,9 @@ from signing import (
     sign_personal,
     signature_image,
 )
+from signing.pkcs11_key import Pkcs11Key, import_p12_into_token
 from tests.servers.pki_services import TrustServices, running_trust_services
+from tests.servers.softhsm import SoftHsmToken, softhsm_token
 
 LEADER = PersonIdentity(
     key_id="nguyen-phuc-linh",
@@ -142,3 +144,22 @@ def trust_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrustSe
     """A second PKI whose certificates name a running OCSP responder, CRLs and TSA."""
     with running_trust_services(tmp_path_factory.mktemp("trusted-pki"), [LEADER], [UNIT]) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoftHsmToken]:
+    """One SoftHSM2 token for the session (the library reads its configuration once per
+    process): the leader's USB token and the CSC service's HSM keep their keys on it."""
+    with softhsm_token(tmp_path_factory.mktemp("softhsm")) as token:
+        yield token
+
+
+@pytest.fixture(scope="session")
+def keys_on_token(token: SoftHsmToken, trust_services: TrustServices) -> dict[str, Pkcs11Key]:
+    """The leader's key put on the token twice, as their USB token (``leader``) and as the CSC
+    service's HSM key (``csc``), both before any test logs in (a login holds for the process)."""
+    material = trust_services.pki.key(LEADER.key_id)
+    return {
+        name: import_p12_into_token(material, token.module_path, token.label, token.user_pin, label)
+        for name, label in (("leader", LEADER.key_id), ("csc", f"csc-{LEADER.key_id}"))
+    }

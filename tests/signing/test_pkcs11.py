@@ -5,7 +5,6 @@ file, and pyHanko and pdfsig find both signatures valid."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,25 +17,15 @@ from signing import (
     sign_personal,
     validate_pdf,
 )
-from signing.pkcs11_key import Pkcs11Key, import_p12_into_token
+from signing.pkcs11_key import Pkcs11Key
 from tests.servers.pki_services import TrustServices
-from tests.servers.softhsm import SoftHsmToken, softhsm_token
 from tests.signing.conftest import DATE_LINE, LEADER, SEALED_AT, SIGNED_AT, UNIT
 from tests.signing.pdfsig import assert_pdfsig_valid
 
 
 @pytest.fixture(scope="module")
-def token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoftHsmToken]:
-    with softhsm_token(tmp_path_factory.mktemp("softhsm")) as token:
-        yield token
-
-
-@pytest.fixture(scope="module")
-def leader_on_token(token: SoftHsmToken, trust_services: TrustServices) -> Pkcs11Key:
-    material = trust_services.pki.key(LEADER.key_id)
-    return import_p12_into_token(
-        material, token.module_path, token.label, token.user_pin, LEADER.key_id
-    )
+def leader_on_token(keys_on_token: dict[str, Pkcs11Key]) -> Pkcs11Key:
+    return keys_on_token["leader"]
 
 
 @pytest.mark.parametrize("level", [SignatureLevel.B_B, SignatureLevel.B_LT], ids=lambda x: x.value)
