@@ -68,7 +68,7 @@ def test_a_plan_is_composed_signed_issued_acknowledged_and_found(
     open_from_list(clerk, "/", SUBJECT)
     act(clerk, "issue")
     wait_for_status(clerk, "Đã gửi")
-    number = clerk.locator(".facts dd").first.inner_text()
+    number = clerk.locator("#document-facts dd").first.inner_text()
     assert re.fullmatch(r"\d+/KH-LĐLĐ", number), number
     assert clerk.locator("#validation-summary").get_attribute("class") == "ok"
     screens.take(clerk, "clerk-dispatched")
@@ -84,7 +84,7 @@ def test_a_plan_is_composed_signed_issued_acknowledged_and_found(
     act(receiver, "register")
     act(receiver, "acknowledge")
     assert receiver.locator("#action-acknowledge").count() == 0
-    assert "Đã xác nhận" in receiver.locator(".facts").inner_text()
+    assert "Đã xác nhận" in receiver.locator("#document-facts").inner_text()
     screens.take(receiver, "receiver-acknowledged")
 
     # The auditor at the national level finds it without diacritics and opens its history.

@@ -83,13 +83,13 @@ def act(page: Page, action: str) -> None:
     with page.expect_navigation(timeout=ACTION_SECONDS * 1000):
         page.locator(f"#action-{action}").click()
     heading = page.locator("h1").first.inner_text()
-    assert page.locator(".facts").count() == 1, (
+    assert page.locator("#document-facts").count() == 1, (
         f"{action}: {heading}: {page.locator('main').inner_text()}"
     )
 
 
 def status_text(page: Page) -> str:
-    return page.locator(".facts .status").first.inner_text().strip()
+    return page.locator("#document-facts .status").first.inner_text().strip()
 
 
 def wait_for_status(page: Page, label: str, seconds: float = 90) -> None:
