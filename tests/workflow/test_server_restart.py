@@ -120,6 +120,11 @@ def figures(i: int) -> dict[str, Value]:
     }
 
 
+def number(value: Value) -> float:
+    assert isinstance(value, int | float)
+    return value
+
+
 async def ask_attempts(handle: WorkflowHandle) -> int:
     """How many times the server started the asking activity (from the workflow's history)."""
     history = await handle.fetch_history()
@@ -220,9 +225,9 @@ async def test_a_server_restarted_mid_asking_asks_each_unit_once_and_rolls_up(
         SubmissionStatus.ASKED: targets - len(submitted),
     }
     for key in ("members", "members_in_database", "work_files", "cashless_guided"):
-        assert rollup.totals[key].value == sum(int(v[key]) for v in accepted), key  # type: ignore[call-overload]
-    weight = sum(int(v["work_files"]) for v in accepted)  # type: ignore[call-overload]
-    share = sum(float(v["online_share"]) * int(v["work_files"]) for v in accepted) / weight  # type: ignore[arg-type,call-overload]
+        assert rollup.totals[key].value == sum(number(v[key]) for v in accepted), key
+    weight = sum(number(v["work_files"]) for v in accepted)
+    share = sum(number(v["online_share"]) * number(v["work_files"]) for v in accepted) / weight
     assert rollup.totals["online_share"].value == round(share, 2)
     assert rollup.totals["has_website"].value == sum(1 for v in accepted if v["has_website"])
 
