@@ -22,6 +22,7 @@ from eventsourcing.persistence import (
 from documents.blobs import BlobStore
 from documents.dispatch_list import DispatchList
 from documents.errors import InvalidInputError, NotFoundError
+from documents.group_save import GroupSaver
 from documents.integrity import ChainingMapper, IntegrityReport, verify_event_store
 from documents.receipts import Receipt, receipt_id_for
 from documents.registers import Register, register_id_for
@@ -85,6 +86,7 @@ class ServiceBase(Application[UUID]):
         self.views = views
         self.blobs = blobs
         self.notifications = _NotificationSource(self)
+        self.group_saver = GroupSaver(self.save_remembered, self.refresh_views)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -125,6 +127,10 @@ class ServiceBase(Application[UUID]):
     # -- plumbing -------------------------------------------------------------------------
     def refresh_views(self) -> None:
         self.views.catch_up(self.notifications)
+
+    def save_remembered(self, *objs: Any) -> None:
+        """Saves; the catch-up that follows applies these events as recorded (not decoded)."""
+        self.notifications.remember(self.save(*objs))
 
     def save_and_refresh(self, *aggregates: Aggregate) -> None:
         self.save(*aggregates)

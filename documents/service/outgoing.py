@@ -220,7 +220,7 @@ class OutgoingService(NumberingService):
     def _save_receipts(self, receipts: Sequence[Receipt]) -> None:
         """One save, then the read-model catch-up applying these receipts' events as recorded
         (not decoded back from the store)."""
-        self.notifications.remember(self.save(*receipts))
+        self.save_remembered(*receipts)
         self.refresh_views()
 
     def mark_dispatched(self, document_id: UUID, recipient_count: int) -> None:
