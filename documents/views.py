@@ -134,6 +134,13 @@ class ReadModel(ReportViews, DispatchViews):
         self._tree: tuple[int, UnitTree] | None = None
         with self._connect() as db:
             db.executescript(SCHEMA)
+        # One idle connection held open for the model's life: when the last connection to a
+        # WAL database closes, SQLite checkpoints and deletes the WAL (with fsyncs), which made
+        # every short-lived ``_connect`` cost ~15 ms instead of ~0.3 ms. It reads once (to open
+        # the WAL index) and its statement runs to the end, so it holds no read transaction.
+        self._keeper = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._keeper.execute("SELECT COUNT(*) FROM tracking").fetchall()
+        with self._connect() as db:
             row = db.execute("SELECT position FROM tracking WHERE name='schema'").fetchone()
         if row is None or row[0] != SCHEMA_VERSION:
             self.reset()
@@ -174,6 +181,8 @@ class ReadModel(ReportViews, DispatchViews):
         applied = 0
         while True:
             with self._connect() as db:
+                if not self._behind(db, source):
+                    return applied  # the common case of a read: no write lock taken
                 db.execute("BEGIN IMMEDIATE")
                 row = db.execute(
                     "SELECT position FROM tracking WHERE name=?", (TRACKING_NAME,)
@@ -192,6 +201,13 @@ class ReadModel(ReportViews, DispatchViews):
             applied += len(notifications)
             if len(notifications) < batch_size:
                 return applied
+
+    @staticmethod
+    def _behind(db: sqlite3.Connection, source: NotificationSource) -> bool:
+        """Has the log anything after the recorded position? (read without the write lock; the
+        locked transaction reads the position again)."""
+        row = db.execute("SELECT position FROM tracking WHERE name=?", (TRACKING_NAME,)).fetchone()
+        return bool(source.select_notifications((int(row[0]) if row else 0) + 1, 1))
 
     def _apply(self, db: sqlite3.Connection, position: int, event: Any) -> None:
         kind = type(event).__qualname__.replace(".", "_")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -21,6 +22,7 @@ from eventsourcing.persistence import (
 from documents.blobs import BlobStore
 from documents.dispatch_list import DispatchList
 from documents.errors import InvalidInputError, NotFoundError
+from documents.group_save import GroupSaver
 from documents.integrity import ChainingMapper, IntegrityReport, verify_event_store
 from documents.receipts import Receipt, receipt_id_for
 from documents.registers import Register, register_id_for
@@ -45,13 +47,33 @@ class DateAsISO(Transcoding):
 
 
 class _NotificationSource:
+    """The event log as the read models follow it. Events this process has just recorded can be
+    remembered by their notification id, so the catch-up that follows a large save applies them
+    as they are instead of decoding them again (JSON and hash chain: ~40% of a receipt's
+    catch-up). A notification not remembered (another process's, or evicted) is decoded."""
+
+    REMEMBERED = 20_000
+
     def __init__(self, app: Application[UUID]) -> None:
         self._app = app
+        self._recorded: OrderedDict[int, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, recordings: Sequence[Recording[UUID]]) -> None:
+        with self._lock:
+            for recording in recordings:
+                self._recorded[recording.notification.id] = recording.domain_event
+            while len(self._recorded) > self.REMEMBERED:
+                self._recorded.popitem(last=False)
 
     def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
         return self._app.recorder.select_notifications(start, limit)
 
     def to_domain_event(self, notification: Any) -> Any:
+        with self._lock:
+            recorded = self._recorded.pop(notification.id, None)
+        if recorded is not None:
+            return recorded
         return self._app.mapper.to_domain_event(notification)
 
 
@@ -64,6 +86,7 @@ class ServiceBase(Application[UUID]):
         self.views = views
         self.blobs = blobs
         self.notifications = _NotificationSource(self)
+        self.group_saver = GroupSaver(self.save_remembered, self.refresh_views)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -104,6 +127,10 @@ class ServiceBase(Application[UUID]):
     # -- plumbing -------------------------------------------------------------------------
     def refresh_views(self) -> None:
         self.views.catch_up(self.notifications)
+
+    def save_remembered(self, *objs: Any) -> None:
+        """Saves; the catch-up that follows applies these events as recorded (not decoded)."""
+        self.notifications.remember(self.save(*objs))
 
     def save_and_refresh(self, *aggregates: Aggregate) -> None:
         self.save(*aggregates)

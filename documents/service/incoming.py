@@ -90,7 +90,7 @@ class IncomingService(FolderService):
         receipt = self.receipt(receipt_id)
         self.authorize_receipt(actor, receipt)
         receipt.acknowledge(by=actor.account_id)
-        self.save_and_refresh(receipt)
+        self.group_saver.save(receipt.collect_events())  # with concurrent acknowledgements
 
     def direct(self, actor: Actor, receipt_id: UUID, direction: str) -> None:
         """The leader's direction on an incoming document (ý kiến chỉ đạo)."""

@@ -274,13 +274,19 @@ class OutgoingService(NumberingService):
 
         units = list(dict.fromkeys(unit_ids))
         try:  # the common case: none delivered yet, one round trip for the whole batch
-            self.save_and_refresh(*(receipt(unit_id) for unit_id in units))
+            self._save_receipts([receipt(unit_id) for unit_id in units])
             return len(units)
         except IntegrityError:  # a retried batch: some receipts exist (derived ids collide)
             new = [u for u in units if receipt_id_for(document_id, u) not in self.repository]
             if new:
-                self.save_and_refresh(*(receipt(unit_id) for unit_id in new))
+                self._save_receipts([receipt(unit_id) for unit_id in new])
             return len(new)
+
+    def _save_receipts(self, receipts: Sequence[Receipt]) -> None:
+        """One save, then the read-model catch-up applying these receipts' events as recorded
+        (not decoded back from the store)."""
+        self.save_remembered(*receipts)
+        self.refresh_views()
 
     def mark_dispatched(self, document_id: UUID, recipient_count: int) -> None:
         document = self.document(document_id)

@@ -1,0 +1,138 @@
+"""Benchmark: acknowledgements (xác nhận đã nhận) processed per second — N recipient units
+acknowledge a delivered and registered document at the same time, as the web app serves them:
+the service use case ``acknowledge`` called from a pool of threads of one process (FastAPI runs
+the use cases in its thread pool), on the SQLite event store or on PostgreSQL (a private cluster,
+``bench/postgres.py``). At the end the issuer's outbox (read model) must count every
+acknowledgement.
+
+Target (issue 5): ≥ 1,000 acknowledgements/s. The clerks are ``Actor`` values as the web app has
+them after sign-in (sign-in is not timed). Run: ``.venv/bin/python -m bench.acknowledgements``
+(``--store postgres``, ``--units``, ``--threads``, ``--profile``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from bench.dispatch import prepare
+from bench.postgres import postgres_settings, private_postgres
+from documents.policy import Actor
+from documents.receipts import receipt_id_for
+from eoffice.bootstrap import Runtime
+from eoffice.settings import Settings
+from workflow.signing_steps import number_and_seal
+
+
+def registered_document(
+    settings: Settings, units: int, threads: int
+) -> tuple[Runtime, UUID, list[UUID]]:
+    """A directive issued, delivered to ``units`` grassroots units and entered in each one's
+    incoming register (an acknowledgement follows the registration), not timed."""
+    runtime, document_id, _ = prepare(settings, units)
+    app = runtime.app
+    number_and_seal(runtime.services, document_id)
+    recipients = list(app.dispatch_list(document_id).recipients)
+    for offset in range(0, len(recipients), 1000):
+        app.deliver(document_id, recipients[offset : offset + 1000])
+
+    def register(unit_id: UUID) -> int:
+        receipt_id = receipt_id_for(document_id, unit_id)
+        return app.register_receipt(clerk_of(unit_id), receipt_id, True, "bench")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        assert set(pool.map(register, recipients)) == {1}  # each unit's first arrival number
+    elapsed = time.perf_counter() - started
+    print(f"{len(recipients):,} receipts registered in {elapsed:.1f} s ({threads} threads)")
+    return runtime, document_id, recipients
+
+
+def clerk_of(unit_id: UUID) -> Actor:
+    return Actor(
+        account_id=uuid5(NAMESPACE_URL, f"/bench/clerk/{unit_id}"),
+        username=f"vanthu-{unit_id}",
+        full_name="Văn thư",
+        unit_id=unit_id,
+        roles=frozenset({"clerk"}),
+    )
+
+
+def acknowledge_all(
+    runtime: Runtime, document_id: UUID, recipients: list[UUID], threads: int
+) -> list[float]:
+    """Every recipient's clerk acknowledges once; returns each call's latency in seconds."""
+    app = runtime.app
+
+    def acknowledge(unit_id: UUID) -> float:
+        started = time.perf_counter()
+        app.acknowledge(clerk_of(unit_id), receipt_id_for(document_id, unit_id))
+        return time.perf_counter() - started
+
+    if threads == 1:  # in this thread (so that --profile sees it)
+        return [acknowledge(unit_id) for unit_id in recipients]
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(acknowledge, recipients))
+
+
+def run(store: str, units: int, threads: list[int], profile: bool) -> None:
+    with tempfile.TemporaryDirectory() as directory, ExitStack() as stack:
+        server = stack.enter_context(private_postgres()) if store == "postgres" else None
+        for count in threads:
+            options: dict[str, object] = {
+                "data_dir": Path(directory) / f"var-{count}",
+                "pki_services_url": "",
+                "personal_signature_level": "B-B",
+                "seal_signature_level": "B-B",
+            }
+            if server is not None:
+                dbname = server.create_database(f"bench_acks_{count}_{int(time.time())}")
+                settings = postgres_settings(server, dbname, **options)
+            else:
+                settings = Settings(**options)  # type: ignore[arg-type]
+            runtime, document_id, recipients = registered_document(settings, units, count)
+            profiler = cProfile.Profile() if profile else None
+            if profiler:
+                profiler.enable()
+            started = time.perf_counter()
+            latencies = acknowledge_all(runtime, document_id, recipients, count)
+            elapsed = time.perf_counter() - started
+            if profiler:
+                profiler.disable()
+            app = runtime.app
+            app.refresh_views()
+            issuer = app.dispatch_list(document_id).issuer_unit_id
+            row = next(r for r in app.views.outbox(issuer) if r["id"] == str(document_id))
+            assert row["acknowledged"] == row["delivered"] == len(recipients), row
+            p95 = statistics.quantiles(latencies, n=20)[-1]
+            print(
+                f"{store}, {count} threads: {len(recipients):,} acknowledgements in "
+                f"{elapsed:.2f} s = {len(recipients) / elapsed:,.0f}/s "
+                f"(latency median {1000 * statistics.median(latencies):.1f} ms, "
+                f"p95 {1000 * p95:.1f} ms); the outbox counts {row['acknowledged']:,} acknowledged"
+            )
+            if profiler:
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--units", type=int, default=5000, help="recipients acknowledging")
+    parser.add_argument("--threads", default="1,16", help="comma-separated thread counts")
+    parser.add_argument("--profile", action="store_true", help="cProfile of the timed part")
+    args = parser.parse_args()
+    run(args.store, args.units, [int(n) for n in args.threads.split(",")], args.profile)
+
+
+if __name__ == "__main__":
+    main()
