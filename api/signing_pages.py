@@ -15,7 +15,7 @@ from api import actions
 from api.deps import Context, check_csrf
 from api.pages import _base, page_actor, render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 @router.post("/documents/{document_id}/sign")
