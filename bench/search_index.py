@@ -141,7 +141,8 @@ def open_index(backend: str, work: Path, es_url: str | None) -> Iterator[tuple[S
         from search.tantivy_index import TantivySearchIndex
 
         directory = work / "index"
-        with TantivySearchIndex(directory) as index:
+        with contextlib.ExitStack() as stack:
+            index = stack.enter_context(TantivySearchIndex(directory))
             yield index, lambda: directory_bytes(directory)
         return
     from search.elasticsearch_index import ElasticsearchSearchIndex
@@ -165,6 +166,20 @@ def open_index(backend: str, work: Path, es_url: str | None) -> Iterator[tuple[S
             return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
 
         yield es, size
+
+
+def settled(index: Any, directory: Path) -> SearchIndex:
+    """Closes the writer (waiting for its merges) and reopens the index for reading: steady-state
+    query latency, without background merges competing for the CPU."""
+    from search.tantivy_index import TantivySearchIndex
+
+    started = time.perf_counter()
+    index.close()
+    reopened = TantivySearchIndex(directory)
+    segments = len(list(directory.glob("*.idx")))
+    seconds = time.perf_counter() - started
+    print(f"writer closed after its merges in {seconds:.1f} s; {segments} segments")
+    return reopened
 
 
 def index_documents(index: SearchIndex, corpus: Corpus, count: int) -> float:
@@ -251,6 +266,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=5, help="runs of the query set per scope")
     parser.add_argument("--elasticsearch-url", help="an existing node (else one is started)")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    parser.add_argument(
+        "--settle", action="store_true", help="tantivy: finish merges before the queries"
+    )
     args = parser.parse_args(argv)
     end_to_end = args.from_events is not None
     count = args.from_events if end_to_end else args.documents
@@ -271,6 +289,9 @@ def main(argv: list[str] | None = None) -> None:
         else:
             seconds = index_documents(index, corpus, count)
         print(f"indexed {count:,} documents in {seconds:.1f} s: {count / seconds:,.0f} docs/s")
+        if args.settle and args.backend == "tantivy":
+            index = settled(index, work / "index")
+            stack.callback(index.close)  # type: ignore[attr-defined]
         print(f"index size on disk: {size() / 1e6:,.0f} MB ({index.count():,} documents)")
         print(f"peak resident memory of this process so far: {peak_rss_mb():,.0f} MB")
         print(f"query latency ({args.repeats} runs of the set per scope, facets counted):")

@@ -48,5 +48,8 @@ def test_elasticsearch_beats_the_unfolded_baseline(
 ) -> None:
     name = f"quality-{uuid.uuid4().hex[:8]}"
     with ElasticsearchSearchIndex(elasticsearch_server.url, name) as index:
-        index.upsert(indexed_documents())
-        check_beats_baseline(engine_ranker(index), baseline)
+        try:
+            index.upsert(indexed_documents())
+            check_beats_baseline(engine_ranker(index), baseline)
+        finally:
+            index.drop()
