@@ -74,9 +74,10 @@ class SearchProjection:
             if reorganised:
                 document_ids.update(dict.fromkeys(self._documents_under(reorganised)))
             issued = [d for d in document_ids if app.document(d).issued_at is not None]
-            if issued:
-                self.index.upsert([indexed_document(app, d) for d in issued])
-                indexed += len(issued)
+            for start in range(0, len(issued), batch_size):  # a reorganisation can touch many
+                chunk = issued[start : start + batch_size]
+                self.index.upsert([indexed_document(app, d) for d in chunk])
+                indexed += len(chunk)
             self._record(notifications[-1].id)
 
     def _documents_under(self, unit_ids: list[str]) -> list[UUID]:
