@@ -1,5 +1,12 @@
 """The search read model: follows the event store and indexes each document when it is issued.
 
+A reorganisation (a unit moved, or merged into another) changes the ancestors of every unit
+below it, which the index keeps per document (`scope_unit_ids`, `issuer_path_ids`) for the
+auditors' scope and the "issuer or below" filter: the documents whose parties are the unit or
+below it are found in the index by that scope and indexed again from the current unit tree,
+so the index stays what a rebuild would give (the read model catches up first; see
+`api.context.WebContext.refresh`).
+
 Its position is recorded beside the index after each batch is committed; upserts are keyed by
 document id, so replaying a batch after a crash changes nothing. Delete the index directory and
 the position file to rebuild from the event store.
@@ -13,7 +20,8 @@ from uuid import UUID
 
 from documents.application import OfficeApplication
 from documents.reference import document_type
-from search.port import IndexedDocument, SearchIndex
+from search.port import IndexedDocument, SearchIndex, SearchScope
+from search.query import SearchQuery
 from search.text import extract_pdf_text
 
 INDEXED_EVENTS = {
@@ -23,6 +31,8 @@ INDEXED_EVENTS = {
     "OutgoingDocument.Recalled",  # the status filter and the listed status follow the document
     "OutgoingDocument.Replaced",
 }
+REORGANISING_EVENTS = {"Unit.Moved", "Unit.MergedInto"}
+"""Events that change the ancestors of a unit and of everything below it."""
 
 
 class SearchProjection:
@@ -53,15 +63,27 @@ class SearchProjection:
             if not notifications:
                 return indexed
             document_ids: dict[UUID, None] = {}
+            reorganised: list[str] = []
             for notification in notifications:
                 event: Any = app.notifications.to_domain_event(notification)
-                if type(event).__qualname__ in INDEXED_EVENTS:
+                name = type(event).__qualname__
+                if name in INDEXED_EVENTS:
                     document_ids[event.originator_id] = None
+                elif name in REORGANISING_EVENTS:
+                    reorganised.append(str(event.originator_id))
+            if reorganised:
+                document_ids.update(dict.fromkeys(self._documents_under(reorganised)))
             issued = [d for d in document_ids if app.document(d).issued_at is not None]
-            if issued:
-                self.index.upsert([indexed_document(app, d) for d in issued])
-                indexed += len(issued)
+            for start in range(0, len(issued), batch_size):  # a reorganisation can touch many
+                chunk = issued[start : start + batch_size]
+                self.index.upsert([indexed_document(app, d) for d in chunk])
+                indexed += len(chunk)
             self._record(notifications[-1].id)
+
+    def _documents_under(self, unit_ids: list[str]) -> list[UUID]:
+        """Indexed documents whose parties are one of `unit_ids` or below it (as indexed)."""
+        scope = SearchScope(unit_ids=[], subtree_root_ids=unit_ids)
+        return [UUID(hit.document_id) for hit in self.index.scan(SearchQuery(), scope)]
 
 
 def indexed_document(app: OfficeApplication, document_id: UUID) -> IndexedDocument:
