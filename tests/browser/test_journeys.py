@@ -91,7 +91,8 @@ def test_a_plan_is_composed_signed_issued_acknowledged_and_found(
     auditor = sign_in(browser, stack.api_url, "kiemtra")
     auditor.goto("/search")
     auditor.get_by_role("searchbox").fill("thang cong nhan")
-    auditor.get_by_role("button", name="Tìm").click()
+    with auditor.expect_navigation():  # the count is of the results page, not the empty form
+        auditor.get_by_role("button", name="Tìm").click()
     hits = auditor.locator("ol.hits > li")
     assert hits.count() == 1
     assert number in hits.first.inner_text()
