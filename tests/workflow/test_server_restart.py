@@ -19,14 +19,12 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 
 from documents.clock import now_vietnam
-from documents.policy import Actor
 from documents.report_forms import Value
 from documents.report_rounds import SubmissionStatus
 from documents.units import unit_id_for
-from eoffice.bootstrap import Runtime, build_runtime
-from eoffice.demo import load_demo_data
-from eoffice.settings import Settings
+from eoffice.bootstrap import Runtime
 from tests.servers.process import find_binary, free_port, stop, wait_until_listening
+from tests.workflow.office import actor, demo_runtime
 from workflow.report_messages import RoundProgress
 from workflow.report_round import ReportRoundWorkflow
 from workflow.report_starter import start_report_round
@@ -77,14 +75,7 @@ def server(tmp_path: Path) -> Iterator[DevServer]:
 
 @pytest.fixture
 def runtime(tmp_path: Path) -> Runtime:
-    settings = Settings(
-        data_dir=tmp_path / "office",
-        personal_signature_level="B-B",
-        seal_signature_level="B-B",
-        pki_services_url="",
-    )
-    runtime = build_runtime(settings)
-    load_demo_data(runtime)
+    runtime = demo_runtime(tmp_path / "office")
     rows = [
         f"cdcs-{i:05d},CĐCS số {i},CĐCS số {i},CĐCS,grassroots,bentre-kcn,Bến Tre"
         for i in range(IMPORTED)
@@ -92,10 +83,6 @@ def runtime(tmp_path: Path) -> Runtime:
     header = "code,name,short_name,abbreviation,level,parent_code,place\n"
     runtime.app.import_units(header + "\n".join(rows))
     return runtime
-
-
-def actor(runtime: Runtime, username: str) -> Actor:
-    return runtime.app.actor_of(runtime.app.account(username))
 
 
 def asked_rows(runtime: Runtime, round_id: UUID) -> int:
