@@ -168,6 +168,7 @@ def _unit_page(
     tree = app.tree()
     info = tree.get(unit_id)
     parent = tree.get(info.parent_id) if info.parent_id and info.parent_id in tree else None
+    unit = app.unit(unit_id)
     return render(
         request,
         "admin_unit.html",
@@ -175,8 +176,8 @@ def _unit_page(
         unit=info,
         parent=parent,
         children=tree.children(unit_id),
-        register_mode=app.unit(unit_id).register_mode,
-        signature_level=app.unit(unit_id).signature_level or "",
+        register_mode=unit.register_mode,
+        signature_level=unit.signature_level or "",
         signature_levels=SIGNATURE_LEVEL_NAMES,
         accounts=accounts,
         role_names=ROLE_NAMES,

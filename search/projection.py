@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from documents.application import OfficeApplication
+from documents.outgoing import OutgoingDocument
 from documents.reference import document_type
 from search.port import IndexedDocument, SearchIndex, SearchScope
 from search.query import SearchQuery
@@ -73,7 +74,7 @@ class SearchProjection:
                     reorganised.append(str(event.originator_id))
             if reorganised:
                 document_ids.update(dict.fromkeys(self._documents_under(reorganised)))
-            issued = [d for d in document_ids if app.document(d).issued_at is not None]
+            issued = [d for d in map(app.document, document_ids) if d.issued_at is not None]
             for start in range(0, len(issued), batch_size):  # a reorganisation can touch many
                 chunk = issued[start : start + batch_size]
                 self.index.upsert([indexed_document(app, d) for d in chunk])
@@ -86,8 +87,7 @@ class SearchProjection:
         return [UUID(hit.document_id) for hit in self.index.scan(SearchQuery(), scope)]
 
 
-def indexed_document(app: OfficeApplication, document_id: UUID) -> IndexedDocument:
-    document = app.document(document_id)
+def indexed_document(app: OfficeApplication, document: OutgoingDocument) -> IndexedDocument:
     tree = app.views.unit_tree()
     parties = [document.issuer_unit_id, *document.recipient_unit_ids]
     scope = {ancestor for unit in parties if unit in tree for ancestor in tree.ancestors(unit)}
