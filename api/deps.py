@@ -25,11 +25,19 @@ def get_context(request: Request) -> WebContext:
 Context = Annotated[WebContext, Depends(get_context)]
 
 
-def session_token(request: Request) -> str | None:
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "x-csrf-token"
+
+
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return request.cookies.get(SESSION_COOKIE)
+    return None
+
+
+def session_token(request: Request) -> str | None:
+    return bearer_token(request) or request.cookies.get(SESSION_COOKIE)
 
 
 def session_claims(request: Request, context: WebContext) -> SessionClaims | None:
@@ -42,10 +50,24 @@ def session_claims(request: Request, context: WebContext) -> SessionClaims | Non
     return claims
 
 
+def check_api_csrf(request: Request, context: WebContext) -> None:
+    """An unsafe JSON API call authenticated by the session cookie (a browser) must carry the
+    page's CSRF token in ``X-CSRF-Token``; a bearer token is not sent by browsers on their own."""
+    if request.method in SAFE_METHODS or bearer_token(request) is not None:
+        return
+    if not request.url.path.startswith("/api/"):
+        return  # pages check the token posted with their forms
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    header = request.headers.get(CSRF_HEADER, "")
+    if not cookie or not header or not context.sessions.check_csrf(cookie, header):
+        raise csrf_refused()
+
+
 def optional_actor(request: Request, context: Context) -> Actor | None:
     claims = session_claims(request, context)
     if claims is None:
         return None
+    check_api_csrf(request, context)
     try:
         account = context.services.app.account_by_id(claims.account_id)
     except NotFoundError:

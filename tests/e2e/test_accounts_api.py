@@ -440,3 +440,23 @@ def test_the_certificates_page_marks_expired_and_expiring_ones(
         assert other.get("/admin/certificates").status_code == 200  # its own unit
     with closing(page_client(stack, "bentre.chuyenvien")) as drafter:
         assert drafter.get("/admin/certificates").status_code == 403
+
+
+def test_the_json_api_refuses_a_cookie_session_without_the_pages_csrf_token(stack: Stack) -> None:
+    """A browser's cookie reaches the API on a forged cross-site post too: unsafe API calls that
+    rely on the cookie must carry the page's token in X-CSRF-Token; bearer tokens need none."""
+    with closing(page_client(stack, "bentre-kcn.chuyenvien")) as browser:
+        page = browser.get("/")
+        meta = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)
+        assert meta, page.text[:2000]
+        draft = {"subject": "Thử CSRF", "recipients": ["bentre-tp"], "body_text": "Nội dung."}
+        forged = browser.post("/api/v1/documents", data=draft)
+        wrong = browser.post("/api/v1/documents", data=draft, headers={"X-CSRF-Token": "gia"})
+        for refused in (forged, wrong):
+            assert refused.status_code == 403, refused.text
+            assert "CSRF" in refused.json()["message"] and "CSRF" in refused.json()["message_en"]
+        assert browser.get("/api/v1/inbox").status_code == 200  # reading needs no token
+        with_token = browser.post(
+            "/api/v1/documents", data=draft, headers={"X-CSRF-Token": meta.group(1)}
+        )
+        assert with_token.status_code == 201, with_token.text
