@@ -30,6 +30,7 @@ from pyhanko_certvalidator.errors import (
 from pyhanko_certvalidator.fetchers import OwnedFetcherBackend
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
+from signing.cms import fast_signer
 from signing.errors import SigningError
 from signing.keys import SigningKey
 from signing.levels import SignatureLevel, TrustServices
@@ -103,7 +104,7 @@ def sign_into_field(writer: IncrementalPdfFileWriter, request: SignatureRequest)
     )
     signer = _TimedPdfSigner(
         meta,
-        request.key.signer(),
+        fast_signer(request.key.signer()),
         request.signing_time,
         stamp_style=request.stamp_style,
         timestamper=timestamper,
