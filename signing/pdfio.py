@@ -6,13 +6,22 @@ import contextlib
 import io
 from collections.abc import Iterator
 
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import BasePdfFileWriter, copy_into_new_writer
 
 from signing.errors import InvalidPdfError, SigningError
 
-__all__ = ["check_pdf", "damage_is_invalid", "open_pdf", "rewrite", "to_bytes"]
+__all__ = [
+    "check_pdf",
+    "damage_is_invalid",
+    "open_for_update",
+    "open_pdf",
+    "rewrite",
+    "to_bytes",
+]
 
 # What reading a damaged file raises, often late: pyHanko loads objects when first touched.
 _DAMAGE = (PdfError, ValueError, KeyError, TypeError, IndexError)
@@ -68,10 +77,38 @@ def check_pdf(pdf: bytes) -> int:
 
 
 def _page_count(reader: PdfFileReader) -> int:
-    count = int(reader.root["/Pages"]["/Count"])
-    for index in range(count):  # walk the tree: a broken page tree is a corrupt file
-        reader.find_page_for_modification(index)
+    """The declared page count, after one walk of the whole page tree (a broken tree is a
+    corrupt file): every node read once, cycles and missing pages refused."""
+    pages = reader.root["/Pages"]
+    count = int(pages["/Count"])
+    seen: set[tuple[int, int]] = set()
+    stack = [pages]
+    leaves = 0
+    while stack:
+        node = stack.pop()
+        kids = node["/Kids"]
+        for ref in kids:
+            if not isinstance(ref, generic.IndirectObject):
+                raise PdfError("Page tree node children must be indirect objects")
+            if ref.reference in seen:
+                raise PdfError("Circular reference in page tree")
+            seen.add(ref.reference)
+            kid = ref.get_object()
+            kind = kid["/Type"]
+            if kind == "/Pages":
+                stack.append(kid)
+            elif kind == "/Page":
+                leaves += 1
+            else:
+                raise PdfError(f"Unknown node type in page tree: {kind}")
+    if leaves < count:
+        raise PdfError(f"The page tree holds {leaves} pages, not {count}")
     return count
+
+
+def open_for_update(pdf: bytes) -> IncrementalPdfFileWriter:
+    """``open_pdf`` then an incremental writer over the same parsed file (read once)."""
+    return IncrementalPdfFileWriter.from_reader(open_pdf(pdf, strict=True))
 
 
 def rewrite(reader: PdfFileReader) -> BasePdfFileWriter:
