@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from asn1crypto import algos, cms, x509
-from pyhanko.sign.general import as_signing_certificate_v2
-from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, Signer
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from pyhanko.sign.general import as_signing_certificate_v2, get_pyca_cryptography_hash
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, Signer, SimpleSigner
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import CertificateStore
 
@@ -227,7 +229,11 @@ class FastCmsSigner(Signer):
         digest_algorithm = digest_algorithm.lower()
         template = cms_template(self.inner, digest_algorithm)
         signed_attributes = template.signed_attributes(data_digest)
-        signature = await self.inner.async_sign_raw(signed_attributes, digest_algorithm)
+        sign = _local_key(self.inner, digest_algorithm)
+        if sign is not None:
+            signature = sign(signed_attributes)
+        else:
+            signature = await self.inner.async_sign_raw(signed_attributes, digest_algorithm)
         token = None
         if timestamper is not None:
             response = await timestamper.async_timestamp(
@@ -260,6 +266,36 @@ class FastCmsSigner(Signer):
             and not list(self.inner.attribute_certs)
             and self.inner.signing_cert is not None
         )
+
+
+def _local_key(signer: Signer, digest_algorithm: str) -> Callable[[bytes], bytes] | None:
+    """For a key held in memory (pyHanko's ``SimpleSigner``, ECDSA or RSA PKCS#1 v1.5), its
+    signing function with the key loaded once; pyHanko loads the private key from DER at every
+    signature (milliseconds for RSA). None for any other signer or mechanism."""
+    if type(signer) is not SimpleSigner:
+        return None
+    mechanism = signer.get_signature_mechanism_for_digest(digest_algorithm)
+    name = mechanism["algorithm"].native
+    if name.endswith("_ecdsa") or name == "ecdsa":
+        kind = "ecdsa"
+    elif name.endswith("_rsa") or name == "rsassa_pkcs1v15":
+        kind = "rsa"
+    else:
+        return None
+    return _loaded_key(signer.signing_key.dump(), kind, digest_algorithm)
+
+
+@functools.lru_cache(maxsize=256)
+def _loaded_key(key_der: bytes, kind: str, digest_algorithm: str) -> Callable[[bytes], bytes]:
+    key = serialization.load_der_private_key(key_der, password=None)
+    algorithm = get_pyca_cryptography_hash(digest_algorithm)
+    if kind == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+        ecdsa = ec.ECDSA(algorithm)
+        return lambda data: key.sign(data, ecdsa)
+    if kind == "rsa" and isinstance(key, rsa.RSAPrivateKey):
+        pkcs1 = padding.PKCS1v15()
+        return lambda data: key.sign(data, pkcs1, algorithm)
+    raise ValueError(f"the key does not match its mechanism {kind}")
 
 
 def fast_signer(inner: Signer) -> Signer:
