@@ -82,7 +82,7 @@ def _page_count(reader: PdfFileReader) -> int:
     corrupt file): every node read once, cycles and missing pages refused."""
     pages = reader.root["/Pages"]
     count = int(pages["/Count"])
-    seen: set[tuple[int, int]] = set()
+    seen: set[generic.Reference] = set()
     stack = [pages]
     leaves = 0
     while stack:

@@ -53,6 +53,7 @@ def test_the_template_gives_pyhankos_signed_data(pki: DevPki) -> None:
 
     # the signature is over the signed attributes as a SET (RFC 5652, 5.4)
     signed = our_info["signed_attrs"].untag().dump()
+    assert inner.signing_cert is not None
     certificate = x509.load_der_x509_certificate(inner.signing_cert.dump())
     public_key = certificate.public_key()
     assert isinstance(public_key, ec.EllipticCurvePublicKey)
