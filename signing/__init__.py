@@ -17,6 +17,7 @@ from signing.arrival import ArrivalStamp, can_stamp_arrival, stamp_arrival
 from signing.copies import CopyForm, CopyInfo, copy_block_lines, make_copy, sign_attachment
 from signing.errors import AlreadySignedError, InvalidPdfError, SigningError
 from signing.info_block import sign_with_info_block
+from signing.invisible import seal_invisibly
 from signing.issuance import (
     PersonalAppearance,
     SealAppearance,
@@ -60,6 +61,7 @@ __all__ = [
     "make_copy",
     "prepare_uploaded_pdf",
     "render_document",
+    "seal_invisibly",
     "seal_image",
     "seal_with_caption",
     "signature_image",

@@ -7,17 +7,14 @@ seal stay valid (signing a prepared, unlocked field is form filling, which both 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
-
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from signing.errors import AlreadySignedError, SigningError
 from signing.form import ARRIVAL_FIELD, PERSONAL_FIELD, SEAL_FIELD, find_field
 from signing.keys import SigningKey
 from signing.levels import SignatureLevel, TrustServices
 from signing.pades import SignatureRequest, sign_into_field
-from signing.pdfio import damage_is_invalid, open_pdf
+from signing.pdfio import damage_is_invalid, open_for_update, open_pdf
 from signing.rubber_stamp import ArrivalStampStyle
 from signing.typesetting import nfc
 from signing.validation import is_untouched
@@ -69,8 +66,7 @@ def stamp_arrival(
     if stamp.arrival_number < 1:
         raise ValueError("the arrival number must be positive")
     with damage_is_invalid():
-        open_pdf(pdf)  # InvalidPdfError with a clear message for garbage
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        writer = open_for_update(pdf)  # InvalidPdfError with a clear message for garbage
         field, _ = find_field(writer, ARRIVAL_FIELD)
         if "/V" in field:
             raise AlreadySignedError(

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from pyhanko.pdf_utils import generic
@@ -30,7 +29,7 @@ from signing.form import (
 from signing.keys import SigningKey
 from signing.levels import SignatureLevel, TrustServices
 from signing.pades import SignatureRequest, sign_into_field
-from signing.pdfio import damage_is_invalid, open_pdf
+from signing.pdfio import damage_is_invalid, open_for_update
 from signing.stamps import ImageStampStyle, SignerStampStyle, open_png, text_field_appearance
 from signing.typesetting import nfc
 from signing.validation import is_untouched
@@ -176,8 +175,7 @@ def _check_ready_for_seal(writer: IncrementalPdfFileWriter) -> None:
 
 
 def _open_writer(pdf: bytes) -> IncrementalPdfFileWriter:
-    open_pdf(pdf)  # InvalidPdfError with a clear message for garbage
-    return IncrementalPdfFileWriter(io.BytesIO(pdf))
+    return open_for_update(pdf)  # InvalidPdfError with a clear message for garbage
 
 
 def _fill(

@@ -5,14 +5,19 @@ document timestamp over everything)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
+import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
+from pyhanko.sign._session_scope import run_and_release
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
@@ -30,11 +35,14 @@ from pyhanko_certvalidator.errors import (
 from pyhanko_certvalidator.fetchers import OwnedFetcherBackend
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
+from signing.cms import fast_signer
 from signing.errors import SigningError
 from signing.keys import SigningKey
 from signing.levels import SignatureLevel, TrustServices
 
 __all__ = ["SignatureLevel", "SignatureRequest", "TrustServices", "sign_into_field"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -103,18 +111,23 @@ def sign_into_field(writer: IncrementalPdfFileWriter, request: SignatureRequest)
     )
     signer = _TimedPdfSigner(
         meta,
-        request.key.signer(),
+        fast_signer(request.key.signer()),
         request.signing_time,
         stamp_style=request.stamp_style,
         timestamper=timestamper,
     )
     output = io.BytesIO()
     try:
-        signer.sign_pdf(
-            writer,
-            existing_fields_only=True,
-            bytes_reserved=_BYTES_RESERVED[level],
-            output=output,
+        _run(
+            run_and_release(
+                signer.async_sign_pdf(
+                    writer,
+                    existing_fields_only=True,
+                    bytes_reserved=_BYTES_RESERVED[level],
+                    output=output,
+                ),
+                context,
+            )
         )
     except (TimestampRequestError, OSError) as exc:
         raise SigningError(
@@ -133,6 +146,18 @@ def sign_into_field(writer: IncrementalPdfFileWriter, request: SignatureRequest)
             f"Signing failed: {exc}",
         ) from exc
     return output.getvalue()
+
+
+_loops = threading.local()
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` without a new event loop (and thread pool) per signature: one loop per
+    thread, kept. As ``PdfSigner.sign_pdf``, refused inside a running loop."""
+    loop: asyncio.AbstractEventLoop | None = getattr(_loops, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = _loops.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(coroutine)
 
 
 def _certificate_error(exc: Exception) -> SigningError:

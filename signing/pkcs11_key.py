@@ -46,15 +46,40 @@ class Pkcs11Key:
 
     def signer(self) -> PKCS11Signer:
         """A pyHanko signer over a session kept open per thread (sessions are not shared
-        between threads); the CA certificates on the token travel with the signature."""
-        session = _session(self.module_path, self.token_label, self.user_pin)
-        return PKCS11Signer(
-            session,
-            cert_label=self.key_label,
-            key_label=self.key_label,
-            other_certs_to_pull=None,
-            use_raw_mechanism=self.raw_mechanism,
+        between threads); the CA certificates on the token travel with the signature. Kept per
+        thread too: it reads the certificates and finds the key handle on the token once, not
+        at every signature (pyHanko's signer pulls every certificate of the token when made)."""
+        signers: dict[tuple[str, str, str, str, bool], PKCS11Signer] = _local.__dict__.setdefault(
+            "signers", {}
         )
+        key = (
+            self.module_path,
+            self.token_label,
+            hashlib.sha256(self.user_pin.encode()).hexdigest(),
+            self.key_label,
+            self.raw_mechanism,
+        )
+        found = signers.get(key)
+        if found is None:
+            session = _session(self.module_path, self.token_label, self.user_pin)
+            signer = PKCS11Signer(
+                session,
+                cert_label=self.key_label,
+                key_label=self.key_label,
+                other_certs_to_pull=None,
+                use_raw_mechanism=self.raw_mechanism,
+            )
+            try:
+                _ = signer.signing_cert  # loads the certificates and the key handle, once
+            except pkcs11.PKCS11Error as exc:
+                raise SigningError(
+                    f"Không tìm thấy khóa hoặc chứng thư “{self.key_label}” trên thiết bị ký số "
+                    f"“{self.token_label}”.",
+                    f"No key or certificate {self.key_label!r} on the PKCS#11 token "
+                    f"{self.token_label!r}: {type(exc).__name__} {exc}",
+                ) from exc
+            found = signers[key] = signer
+        return found
 
 
 def _session(module_path: str, token_label: str, user_pin: str) -> Any:

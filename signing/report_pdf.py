@@ -9,9 +9,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign.fields import MDPPerm, SigFieldSpec, append_signature_field
-from pyhanko.stamp import TextStampStyle
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
@@ -20,12 +17,10 @@ from reportlab.lib.units import cm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from signing.fonts import FontStyle
+from signing.invisible import DEFAULT_FIELD, seal_invisibly
 from signing.keys import SigningKey
 from signing.levels import SignatureLevel, TrustServices
-from signing.pades import SignatureRequest, sign_into_field
-from signing.pdfio import damage_is_invalid
 from signing.typesetting import font_name, markup, nfc, register_fonts
-from signing.wording import to_vietnam_time
 
 __all__ = ["ReportTable", "TablePdf", "render_table_pdf", "sign_invisibly"]
 
@@ -132,24 +127,19 @@ def sign_invisibly(
     *,
     reason: str,
     name: str | None = None,
-    field_name: str = "ChuKySo",
+    field_name: str = DEFAULT_FIELD,
     level: SignatureLevel = SignatureLevel.B_B,
     services: TrustServices | None = None,
 ) -> bytes:
     """A PAdES approval signature with no image, in a new field; nothing may change after it
-    but validation data and document timestamps (B-LT, B-LTA)."""
-    with damage_is_invalid():
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        append_signature_field(writer, SigFieldSpec(sig_field_name=field_name))
-        request = SignatureRequest(
-            field_name=field_name,
-            key=key,
-            stamp_style=TextStampStyle(),
-            signing_time=to_vietnam_time(signing_time),
-            docmdp=MDPPerm.NO_CHANGES,
-            reason=nfc(reason),
-            name=nfc(name) if name else None,
-            level=level,
-            services=services,
-        )
-        return sign_into_field(writer, request)
+    but validation data and document timestamps (B-LT, B-LTA). ``seal_invisibly``."""
+    return seal_invisibly(
+        pdf,
+        key,
+        signing_time,
+        reason=reason,
+        name=name,
+        field_name=field_name,
+        level=level,
+        services=services,
+    )

@@ -3,7 +3,10 @@ personal signature and the unit's seal, and appearance streams for the number an
 
 from __future__ import annotations
 
+import functools
 import io
+import threading
+import weakref
 from dataclasses import dataclass
 
 from PIL import Image
@@ -11,8 +14,8 @@ from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.content import PdfResources, RawContent, ResourceType
 from pyhanko.pdf_utils.font.api import FontEngine, ShapeResult
 from pyhanko.pdf_utils.generic import pdf_name
-from pyhanko.pdf_utils.images import PdfImage
-from pyhanko.pdf_utils.writer import BasePdfFileWriter
+from pyhanko.pdf_utils.images import PdfImage, pil_image
+from pyhanko.pdf_utils.writer import BasePdfFileWriter, PdfFileWriter
 from pyhanko.stamp import BaseStamp, BaseStampStyle
 
 from signing.fonts import FontStyle, MemoryFontFactory, font_path
@@ -51,7 +54,7 @@ class _ImageStamp(BaseStamp):
 
     def _render_inner_content(self) -> list[bytes]:
         assert self.style.image is not None
-        image = PdfImage(self.style.image, writer=self.writer)
+        image = _CachedPdfImage(self.style.image, writer=self.writer)
         command = _fitted_image(image, (0.0, 0.0, self.box.width, self.box.height))
         self.import_resources(image.resources)
         return [command]
@@ -88,7 +91,7 @@ class _SignerStamp(BaseStamp):
         self.set_resource(ResourceType.FONT, pdf_name("/FSig"), engine.as_resource())
         commands = [b"q %s 0 0 %s 0 0 cm" % (_num(scale), _num(scale))]
         assert self.style.signature is not None
-        image = PdfImage(self.style.signature, writer=self.writer)
+        image = _CachedPdfImage(self.style.signature, writer=self.writer)
         commands.append(_fitted_image(image, geometry.image_rect))
         self.import_resources(image.resources)
         lines = list(self.style.title_lines)[-RESERVED_TITLE_LINES:]
@@ -179,7 +182,69 @@ pdf_number = _num
 
 
 def open_png(png: bytes) -> Image.Image:
-    """Decode an image given as bytes (PNG with transparency, usually)."""
+    """Decode an image given as bytes (PNG with transparency, usually); the same bytes give the
+    same (cached) image, whose PDF encoding is then made once (``_CachedPdfImage``). Treat the
+    result as read-only."""
+    return _decoded_png(png)
+
+
+@functools.lru_cache(maxsize=64)
+def _decoded_png(png: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(png))
     image.load()
     return image
+
+
+class _CachedPdfImage(PdfImage):
+    """pyHanko's ``PdfImage`` whose image XObject (raw pixels, zlib-compressed, and its alpha
+    mask) is encoded once per image and copied, already compressed, into each writer."""
+
+    @property
+    def image_ref(self) -> generic.IndirectObject:
+        assert self.writer is not None
+        ref = self._image_ref
+        if ref is None or ref.get_pdf_handler() is not self.writer:
+            self._image_ref = ref = _add_encoded(self.writer, _encoded(self.image))
+        return ref
+
+
+@dataclass(frozen=True)
+class _EncodedImage:
+    image: generic.StreamObject
+    smask: generic.StreamObject | None
+
+
+_ENCODED: dict[int, tuple[weakref.ref[Image.Image], _EncodedImage]] = {}
+"""By ``id`` of the image (PIL images are not hashable), while the image lives."""
+_ENCODED_LOCK = threading.Lock()
+
+
+def _encoded(image: Image.Image) -> _EncodedImage:
+    key = id(image)
+    with _ENCODED_LOCK:
+        entry = _ENCODED.get(key)
+    if entry is not None and entry[0]() is image:
+        return entry[1]
+    scratch = PdfFileWriter()
+    stream = pil_image(image, scratch).get_object()
+    smask = stream.get("/SMask")
+    found = _EncodedImage(stream, smask.get_object() if smask is not None else None)
+
+    def forget(_: object) -> None:
+        with _ENCODED_LOCK:
+            _ENCODED.pop(key, None)
+
+    with _ENCODED_LOCK:
+        _ENCODED[key] = (weakref.ref(image, forget), found)
+    return found
+
+
+def _add_encoded(writer: BasePdfFileWriter, encoded: _EncodedImage) -> generic.IndirectObject:
+    def copy(stream: generic.StreamObject) -> generic.StreamObject:
+        entries = {k: v for k, v in stream.items() if k not in ("/SMask", "/Length")}
+        return generic.StreamObject(entries, encoded_data=stream.encoded_data)
+
+    image = copy(encoded.image)
+    if encoded.smask is not None:
+        image[pdf_name("/SMask")] = writer.add_object(copy(encoded.smask))
+    return writer.add_object(image)
