@@ -6,13 +6,15 @@ Two ways to wait: ``CscKey.signer()`` is a pyHanko signer whose ``credentials/au
 is answered once the person decided (one step, the caller waits); and the three calls of a
 signature that outlives the request — ``ask`` (``credentials/authorize`` with
 ``Prefer: respond-async``: 202 and a request id at once), ``confirmation`` (polled: the SAD once
-approved) and ``sign_digest`` (``signatures/signHash``) — for the ``RemoteSigning`` workflow.
+approved; ``cancel`` when no longer waited for) and ``sign_digest``
+(``signatures/signHash``) — for the ``RemoteSigning`` workflow.
 The asynchronous authorisation is the development service's extension (``signing/dev_csc.py``),
 shaped like the transaction status of the remote signing services in use in Vietnam."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +107,11 @@ class CscKey:
         if data.get("status") == "pending":
             return None
         return str(data["SAD"])
+
+    def cancel(self, request_id: str) -> None:
+        """Withdraws a request no longer waited for (best effort: it expires anyway)."""
+        with contextlib.suppress(SigningError):
+            self._call("credentials/authorize/cancel", {"requestID": request_id})
 
     def sign_digest(self, digest: bytes, sad: str) -> bytes:
         """The signature value of ``digest`` (SHA-256, ECDSA) with the activation data."""

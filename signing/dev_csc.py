@@ -15,7 +15,9 @@ remote signing services in use in Vietnam): ``credentials/authorize`` with the h
 ``Prefer: respond-async`` answers 202 ``{"requestID": …}`` at once, and
 ``credentials/authorize/status`` ``{"credentialID", "requestID"}`` answers
 ``{"status": "pending"}`` until the person decides, then ``{"status": "approved", "SAD": …}``
-or the CSC error (``access_denied``, ``expired_request``) — once.
+or the CSC error (``access_denied``, ``expired_request``) — once;
+``credentials/authorize/cancel`` ``{"credentialID", "requestID"}`` withdraws a request the
+client no longer waits for.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ class DevCscService:
         app.router.add_post("/csc/v1/credentials/info", self._credential_info)
         app.router.add_post("/csc/v1/credentials/authorize", self._authorize)
         app.router.add_post("/csc/v1/credentials/authorize/status", self._authorize_status)
+        app.router.add_post("/csc/v1/credentials/authorize/cancel", self._authorize_cancel)
         app.router.add_post("/csc/v1/signatures/signHash", self._sign_hash)
         app.router.add_get("/phone/{credential_id}/pending", self._phone_pending)
         app.router.add_post("/phone/requests/{request_id}/{decision}", self._phone_decide)
@@ -237,6 +240,15 @@ class DevCscService:
         return web.json_response(
             {"status": "approved", "SAD": sad, "expiresIn": self._sad_lifetime}
         )
+
+    async def _authorize_cancel(self, request: web.Request) -> web.Response:
+        """The client stopped waiting: the request leaves the phone."""
+        body = await _json(request)
+        credential = self._credential(request, body)
+        pending = self._pending.get(str(body.get("requestID", "")))
+        if pending is not None and pending.credential_id == credential.credential_id:
+            del self._pending[pending.request_id]
+        return web.json_response({})
 
     def _activate(self, pending: _Pending) -> str:
         sad = secrets.token_urlsafe(32)

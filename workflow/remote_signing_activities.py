@@ -132,6 +132,7 @@ class RemoteSigningActivities:
             except SigningError as error:
                 raise _signing_error(error) from error
             if self._now() >= asked.deadline:
+                key.cancel(asked.request_id)  # off the phone: nobody waits for it any more
                 raise _signing_error(confirmation_timeout(asked.timeout_seconds))
             time.sleep(POLL_SECONDS)
 

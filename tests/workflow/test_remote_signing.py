@@ -164,6 +164,8 @@ async def test_no_confirmation_fails_after_the_timeout_and_changes_nothing(
         f"Hết thời gian chờ xác nhận ký trên điện thoại ({TIMEOUT_SECONDS} giây): văn bản chưa"
     )
     assert "not signed" in result.message_en
+    async with httpx.AsyncClient() as client:  # withdrawn from the phone
+        assert (await client.get(f"{csc_url}/phone/{CSC_CREDENTIAL}/pending")).json() == []
     assert runtime.app.document(document_id).status == "submitted"
     runtime.app.refresh_views()
     assert runtime.app.views.history(document_id) == before
