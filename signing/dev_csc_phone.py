@@ -51,8 +51,11 @@ _OUTCOMES = {
 
 
 def _page(pending: list[dict[str, Any]], done: str) -> str:
-    items = "\n".join(_item(p) for p in pending) or (
-        '<p class="empty">Không có yêu cầu ký nào đang chờ. / No signature is waiting.</p>'
+    items = "\n".join(_item(p) for p in pending)
+    listing = (
+        f'<ul aria-label="Yêu cầu đang chờ">\n{items}\n</ul>'
+        if pending
+        else '<p class="empty">Không có yêu cầu ký nào đang chờ. / No signature is waiting.</p>'
     )
     notice = ""
     if done in _OUTCOMES:
@@ -83,9 +86,7 @@ code {{ word-break: break-all; font-size: .8rem; }}
 <h1>Điện thoại thử nghiệm <span lang="en">(development phone)</span></h1>
 <p>Yêu cầu ký số từ xa đang chờ xác nhận / Remote signatures waiting for confirmation.</p>
 {notice}
-<ul aria-label="Yêu cầu đang chờ">
-{items}
-</ul>
+{listing}
 </main>
 </body>
 </html>
