@@ -1,7 +1,9 @@
 """The development CSC service's "phone" (điện thoại thử nghiệm): a page, ``GET /phone``, that
 lists the signatures waiting for a confirmation and lets the person approve (Xác nhận ký) or
-decline (Từ chối) each, as the signing app on their phone would. The page refreshes itself
-every few seconds. Never for production: anyone who reaches it may decide."""
+decline (Từ chối) each, as the signing app on their phone would. The page reloads itself
+when the requests waiting change (a small script asks ``/phone/ids`` every few seconds; no
+timed refresh that would pull the page from under the reader). Never for production: anyone
+who reaches it may decide."""
 
 from __future__ import annotations
 
@@ -36,7 +38,11 @@ def add_phone_page(app: web.Application, service: PendingRequests) -> None:
         outcome = decision if found else "gone"
         raise web.HTTPSeeOther(f"/phone?done={outcome}")
 
+    async def ids(request: web.Request) -> web.Response:
+        return web.json_response([p["id"] for p in service.pending_requests()])
+
     app.router.add_get("/phone", page)
+    app.router.add_get("/phone/ids", ids)
     app.router.add_post("/phone/page/{request_id}/{decision}", decide)
 
 
@@ -57,6 +63,7 @@ def _page(pending: list[dict[str, Any]], done: str) -> str:
         if pending
         else '<p class="empty">Không có yêu cầu ký nào đang chờ. / No signature is waiting.</p>'
     )
+    shown = html.escape(" ".join(str(p["id"]) for p in pending), quote=True)
     notice = ""
     if done in _OUTCOMES:
         vi, en = _OUTCOMES[done]
@@ -66,7 +73,6 @@ def _page(pending: list[dict[str, Any]], done: str) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="{REFRESH_SECONDS}; url=/phone">
 <title>Điện thoại thử nghiệm – ký số từ xa</title>
 <style>
 body {{ font-family: sans-serif; max-width: 28rem; margin: 1rem auto; padding: 0 1rem;
@@ -82,12 +88,25 @@ code {{ word-break: break-all; font-size: .8rem; }}
 </style>
 </head>
 <body>
-<main>
+<main id="phone" data-ids="{shown}">
 <h1>Điện thoại thử nghiệm <span lang="en">(development phone)</span></h1>
 <p>Yêu cầu ký số từ xa đang chờ xác nhận / Remote signatures waiting for confirmation.</p>
 {notice}
 {listing}
+<p><a href="/phone">Làm mới / Refresh</a></p>
 </main>
+<script>
+(function () {{
+  var shown = document.getElementById("phone").dataset.ids;
+  function check() {{
+    fetch("/phone/ids").then(function (reply) {{ return reply.json(); }}).then(function (ids) {{
+      if (ids.join(" ") !== shown) {{ window.location.replace("/phone"); }}
+      else {{ window.setTimeout(check, {REFRESH_SECONDS * 1000}); }}
+    }}).catch(function () {{ window.setTimeout(check, {REFRESH_SECONDS * 1000}); }});
+  }}
+  window.setTimeout(check, {REFRESH_SECONDS * 1000});
+}}());
+</script>
 </body>
 </html>
 """
