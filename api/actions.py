@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
@@ -10,7 +9,7 @@ from uuid import UUID
 from fastapi import UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from api import approvals
+from api import approvals, remote_signing
 from api.context import WebContext
 from api.forms import DraftForm
 from documents.deadlines import check_response_deadline, parse_response_deadline
@@ -142,16 +141,9 @@ async def sign(
     context: WebContext, actor: Actor, document_id: UUID, signer: SignerKind = SignerKind.FILE
 ) -> bool:
     """Signs with the chosen signer; True when signed now, False when a remote signature was
-    started and waits for the confirmation on the phone (``context.remote_signings``)."""
+    started (the ``RemoteSigning`` workflow) and waits for the confirmation on the phone."""
     if signer is SignerKind.REMOTE:
-        loop = asyncio.get_running_loop()
-
-        def tell_the_approval() -> None:  # from the signing thread, once it is recorded
-            asyncio.run_coroutine_threadsafe(approvals.signed(context, actor, document_id), loop)
-
-        await run_in_threadpool(
-            context.remote_signings.start, context.services, actor, document_id, tell_the_approval
-        )
+        await remote_signing.start(context, actor, document_id)
         return False
     await run_in_threadpool(sign_as_leader, context.services, actor, document_id, signer)
     await approvals.signed(context, actor, document_id)

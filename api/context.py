@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from temporalio.client import Client
 
-from api.remote_signing import RemoteSignings
 from api.sessions import SessionSigner
 from search.port import SearchIndex
 from search.projection import SearchProjection
@@ -44,7 +43,6 @@ class WebContext:
     temporal: TemporalGateway
     max_upload_bytes: int
     approval_delays: ApprovalDelays = field(default_factory=ApprovalDelays)
-    remote_signings: RemoteSignings = field(default_factory=RemoteSignings)
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refresh(self) -> None:

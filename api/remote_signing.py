@@ -1,111 +1,70 @@
 """Remote signatures (ký từ xa) run off the request: the service waits for the leader to confirm
-on their phone, which may take minutes, so the sign request starts the signature in a
-background thread and answers at once; the page and API clients poll its state.
-
-The state is kept in this web process (``RemoteSignings`` on the ``WebContext``): the embedded
-stack runs one web process. A document signed is seen as signed from the event store by any
-process; only a waiting or failed attempt is known to the process that started it."""
+on their phone, which may take minutes, so the sign request checks what can be refused at
+once (4xx), starts the Temporal workflow ``RemoteSigning`` and answers; the page and API
+clients read its state with the workflow's query. Any web process — also one started after the
+request — therefore shows the same state; with no workflow for the document, the event store
+says whether it is signed."""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from uuid import UUID
 
-from documents.errors import ConflictError, DomainError
+from starlette.concurrency import run_in_threadpool
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.context import WebContext
+from documents.errors import ConflictError
 from documents.policy import Actor
 from signing.signers import SignerKind
-from workflow.services import OfficeServices
-from workflow.signing_steps import check_can_sign_with, sign_as_leader
+from workflow.remote_signing import RemoteSigningWorkflow
+from workflow.remote_signing_messages import (
+    SIGNED_EN,
+    SIGNED_VI,
+    RemoteSigningRequest,
+    RemoteSigningState,
+    remote_signing_workflow_id,
+)
+from workflow.signing_steps import check_can_sign_with
 
-__all__ = ["RemoteSigning", "RemoteSignings"]
-
-log = logging.getLogger(__name__)
-
-WAITING_VI = "Đang chờ xác nhận trên điện thoại…"
-WAITING_EN = "Waiting for confirmation on your phone…"
-
-
-@dataclass(frozen=True)
-class RemoteSigning:
-    """An attempt's state: ``waiting``, ``signed`` or ``failed`` (with the reason)."""
-
-    state: str
-    message: str
-    message_en: str
-    account_id: UUID | None = None
+__all__ = ["start", "state"]
 
 
-class RemoteSignings:
-    """The remote signatures this process started, one at a time per document."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._attempts: dict[UUID, RemoteSigning] = {}
-
-    def start(
-        self,
-        services: OfficeServices,
-        actor: Actor,
-        document_id: UUID,
-        on_signed: Callable[[], None] = lambda: None,
-    ) -> None:
-        """Checks now what can be refused at once (4xx), then signs in the background;
-        ``on_signed`` is called in that thread once the signature is recorded."""
-        check_can_sign_with(services, actor, document_id, SignerKind.REMOTE)
-        with self._lock:
-            current = self._attempts.get(document_id)
-            if current is not None and current.state == "waiting":
-                raise ConflictError(
-                    "Văn bản đang chờ người ký xác nhận trên điện thoại.",
-                    "This document is already waiting for the signer's confirmation.",
-                )
-            self._attempts[document_id] = RemoteSigning(
-                "waiting", WAITING_VI, WAITING_EN, actor.account_id
-            )
-        thread = threading.Thread(
-            target=self._sign,
-            args=(services, actor, document_id, on_signed),
-            name=f"remote-signing-{document_id}",
-            daemon=True,
+async def start(context: WebContext, actor: Actor, document_id: UUID) -> None:
+    """Checks the policy and the person's remote signer now, then starts the workflow; a
+    document already waiting for a confirmation is a conflict (409)."""
+    services = context.services
+    await run_in_threadpool(check_can_sign_with, services, actor, document_id, SignerKind.REMOTE)
+    client = await context.temporal.client()
+    try:
+        await client.start_workflow(
+            RemoteSigningWorkflow.run,
+            RemoteSigningRequest(str(document_id), str(actor.account_id)),
+            id=remote_signing_workflow_id(str(document_id)),
+            task_queue=context.temporal.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
         )
-        thread.start()
+    except WorkflowAlreadyStartedError:
+        raise ConflictError(
+            "Văn bản đang chờ người ký xác nhận trên điện thoại.",
+            "This document is already waiting for the signer's confirmation.",
+        ) from None
 
-    def _sign(
-        self,
-        services: OfficeServices,
-        actor: Actor,
-        document_id: UUID,
-        on_signed: Callable[[], None],
-    ) -> None:
-        try:
-            sign_as_leader(services, actor, document_id, SignerKind.REMOTE)
-            on_signed()
-        except DomainError as error:
-            outcome = RemoteSigning("failed", error.message_vi, error.message_en, actor.account_id)
-        except Exception as error:  # reported to the person, never lost in a thread
-            log.exception("remote signing of %s failed", document_id)
-            outcome = RemoteSigning(
-                "failed",
-                "Ký từ xa không thành công do lỗi hệ thống; văn bản chưa được ký.",
-                f"Remote signing failed ({type(error).__name__}); the document is not signed.",
-                actor.account_id,
-            )
-        else:
-            outcome = RemoteSigning(
-                "signed", "Đã ký số văn bản.", "The document is signed.", actor.account_id
-            )
-        with self._lock:
-            self._attempts[document_id] = outcome
 
-    def state(self, services: OfficeServices, document_id: UUID) -> RemoteSigning:
-        """The latest attempt's state; with none in this process, what the document says."""
-        with self._lock:
-            attempt = self._attempts.get(document_id)
-        if attempt is not None:
-            return attempt
-        if services.app.document(document_id).signed_sha256 is not None:
-            return RemoteSigning("signed", "Đã ký số văn bản.", "The document is signed.")
-        return RemoteSigning("none", "Chưa có yêu cầu ký từ xa.", "No remote signing requested.")
+async def state(context: WebContext, document_id: UUID) -> RemoteSigningState:
+    """The latest attempt's state (the workflow's query, also once it ended); with none, what
+    the document says."""
+    client = await context.temporal.client()
+    handle = client.get_workflow_handle_for(
+        RemoteSigningWorkflow.run, remote_signing_workflow_id(str(document_id))
+    )
+    try:
+        return await handle.query(RemoteSigningWorkflow.state)
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+    document = await run_in_threadpool(context.services.app.document, document_id)
+    if document.signed_sha256 is not None:
+        return RemoteSigningState("signed", SIGNED_VI, SIGNED_EN)
+    return RemoteSigningState("none", "Chưa có yêu cầu ký từ xa.", "No remote signing requested.")

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api import actions
+from api import actions, remote_signing
 from api.deps import Context, CurrentActor
 from workflow.signing_steps import signer_choices
 
@@ -50,11 +50,12 @@ async def sign(
 
 
 @router.get("/documents/{document_id}/signing")
-def signing_state(document_id: UUID, actor: CurrentActor, context: Context) -> dict[str, Any]:
+async def signing_state(document_id: UUID, actor: CurrentActor, context: Context) -> dict[str, Any]:
     """The state of the document's remote signature: ``waiting``, ``signed``, ``failed`` or
-    ``none``, with a message in Vietnamese and English."""
-    actions.authorize_view(context, actor, document_id)
-    attempt = context.remote_signings.state(context.services, document_id)
+    ``none``, with a message in Vietnamese and English (from the ``RemoteSigning`` workflow,
+    whichever web process started it)."""
+    await actions.in_thread(actions.authorize_view, context, actor, document_id)
+    attempt = await remote_signing.state(context, document_id)
     return {
         "id": str(document_id),
         "state": attempt.state,

@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api import actions
+from api import actions, remote_signing
 from api.deps import Context, check_csrf
 from api.pages import _base, page_actor, render
 
@@ -34,11 +34,11 @@ async def sign_form(
 
 
 @router.get("/documents/{document_id}/signing")
-def waiting_page(document_id: UUID, request: Request, context: Context) -> Response:
-    base = _base(request, context)
-    actions.authorize_view(context, base["actor"], document_id)
-    attempt = context.remote_signings.state(context.services, document_id)
-    document = context.services.app.document(document_id)
+async def waiting_page(document_id: UUID, request: Request, context: Context) -> Response:
+    base = await actions.in_thread(_base, request, context)
+    await actions.in_thread(actions.authorize_view, context, base["actor"], document_id)
+    attempt = await remote_signing.state(context, document_id)
+    document = await actions.in_thread(context.services.app.document, document_id)
     return render(
         request,
         "signing_wait.html",

@@ -2,7 +2,9 @@
 
 Starts a Temporal dev server (unless one already answers at the configured address), the
 development trust services (OCSP, CRLs, timestamp authority: ``signing.dev_server``, unless
-something already answers at ``EOFFICE_PKI_SERVICES_URL``), the worker and the web app as child
+something already answers at ``EOFFICE_PKI_SERVICES_URL``), the development CSC service with its
+phone page (``signing.dev_csc_server``, for the demo leader's remote signer, when no
+``EOFFICE_SIGNERS_FILE`` is set: ``eoffice/demo_signers.py``), the worker and the web app as child
 processes, loads the demo data on first start, and stops every process it started on Ctrl-C.
 Data stays in the data directory (``./var``) between runs.
 """
@@ -18,9 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-from eoffice.bootstrap import build_runtime
+from eoffice.bootstrap import build_runtime, pki_services_url
 from eoffice.demo import demo_logins_text, load_demo_data
+from eoffice.demo_signers import DEMO_SIGNER, provision_demo_signers
 from eoffice.settings import Settings
+from signing import ensure_dev_pki
 
 
 def _host_port(address: str) -> tuple[str, int]:
@@ -71,6 +75,33 @@ def trust_services_command(settings: Settings, host: str, port: int) -> list[str
     return [*server, "--pki", pki, "--host", host, "--port", str(port)]
 
 
+def csc_command(config: Path, host: str, port: int) -> list[str]:
+    server = [sys.executable, "-m", "signing.dev_csc_server", "--config", str(config)]
+    return [*server, "--host", host, "--port", str(port)]
+
+
+def _demo_signers(
+    settings: Settings, env: dict[str, str], children: list[subprocess.Popen[bytes]]
+) -> str | None:
+    """The demo leader's remote (and token) signer and the CSC service; the phone page's URL."""
+    address = settings.dev_csc_address
+    if settings.signers_file is not None or address is None:
+        return None
+    pki = ensure_dev_pki(settings.pki_path, [], [], services_url=pki_services_url(settings))
+    url = settings.dev_csc_url.strip().rstrip("/")
+    signers = provision_demo_signers(settings.data_dir.resolve() / "signers", pki, url)
+    env.update(signers.environment())
+    if port_open(*address):
+        print(f"Dịch vụ ký số từ xa đã chạy tại / CSC service already running at {url}")
+    else:
+        csc = _start(csc_command(signers.csc_config, *address), env)
+        children.append(csc)
+        wait_for_port(*address, csc, 30)
+    kinds = "tệp khóa, thiết bị ký, ký từ xa" if signers.softhsm_conf else "tệp khóa, ký từ xa"
+    print(f"Người ký thử / demo signer {DEMO_SIGNER}: {kinds}")
+    return f"{url}/phone"
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -101,6 +132,7 @@ def run_embedded(settings: Settings) -> int:
             trust = _start(trust_services_command(settings, *services), env)
             children.append(trust)
             wait_for_port(*services, trust, 30)
+        phone = _demo_signers(settings, env, children)
         me = [sys.executable, "-m", "eoffice.cli"]
         children.append(_start([*me, "worker"], env))
         api = _start([*me, "api"], env)
@@ -111,6 +143,8 @@ def run_embedded(settings: Settings) -> int:
         print(f"Temporal UI: http://{host}:{settings.temporal_ui_port}")
         if services is not None:
             print(f"OCSP, CRL, TSA (thử nghiệm / development): {settings.pki_services_url}")
+        if phone is not None:
+            print(f"Điện thoại thử nghiệm (xác nhận ký từ xa) / development phone: {phone}")
         print(demo_logins_text())
         print("Nhấn Ctrl-C để dừng / press Ctrl-C to stop\n", flush=True)
         while all(child.poll() is None for child in children):

@@ -57,7 +57,11 @@ class Settings(BaseSettings):
     """The unit's seal: B-LTA adds a document timestamp over everything, for archiving."""
     signers_file: Path | None = None
     """JSON naming each person's PKCS#11 token and remote (CSC) signer, with the files that hold
-    their PIN and access token (``signing/signers.py``); unset: personal key files only."""
+    their PIN and access token (``signing/signers.py``); unset: personal key files only (and
+    ``make run`` gives the demo leader a remote signer and, with SoftHSM2, a token: below)."""
+    dev_csc_url: str = "http://127.0.0.1:8791"
+    """``make run`` without ``signers_file``: the development CSC service it starts there, whose
+    page ``/phone`` confirms the demo leader's remote signatures. Empty: no demo signers."""
     signin_max_failures: int = Field(default=5, ge=1)
     """Failed sign-ins of one username within the window that lock it out."""
     signin_failure_window_seconds: int = Field(default=15 * 60, ge=1)
@@ -87,6 +91,13 @@ class Settings(BaseSettings):
         parts = urlsplit(self.pki_services_url.strip())
         default_port = 443 if parts.scheme == "https" else 80
         return parts.hostname or "127.0.0.1", parts.port or default_port
+
+    @property
+    def dev_csc_address(self) -> tuple[str, int] | None:
+        if not self.dev_csc_url.strip():
+            return None
+        parts = urlsplit(self.dev_csc_url.strip())
+        return parts.hostname or "127.0.0.1", parts.port or 80
 
     @property
     def events_path(self) -> Path:

@@ -6,7 +6,18 @@ the tests, as a real service holds them in an HSM). Never for production.
 Its credentials use ``authMode: implicit``: the service itself asks the user to confirm each
 signature on their phone. ``credentials/authorize`` therefore waits until the user approves or
 rejects (or the service gives up); the phone is played by ``/phone/...`` endpoints (not part of
-CSC): ``GET /phone/{credentialID}/pending`` and ``POST /phone/requests/{id}/approve|reject``.
+CSC): ``GET /phone/{credentialID}/pending`` and ``POST /phone/requests/{id}/approve|reject``,
+and by the page ``GET /phone`` (``signing/dev_csc_phone.py``) where a person approves or
+declines with a button.
+
+Asynchronous authorisation (this service's extension, like the transaction status of the
+remote signing services in use in Vietnam): ``credentials/authorize`` with the header
+``Prefer: respond-async`` answers 202 ``{"requestID": …}`` at once, and
+``credentials/authorize/status`` ``{"credentialID", "requestID"}`` answers
+``{"status": "pending"}`` until the person decides, then ``{"status": "approved", "SAD": …}``
+or the CSC error (``access_denied``, ``expired_request``) — once;
+``credentials/authorize/cancel`` ``{"credentialID", "requestID"}`` withdraws a request the
+client no longer waits for.
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
+from signing.dev_csc_phone import add_phone_page
 from signing.keys import KeyMaterial
 from signing.pkcs11_key import Pkcs11Key, sign_digest, token_certificates
 
@@ -54,6 +66,8 @@ class _Pending:
     hashes: list[str]
     description: str
     decision: asyncio.Future[bool]
+    deadline: float = 0.0
+    """Loop time after which an asynchronous request expires."""
 
 
 @dataclass(frozen=True)
@@ -85,10 +99,36 @@ class DevCscService:
         app.router.add_post("/csc/v1/credentials/list", self._list)
         app.router.add_post("/csc/v1/credentials/info", self._credential_info)
         app.router.add_post("/csc/v1/credentials/authorize", self._authorize)
+        app.router.add_post("/csc/v1/credentials/authorize/status", self._authorize_status)
+        app.router.add_post("/csc/v1/credentials/authorize/cancel", self._authorize_cancel)
         app.router.add_post("/csc/v1/signatures/signHash", self._sign_hash)
         app.router.add_get("/phone/{credential_id}/pending", self._phone_pending)
         app.router.add_post("/phone/requests/{request_id}/{decision}", self._phone_decide)
+        add_phone_page(app, self)
         return app
+
+    def pending_requests(self) -> list[dict[str, Any]]:
+        """The confirmations waiting on a phone, oldest first."""
+        now = asyncio.get_running_loop().time()
+        return [
+            {
+                "id": p.request_id,
+                "credential_id": p.credential_id,
+                "hashes": p.hashes,
+                "description": p.description,
+            }
+            for p in self._pending.values()
+            if not p.decision.done() and not (p.deadline and now > p.deadline)
+        ]
+
+    def decide(self, request_id: str, approve: bool) -> bool:
+        """The phone's answer; False when there is no such request waiting."""
+        pending = self._pending.get(request_id)
+        if pending is None:
+            return False
+        if not pending.decision.done():
+            pending.decision.set_result(approve)
+        return True
 
     async def _info(self, request: web.Request) -> web.Response:
         return web.json_response(
@@ -161,13 +201,18 @@ class DevCscService:
             raise _error(400, "invalid_request", "SCAL 2: the hashes to sign are required")
         if int(body.get("numSignatures", 0)) != len(hashes_b64):
             raise _error(400, "invalid_request", "numSignatures must equal the number of hashes")
+        loop = asyncio.get_running_loop()
         pending = _Pending(
             request_id=secrets.token_urlsafe(12),
             credential_id=credential.credential_id,
             hashes=[str(h) for h in hashes_b64],
             description=str(body.get("description", "")),
-            decision=asyncio.get_running_loop().create_future(),
+            decision=loop.create_future(),
         )
+        if request.headers.get("Prefer", "").strip().lower() == "respond-async":
+            pending.deadline = loop.time() + self._confirmation_wait
+            self._pending[pending.request_id] = pending
+            return web.json_response({"requestID": pending.request_id}, status=202)
         self._pending[pending.request_id] = pending
         try:
             approved = await self._decision(request, pending)
@@ -175,12 +220,43 @@ class DevCscService:
             self._pending.pop(pending.request_id, None)
         if not approved:
             raise _error(400, "access_denied", "the user rejected the signature")
+        return web.json_response({"SAD": self._activate(pending), "expiresIn": self._sad_lifetime})
+
+    async def _authorize_status(self, request: web.Request) -> web.Response:
+        body = await _json(request)
+        credential = self._credential(request, body)
+        pending = self._pending.get(str(body.get("requestID", "")))
+        if pending is None or pending.credential_id != credential.credential_id:
+            raise _error(400, "invalid_request", "unknown requestID")
+        if not pending.decision.done():
+            if asyncio.get_running_loop().time() <= pending.deadline:
+                return web.json_response({"status": "pending"})
+            del self._pending[pending.request_id]
+            raise _error(400, "expired_request", "the user did not confirm in time")
+        del self._pending[pending.request_id]
+        if not pending.decision.result():
+            raise _error(400, "access_denied", "the user rejected the signature")
+        sad = self._activate(pending)
+        return web.json_response(
+            {"status": "approved", "SAD": sad, "expiresIn": self._sad_lifetime}
+        )
+
+    async def _authorize_cancel(self, request: web.Request) -> web.Response:
+        """The client stopped waiting: the request leaves the phone."""
+        body = await _json(request)
+        credential = self._credential(request, body)
+        pending = self._pending.get(str(body.get("requestID", "")))
+        if pending is not None and pending.credential_id == credential.credential_id:
+            del self._pending[pending.request_id]
+        return web.json_response({})
+
+    def _activate(self, pending: _Pending) -> str:
         sad = secrets.token_urlsafe(32)
         expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=self._sad_lifetime)
         self._activations[sad] = _Activation(
-            credential.credential_id, frozenset(pending.hashes), expires
+            pending.credential_id, frozenset(pending.hashes), expires
         )
-        return web.json_response({"SAD": sad, "expiresIn": self._sad_lifetime})
+        return sad
 
     async def _decision(self, request: web.Request, pending: _Pending) -> bool:
         """Wait for the phone's answer; give up when the client has gone (it stopped waiting)
@@ -221,19 +297,18 @@ class DevCscService:
         credential_id = request.match_info["credential_id"]
         return web.json_response(
             [
-                {"id": p.request_id, "hashes": p.hashes, "description": p.description}
-                for p in self._pending.values()
-                if p.credential_id == credential_id and not p.decision.done()
+                {key: p[key] for key in ("id", "hashes", "description")}
+                for p in self.pending_requests()
+                if p["credential_id"] == credential_id
             ]
         )
 
     async def _phone_decide(self, request: web.Request) -> web.Response:
-        pending = self._pending.get(request.match_info["request_id"])
         decision = request.match_info["decision"]
-        if pending is None or decision not in {"approve", "reject"}:
+        if decision not in {"approve", "reject"}:
             raise web.HTTPNotFound()
-        if not pending.decision.done():
-            pending.decision.set_result(decision == "approve")
+        if not self.decide(request.match_info["request_id"], decision == "approve"):
+            raise web.HTTPNotFound()
         return web.json_response({"ok": True})
 
     def _credential(self, request: web.Request, body: dict[str, Any]) -> CscCredential:

@@ -72,38 +72,56 @@ def sign_personal(
     """The leader's certification signature (PAdES, form filling allowed afterwards) into the
     prepared field, visible as the signature image (with title and name when the page does
     not print them). From ``level`` B-T up, ``services`` names the TSA and trust roots."""
-    moment = to_vietnam_time(signing_time or dt.datetime.now(VIETNAM_TZ))
-    signature = open_png(appearance.signature_png)
     with damage_is_invalid():
-        writer = _open_writer(pdf)
-        field, _ = find_field(writer, PERSONAL_FIELD)
-        if "/V" in field:
-            raise AlreadySignedError(
-                "Văn bản đã được người có thẩm quyền ký.",
-                "The document already carries the personal signature.",
-            )
-        info = read_issuance_info(writer)
-        style: BaseStampStyle = (
-            ImageStampStyle(image=signature)
-            if info.signer_block_printed
-            else SignerStampStyle(
-                title_lines=tuple(nfc(line).upper() for line in appearance.title_lines),
-                full_name=nfc(appearance.full_name),
-                signature=signature,
-            )
-        )
-        request = SignatureRequest(
-            field_name=PERSONAL_FIELD,
-            key=key,
-            stamp_style=style,
-            signing_time=moment,
-            certify=True,
-            reason="Ký ban hành văn bản",
-            location=info.place or None,
-            level=level,
-            services=services,
+        writer, request = personal_request(
+            pdf, key, appearance, signing_time, level=level, services=services
         )
         return sign_into_field(writer, request)
+
+
+def personal_request(
+    pdf: bytes,
+    key: SigningKey,
+    appearance: PersonalAppearance,
+    signing_time: dt.datetime | None = None,
+    *,
+    level: SignatureLevel = SignatureLevel.B_B,
+    services: TrustServices | None = None,
+) -> tuple[IncrementalPdfFileWriter, SignatureRequest]:
+    """The writer over ``pdf`` and the request of the leader's signature (``sign_personal``,
+    and the two steps of a remote one in ``signing.remote_signature``); refuses a document
+    signed already."""
+    moment = to_vietnam_time(signing_time or dt.datetime.now(VIETNAM_TZ))
+    signature = open_png(appearance.signature_png)
+    writer = _open_writer(pdf)
+    field, _ = find_field(writer, PERSONAL_FIELD)
+    if "/V" in field:
+        raise AlreadySignedError(
+            "Văn bản đã được người có thẩm quyền ký.",
+            "The document already carries the personal signature.",
+        )
+    info = read_issuance_info(writer)
+    style: BaseStampStyle = (
+        ImageStampStyle(image=signature)
+        if info.signer_block_printed
+        else SignerStampStyle(
+            title_lines=tuple(nfc(line).upper() for line in appearance.title_lines),
+            full_name=nfc(appearance.full_name),
+            signature=signature,
+        )
+    )
+    request = SignatureRequest(
+        field_name=PERSONAL_FIELD,
+        key=key,
+        stamp_style=style,
+        signing_time=moment,
+        certify=True,
+        reason="Ký ban hành văn bản",
+        location=info.place or None,
+        level=level,
+        services=services,
+    )
+    return writer, request
 
 
 def fill_number_and_seal(

@@ -9,7 +9,8 @@ import asyncio
 import datetime as dt
 import io
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -40,7 +41,16 @@ from signing.errors import SigningError
 from signing.keys import SigningKey
 from signing.levels import SignatureLevel, TrustServices
 
-__all__ = ["SignatureLevel", "SignatureRequest", "TrustServices", "sign_into_field"]
+__all__ = [
+    "BYTES_RESERVED",
+    "SignatureLevel",
+    "SignatureRequest",
+    "SignerSetup",
+    "TrustServices",
+    "pdf_signer_for",
+    "sign_into_field",
+    "signing_failures",
+]
 
 T = TypeVar("T")
 
@@ -65,7 +75,7 @@ class SignatureRequest:
     """The TSA and trust roots; required from B-T up."""
 
 
-_BYTES_RESERVED = {
+BYTES_RESERVED = {
     SignatureLevel.B_B: 16384,
     SignatureLevel.B_T: 32768,
     SignatureLevel.B_LT: 32768,
@@ -77,6 +87,35 @@ def sign_into_field(writer: IncrementalPdfFileWriter, request: SignatureRequest)
     """Sign, writing everything pending in ``writer`` and the signature as one incremental
     update (then, from B-LT up, the validation data and, at B-LTA, the document timestamp as
     further updates); returns the whole signed PDF."""
+    setup = pdf_signer_for(request, fast_signer(request.key.signer()))
+    output = io.BytesIO()
+    with signing_failures():
+        _run(
+            run_and_release(
+                setup.signer.async_sign_pdf(
+                    writer,
+                    existing_fields_only=True,
+                    bytes_reserved=BYTES_RESERVED[request.level],
+                    output=output,
+                ),
+                setup.context,
+            )
+        )
+    return output.getvalue()
+
+
+@dataclass(frozen=True)
+class SignerSetup:
+    """A pyHanko PdfSigner for a request, with its timestamper and validation context (both
+    None at B-B; the context only from B-LT up)."""
+
+    signer: PdfSigner
+    timestamper: HTTPTimeStamper | None
+    context: ValidationContext | None
+
+
+def pdf_signer_for(request: SignatureRequest, signer: Signer) -> SignerSetup:
+    """The PdfSigner that signs ``request`` with ``signer`` at the request's level."""
     level = request.level
     services = _services_for(level, request.services)
     timestamper = None
@@ -109,26 +148,22 @@ def sign_into_field(writer: IncrementalPdfFileWriter, request: SignatureRequest)
         validation_context=context,
         use_pades_lta=level is SignatureLevel.B_LTA,
     )
-    signer = _TimedPdfSigner(
+    pdf_signer = _TimedPdfSigner(
         meta,
-        fast_signer(request.key.signer()),
+        signer,
         request.signing_time,
         stamp_style=request.stamp_style,
         timestamper=timestamper,
     )
-    output = io.BytesIO()
+    return SignerSetup(pdf_signer, timestamper, context)
+
+
+@contextmanager
+def signing_failures() -> Iterator[None]:
+    """pyHanko's failures (trust services silent, certificate revoked, expired or untrusted)
+    as our ``SigningError`` with a Vietnamese and an English message."""
     try:
-        _run(
-            run_and_release(
-                signer.async_sign_pdf(
-                    writer,
-                    existing_fields_only=True,
-                    bytes_reserved=_BYTES_RESERVED[level],
-                    output=output,
-                ),
-                context,
-            )
-        )
+        yield
     except (TimestampRequestError, OSError) as exc:
         raise SigningError(
             "Không lấy được dấu thời gian hoặc thông tin thu hồi chứng thư từ dịch vụ chứng "
@@ -145,7 +180,6 @@ def sign_into_field(writer: IncrementalPdfFileWriter, request: SignatureRequest)
             f"Không ký được văn bản: {exc}",
             f"Signing failed: {exc}",
         ) from exc
-    return output.getvalue()
 
 
 _loops = threading.local()

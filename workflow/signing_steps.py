@@ -100,14 +100,8 @@ def sign_as_leader(
     app = services.app
     key = UsedKey(check_can_sign_with(services, actor, document_id, signer))
     document = app.document(document_id)
-    account = app.account_by_id(actor.account_id)
     level = services.signature_levels(document.issuer_unit_id).personal
-    title_lines = [line for line in (document.signer_authority, account.title.upper()) if line]
-    appearance = PersonalAppearance(
-        title_lines=title_lines,
-        full_name=account.full_name,
-        signature_png=signature_image(account.full_name),
-    )
+    appearance = leader_appearance(services, actor, document_id)
     with signing_refusals():
         signed = sign_personal(
             app.blobs.get(document.body_sha256),
@@ -119,6 +113,21 @@ def sign_as_leader(
         )
         fingerprint = key.certificate_sha256()
     app.record_signature(actor, document_id, signed, fingerprint, level.value)
+
+
+def leader_appearance(
+    services: OfficeServices, actor: Actor, document_id: UUID
+) -> PersonalAppearance:
+    """How the leader's signature looks on the document: the authority (``KT.``, ``TM.``) and
+    title, the full name and the signature image."""
+    document = services.app.document(document_id)
+    account = services.app.account_by_id(actor.account_id)
+    title_lines = [line for line in (document.signer_authority, account.title.upper()) if line]
+    return PersonalAppearance(
+        title_lines=title_lines,
+        full_name=account.full_name,
+        signature_png=signature_image(account.full_name),
+    )
 
 
 def number_and_seal(services: OfficeServices, document_id: UUID) -> str:

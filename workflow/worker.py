@@ -13,6 +13,8 @@ from workflow.approval_activities import ApprovalActivities
 from workflow.follow_up_activities import FollowUpActivities
 from workflow.forwarding import ForwardDocumentWorkflow
 from workflow.issuance import IssueAndDispatchWorkflow
+from workflow.remote_signing import RemoteSigningWorkflow
+from workflow.remote_signing_activities import RemoteSigningActivities
 from workflow.report_activities import ReportActivities
 from workflow.report_round import ReportRoundWorkflow
 from workflow.services import OfficeServices
@@ -25,6 +27,7 @@ def build_worker(
     reports = ReportActivities(services)
     approvals = ApprovalActivities(services)
     follow_up = FollowUpActivities(services)
+    remote = RemoteSigningActivities(services)
     return Worker(
         client,
         task_queue=task_queue,
@@ -33,6 +36,7 @@ def build_worker(
             ReportRoundWorkflow,
             DocumentApprovalWorkflow,
             ForwardDocumentWorkflow,
+            RemoteSigningWorkflow,
         ],
         activities=[
             activities.number_and_seal,
@@ -53,6 +57,10 @@ def build_worker(
             follow_up.notice_recall_everywhere,
             follow_up.count_forward_units,
             follow_up.deliver_forward_batch,
+            remote.ask_remote_signature,
+            remote.await_remote_confirmation,
+            remote.record_remote_signature,
+            remote.tell_approval_signed,
         ],
         activity_executor=executor,
         max_concurrent_activities=8,

@@ -27,6 +27,7 @@ from signing.csc_key import CscKey
 from signing.dev_csc import CscCredential, DevCscService
 from signing.dev_server import ThreadedApp, free_loopback_socket
 from signing.pkcs11_key import Pkcs11Key
+from signing.remote_signature import PreparedSignature, finish_personal, prepare_personal
 from tests.servers.pki_services import TrustServices
 from tests.signing.conftest import DATE_LINE, LEADER, SEALED_AT, SIGNED_AT, UNIT
 from tests.signing.pdfsig import assert_pdfsig_valid
@@ -147,3 +148,75 @@ def test_a_wrong_access_token_is_refused(
         sign_personal(template_pdf, CscKey(csc_url, LEADER.key_id, "stolen"), personal_appearance)
     assert "không hợp lệ" in str(error.value)
     assert "stolen" not in repr(CscKey(csc_url, LEADER.key_id, "stolen"))
+
+
+def wait_for_sad(key: CscKey, request_id: str, seconds: float = 15) -> str:
+    deadline = time.monotonic() + seconds
+    while (sad := key.confirmation(request_id)) is None:
+        assert time.monotonic() < deadline, "no confirmation"
+        time.sleep(0.1)
+    return sad
+
+
+def test_the_signature_in_two_steps_waits_for_the_phone_in_between(
+    csc_url: str,
+    trust_services: TrustServices,
+    template_pdf: bytes,
+    personal_appearance: PersonalAppearance,
+) -> None:
+    """What the RemoteSigning workflow does: prepare, ask (answered at once), poll, then put the
+    service's signature into the prepared file at B-LT."""
+    pki = trust_services.pki
+    key = CscKey(csc_url, LEADER.key_id, TOKEN)
+    chain = key.certificates()
+    level, services = SignatureLevel.B_LT, pki.trust_services()
+    prepared = prepare_personal(
+        template_pdf, chain, personal_appearance, SIGNED_AT, level=level, services=services
+    )
+    facts = json.loads(json.dumps(prepared.facts()))  # what lies in the workflow history
+    phone = Phone(csc_url, "approve")
+    phone.start()
+
+    request_id = key.ask(prepared.digest_to_sign, "Ký số văn bản: Kế hoạch")
+    assert key.confirmation(request_id) is None or phone.seen
+    sad = wait_for_sad(key, request_id)
+    value = key.sign_digest(prepared.digest_to_sign, sad)
+    signed = finish_personal(
+        template_pdf,
+        PreparedSignature.from_facts(prepared.pdf, facts),
+        chain,
+        value,
+        personal_appearance,
+        level=level,
+        services=services,
+    )
+
+    phone.join(5)
+    assert phone.seen[0]["description"] == "Ký số văn bản: Kế hoạch"
+    report = validate_pdf(signed, pki.trust_roots())
+    assert report.valid, report.summary_en
+    (leader,) = report.signatures
+    assert leader.signer_name == LEADER.full_name and leader.level == "PAdES-B-LT"
+    assert_pdfsig_valid(signed, pki.root_cert_path, signatures=1)
+    with pytest.raises(SigningError):  # the activation data are good for one signature
+        key.sign_digest(prepared.digest_to_sign, sad)
+
+
+def test_an_asked_signature_refused_on_the_phone_page_is_told(
+    csc_url: str, template_pdf: bytes
+) -> None:
+    key = CscKey(csc_url, LEADER.key_id, TOKEN)
+    request_id = key.ask(b"\x01" * 32, "Ký số văn bản: thử từ chối")
+    with urllib.request.urlopen(f"{csc_url}/phone") as reply:
+        page = reply.read().decode()
+    assert "Ký số văn bản: thử từ chối" in page and "Xác nhận ký" in page and "Từ chối" in page
+    form = urllib.request.Request(f"{csc_url}/phone/page/{request_id}/reject", b"", method="POST")
+    with urllib.request.urlopen(form) as reply:  # redirected back to the page
+        assert "Đã từ chối yêu cầu ký" in reply.read().decode()
+
+    with pytest.raises(SigningError) as error:
+        key.confirmation(request_id)
+
+    assert "đã từ chối yêu cầu ký trên điện thoại" in str(error.value)
+    with pytest.raises(SigningError):  # told once
+        key.confirmation(request_id)

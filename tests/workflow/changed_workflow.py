@@ -1,5 +1,6 @@
 """Deliberately incompatible edits of ``IssueAndDispatch`` (another first activity) and of
-``DocumentApproval`` (an approval recorded by another activity), to show that the replay test
+``DocumentApproval`` (an approval recorded by another activity) and of ``RemoteSigning`` (no
+wait for the confirmation), to show that the replay test
 catches non-deterministic changes."""
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ with workflow.unsafe.imports_passed_through():
     from workflow.approval import DocumentApprovalWorkflow
     from workflow.approval_messages import ApprovalCommand, ApprovalRequest, ApprovalState
     from workflow.messages import DispatchProgress, IssueRequest
+    from workflow.remote_signing_messages import (
+        RemoteSigningAsked,
+        RemoteSigningRequest,
+        RemoteSigningState,
+    )
 
 
 @workflow.defn(name="IssueAndDispatch")
@@ -40,3 +46,21 @@ class ChangedDocumentApproval(DocumentApprovalWorkflow):
         self._done.append(self._holder)
         self._enter_step()
         return self.state()
+
+
+@workflow.defn(name="RemoteSigning")
+class ChangedRemoteSigning:
+    """Records the signature right after asking, without waiting for the confirmation."""
+
+    @workflow.run
+    async def run(self, request: RemoteSigningRequest) -> RemoteSigningState:
+        asked = await workflow.execute_activity(
+            "ask_remote_signature",
+            request,
+            result_type=RemoteSigningAsked,
+            start_to_close_timeout=timedelta(minutes=2),
+        )
+        await workflow.execute_activity(
+            "record_remote_signature", asked, start_to_close_timeout=timedelta(minutes=2)
+        )
+        return RemoteSigningState("signed", "", "")

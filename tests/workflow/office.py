@@ -11,12 +11,13 @@ from eoffice.demo import load_demo_data
 from eoffice.settings import Settings
 
 
-def demo_runtime(data_dir: Path) -> Runtime:
+def demo_runtime(data_dir: Path, signers_file: Path | None = None) -> Runtime:
     settings = Settings(
         data_dir=data_dir,
         personal_signature_level="B-B",
         seal_signature_level="B-B",
         pki_services_url="",
+        signers_file=signers_file,
     )
     runtime = build_runtime(settings)
     load_demo_data(runtime)

@@ -1,0 +1,56 @@
+"""The demo leader's remote signer on a test stack, set up as ``make run`` sets it up
+(``eoffice/demo_signers.py``, the development CSC service as a process), and its phone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+
+from eoffice.demo_signers import CSC_CREDENTIAL, provision_demo_signers
+from signing import ensure_dev_pki
+from tests.stack import Stack, wait_until_listening
+
+TIMEOUT_SECONDS = 25
+"""Long enough for a web process to be stopped and another started while the phone waits."""
+
+
+def start_demo_signers(stack: Stack, csc_port: int) -> None:
+    pki = ensure_dev_pki(stack.pki_dir, [], [], services_url=stack.env["EOFFICE_PKI_SERVICES_URL"])
+    signers = provision_demo_signers(
+        stack.data_dir / "signers",
+        pki,
+        f"http://127.0.0.1:{csc_port}",
+        confirmation_timeout_seconds=TIMEOUT_SECONDS,
+    )
+    stack.env["EOFFICE_SIGNERS_FILE"] = str(signers.signers_file)
+    log = (stack.data_dir / "logs" / "csc.log").open("ab")
+    command = [sys.executable, "-m", "signing.dev_csc_server", "--config"]
+    stack.processes["csc"] = subprocess.Popen(
+        [*command, str(signers.csc_config), "--port", str(csc_port)],
+        env=stack.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    wait_until_listening(csc_port, stack.processes["csc"], 30)
+
+
+def pending_request(csc_port: int, seconds: float = 30) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        url = f"http://127.0.0.1:{csc_port}/phone/{CSC_CREDENTIAL}/pending"
+        pending: list[dict[str, Any]] = httpx.get(url).json()
+        if pending:
+            return pending[0]
+        time.sleep(0.2)
+    raise AssertionError("no confirmation request reached the phone")
+
+
+def approve_on_the_phone_page(csc_port: int, request: dict[str, Any]) -> None:
+    phone = f"http://127.0.0.1:{csc_port}"
+    assert str(request["description"]) in httpx.get(f"{phone}/phone").text
+    answer = httpx.post(f"{phone}/phone/page/{request['id']}/approve", follow_redirects=True)
+    assert "Đã xác nhận ký" in answer.text
