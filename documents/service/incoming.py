@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError
 from documents.clock import now_vietnam
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError
 from documents.policy import Action, Actor, DocumentParties, require
-from documents.receipts import Receipt, duplicate_warning, receipt_id_for
+from documents.receipts import Receipt, ReceiptStatus, duplicate_warning, receipt_id_for
 from documents.registers import INCOMING
 from documents.service.base import MAX_NUMBERING_ATTEMPTS, required_text
 from documents.service.folders import FolderService
@@ -32,16 +32,13 @@ class IncomingService(FolderService):
         )
 
     def held_receipt(self, document_id: UUID, unit_id: UUID) -> Receipt:
-        """The copy of a document that ``unit_id`` holds: its own receipt, else that of a unit
-        merged into it (``UnitTree.absorbed``); not found if none."""
-        own = receipt_id_for(document_id, unit_id)
-        if own in self.repository:
-            return self.receipt(own)
-        for absorbed in self.tree().absorbed(unit_id)[1:]:
-            merged = receipt_id_for(document_id, absorbed)
-            if merged in self.repository:
-                return self.receipt(merged)
-        return self.receipt(own)  # raises not found
+        """The copy of a document that ``unit_id`` holds: its own receipt or that of a unit
+        merged into it (``UnitTree.absorbed``) — one still to register first, then its own;
+        not found if none."""
+        held = [receipt_id_for(document_id, unit) for unit in self.tree().absorbed(unit_id)]
+        found = [self.receipt(r) for r in held if r in self.repository]  # its own first
+        waiting = [r for r in found if r.status == ReceiptStatus.DELIVERED]
+        return (waiting or found or [self.receipt(held[0])])[0]  # the last raises not found
 
     def register_receipt(
         self,

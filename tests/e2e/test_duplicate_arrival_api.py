@@ -13,26 +13,8 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.flow import draft_plan, wait_for_status
+from tests.e2e.flow import MERGED, SURVIVOR, issued_to_both
 from tests.stack import Stack
-
-SURVIVOR, MERGED = "cdyt-thanhhoa", "stttt-thanhhoa"
-
-
-def issued_to_both(stack: Stack) -> dict[str, Any]:
-    """A plan of the Thanh Hóa federation issued to both unions (workflow finished)."""
-    drafter = stack.client("thanhhoa.chuyenvien")
-    drafted = draft_plan(
-        drafter, recipients=[SURVIVOR, MERGED], signer="thanhhoa.lanhdao", signer_authority=""
-    )
-    assert drafted.status_code == 201, drafted.text
-    document_id = drafted.json()["id"]
-    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
-    signed = stack.client("thanhhoa.lanhdao").post(f"/api/v1/documents/{document_id}/sign")
-    assert signed.status_code == 200, signed.text
-    clerk = stack.client("thanhhoa.vanthu")
-    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
-    return wait_for_status(clerk, document_id, "dispatched")
 
 
 def receipts_of(client: httpx.Client, document_id: str) -> list[dict[str, Any]]:
@@ -42,7 +24,7 @@ def receipts_of(client: httpx.Client, document_id: str) -> list[dict[str, Any]]:
 def test_the_same_document_registered_twice_in_one_register_warns_without_refusing(
     stack: Stack,
 ) -> None:
-    plan = issued_to_both(stack)
+    plan = issued_to_both(stack, SURVIVOR, MERGED)
     clerk = stack.client(f"{SURVIVOR}.vanthu")
     [own] = receipts_of(clerk, plan["id"])
     first = clerk.post(f"/api/v1/receipts/{own['receipt_id']}/register")
