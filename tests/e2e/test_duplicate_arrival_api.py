@@ -3,7 +3,7 @@
 the same, with a warning naming the earlier arrival number.
 
 How it happens in the union: the Thanh Hóa federation sends a plan to two grassroots unions of
-its civil servants' union, which then merge; the surviving union's clerk registers the merged
+the Yên Định district, which then merge; the surviving union's clerk registers the merged
 union's copy too, in the survivor's register — the same document, twice.
 """
 
