@@ -297,13 +297,13 @@ async def document_step(
     elif step == "recall":
         await actions.recall(context, actor, document_id, text)
     elif step == "assign":
-        receipt = app.receipt_for(document_id, actor.unit_id).id
+        receipt = app.held_receipt(document_id, actor.unit_id).id
         await actions.in_thread(app.assign, actor, receipt, handler, parse_date(deadline))
     elif step == "confirm_destruction":
-        receipt = app.receipt_for(document_id, actor.unit_id).id
+        receipt = app.held_receipt(document_id, actor.unit_id).id
         await actions.in_thread(app.confirm_destruction, actor, receipt)
     elif step in RECEIPT_TEXT_STEPS:
-        receipt = app.receipt_for(document_id, actor.unit_id).id
+        receipt = app.held_receipt(document_id, actor.unit_id).id
         await actions.in_thread(RECEIPT_TEXT_STEPS[step](app), actor, receipt, text)
     else:
         return render_error(request, 404, "Không có thao tác này.", "No such action.")
@@ -368,10 +368,10 @@ async def document_action(
     elif action == "issue":  # with the response deadline (hạn trả lời) typed on the page, if any
         await actions.issue(context, actor, document_id, response_deadline or None)
     elif action == "forward":  # chuyển tiếp down the unit's subtree
-        receipt = context.services.app.receipt_for(document_id, actor.unit_id)
+        receipt = context.services.app.held_receipt(document_id, actor.unit_id)
         await actions.forward(context, actor, receipt.id, units or [], level or None)
     elif action in ("register", "acknowledge"):
-        receipt = context.services.app.receipt_for(document_id, actor.unit_id)
+        receipt = context.services.app.held_receipt(document_id, actor.unit_id)
         receipt_command = actions.register if action == "register" else actions.acknowledge
         await receipt_command(context, actor, receipt.id)
     else:

@@ -10,7 +10,7 @@ from api.context import WebContext
 from documents.accounts import Role
 from documents.clock import to_vietnam
 from documents.outgoing import EDITABLE, IN_FORCE, STATUS_LABELS, DocumentStatus, OutgoingDocument
-from documents.policy import Action, Actor, DocumentParties, is_allowed
+from documents.policy import Action, Actor, DocumentParties, holds, is_allowed
 from documents.receipts import (
     HANDLING,
     RECEIPT_STATUS_LABELS,
@@ -130,12 +130,12 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
     tree = app.tree()
     parties = DocumentParties(document.issuer_unit_id, tuple(document.recipient_unit_ids))
     status = DocumentStatus(document.status)
-    own = actor.unit_id == document.issuer_unit_id
+    own = holds(actor.unit_id, document.issuer_unit_id, tree)
     receipts = app.views.receipts_of(document_id) if own or actor.has(Role.AUDITOR) else []
-    my_receipt = next(
-        (r for r in app.views.receipts_of(document_id) if r["unit_id"] == str(actor.unit_id)),
-        None,
-    )
+    held = [str(unit) for unit in tree.absorbed(actor.unit_id)]  # own unit's copy first
+    mine = {r["unit_id"]: r for r in app.views.receipts_of(document_id) if r["unit_id"] in held}
+    waiting = [mine[unit] for unit in held if unit in mine and mine[unit]["status"] == "delivered"]
+    my_receipt = next(iter(waiting), None) or next((mine[u] for u in held if u in mine), None)
     receipt_status = my_receipt["status"] if my_receipt else None
     my_handler = my_receipt["handler_id"] if my_receipt else None
     awaiting_me = (
@@ -203,7 +203,10 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
             "status": my_receipt["status"],
             "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(my_receipt["status"])]),
             "arrival_number": my_receipt["arrival_number"],
-            "duplicate_warning": _duplicate(my_receipt),
+            # any copy the unit holds registered twice (a merged unit's too) warns here
+            "duplicate_warning": next(
+                filter(None, map(_duplicate, [my_receipt, *mine.values()])), None
+            ),
             "deadline": my_receipt["deadline"],
             "stamped": app.receipt(UUID(my_receipt["id"])).stamped_sha256 is not None,
         },

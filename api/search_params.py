@@ -49,11 +49,12 @@ FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 FILTER_KEYS = ("type", "issuer", "subtree", "from", "to", "number", "signer", "status")
 
 
-def search_scope(actor: Actor) -> SearchScope:
-    """Own unit's documents (issued or received); auditors also see their subtree's — the same
-    rule as `documents.policy.is_allowed` for viewing."""
-    unit = str(actor.unit_id)
-    return SearchScope(unit_ids=[unit], subtree_root_ids=[unit] if actor.has(Role.AUDITOR) else [])
+def search_scope(actor: Actor, tree: UnitTree) -> SearchScope:
+    """Own unit's documents (issued or received), with those of every unit merged into it
+    (`UnitTree.absorbed`); auditors also see their subtree's — the same rule as
+    `documents.policy.is_allowed` for viewing."""
+    units = [str(unit) for unit in tree.absorbed(actor.unit_id)]
+    return SearchScope(unit_ids=units, subtree_root_ids=units if actor.has(Role.AUDITOR) else [])
 
 
 @dataclass(frozen=True)

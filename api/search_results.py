@@ -40,7 +40,9 @@ BOM = "\ufeff"
 def run_search(context: WebContext, actor: Actor, params: SearchParams) -> SearchResult:
     """The page of `params` within the actor's scope; a page past the last is refused."""
     context.refresh()
-    result = context.search_index.find(params.query(), search_scope(actor))
+    result = context.search_index.find(
+        params.query(), search_scope(actor, context.services.app.views.unit_tree())
+    )
     check_page(params, result.total)
     return result
 
@@ -123,7 +125,9 @@ def csv_rows(context: WebContext, actor: Actor, params: SearchParams) -> Iterato
     Vietnamese; one chunk per row so that a large export streams. The search runs (and can
     fail) before this returns, not once the response has started."""
     context.refresh()
-    hits = context.search_index.scan(replace(params, page=1).query(), search_scope(actor))
+    hits = context.search_index.scan(
+        replace(params, page=1).query(), search_scope(actor, context.services.app.views.unit_tree())
+    )
     first = next(hits, None)
     return _csv(first, hits)
 

@@ -1,12 +1,15 @@
 """The one authorisation policy: may this person do this to this document?
 
 Answers from the actor's roles and the relation between the actor's unit and the document's
-issuer and recipients (own unit, parent, child, sibling, unrelated).
+issuer and recipients (own unit, parent, child, sibling, unrelated). A unit that merged into
+another (``Unit.MergedInto``) left its documents to it: the people of the surviving unit hold the
+merged unit's documents as their own (``holds``) for reading, receiving, handling, copying,
+recalling and filing — never for drafting, signing or issuing in the merged unit's name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
@@ -75,6 +78,34 @@ class DocumentParties:
     recipient_unit_ids: Sequence[UUID] = field(default_factory=tuple)
 
 
+TreeSource = UnitTree | Callable[[], UnitTree]
+"""The unit tree, or how to get it: the policy loads it only when ids alone do not answer."""
+
+
+class _Tree:
+    """Loads the tree at most once per decision, and only if asked."""
+
+    def __init__(self, source: TreeSource) -> None:
+        self._source = source
+        self._tree = source if isinstance(source, UnitTree) else None
+
+    def __call__(self) -> UnitTree:
+        if self._tree is None:
+            assert not isinstance(self._source, UnitTree)
+            self._tree = self._source()
+        return self._tree
+
+
+def holds(actor_unit: UUID, party_unit: UUID, tree: TreeSource) -> bool:
+    """Whether the actor's unit holds ``party_unit``'s documents: it is that unit, or that unit
+    merged into it (directly or through later merges, ``UnitTree.merge_chain``). Equal ids
+    answer without the tree; only otherwise is it loaded."""
+    if actor_unit == party_unit:
+        return True
+    units = _Tree(tree)()
+    return party_unit in units and actor_unit in units.merge_chain(party_unit)
+
+
 def relation(tree: UnitTree, actor_unit: UUID, target_unit: UUID) -> Relation:
     if actor_unit == target_unit:
         return Relation.OWN
@@ -107,21 +138,34 @@ RECIPIENT_ROLES: dict[Action, frozenset[Role]] = {
 }
 
 
-def is_allowed(actor: Actor, action: Action, parties: DocumentParties, tree: UnitTree) -> bool:
-    issuer_relation = relation(tree, actor.unit_id, parties.issuer_unit_id)
+FOLLOWS_MERGES = frozenset({Action.RECALL, Action.FILE, Action.VIEW, Action.COPY, *RECIPIENT_ROLES})
+"""Actions the surviving unit's people may take on a merged unit's documents."""
+
+
+def is_allowed(actor: Actor, action: Action, parties: DocumentParties, tree: TreeSource) -> bool:
+    units = _Tree(tree)
+
+    def own(party: UUID) -> bool:
+        if action in FOLLOWS_MERGES:
+            return holds(actor.unit_id, party, units)
+        return actor.unit_id == party
+
     if action in ISSUER_ROLES:
-        return issuer_relation is Relation.OWN and any(map(actor.has, ISSUER_ROLES[action]))
-    recipient_relations = [relation(tree, actor.unit_id, r) for r in parties.recipient_unit_ids]
+        return own(parties.issuer_unit_id) and any(map(actor.has, ISSUER_ROLES[action]))
+    recipient = any(map(own, parties.recipient_unit_ids))
     if action in RECIPIENT_ROLES:
-        return Relation.OWN in recipient_relations and any(map(actor.has, RECIPIENT_ROLES[action]))
+        return recipient and any(map(actor.has, RECIPIENT_ROLES[action]))
     if action is Action.COPY:  # the clerk of a unit holding the document, either side
-        holds = Relation.OWN in (issuer_relation, *recipient_relations)
-        return holds and actor.has(Role.CLERK)
+        return (recipient or own(parties.issuer_unit_id)) and actor.has(Role.CLERK)
     if action is Action.VIEW:
-        relations = [issuer_relation, *recipient_relations]
-        if Relation.OWN in relations:
+        if recipient or own(parties.issuer_unit_id):
             return True
-        return actor.has(Role.AUDITOR) and Relation.PARENT in relations
+        if not actor.has(Role.AUDITOR):
+            return False
+        return any(
+            relation(units(), actor.unit_id, party) is Relation.PARENT
+            for party in (parties.issuer_unit_id, *parties.recipient_unit_ids)
+        )
     return False
 
 
@@ -154,7 +198,7 @@ def sign_in_history_scope(actor: Actor, tree: UnitTree) -> tuple[list[UUID] | No
     return [actor.unit_id, *tree.descendants(actor.unit_id)], False
 
 
-def require(actor: Actor, action: Action, parties: DocumentParties, tree: UnitTree) -> None:
+def require(actor: Actor, action: Action, parties: DocumentParties, tree: TreeSource) -> None:
     if not is_allowed(actor, action, parties, tree):
         what_vi, what_en = ACTION_LABELS[action]
         raise ForbiddenError(

@@ -172,6 +172,22 @@ class UnitTree:
             found.extend(self.absorbed(merged))
         return found
 
+    def merge_chain(self, unit_id: UUID) -> list[UUID]:
+        """The unit, the unit it merged into, the one that merged into next, ... — the units
+        whose people hold this unit's documents, the surviving unit last."""
+        chain = [unit_id]
+        unit = self._units.get(unit_id)
+        while unit is not None and unit.merged_into is not None and unit.merged_into not in chain:
+            chain.append(unit.merged_into)
+            unit = self._units.get(unit.merged_into)
+        return chain
+
+    def successor(self, unit_id: UUID) -> UUID:
+        """The unit that holds this one's inbox, registers and archive now: the unit itself
+        unless it merged, else the end of its merge chain (merged into a unit that merged in
+        turn, ...)."""
+        return self.merge_chain(unit_id)[-1]
+
     def descendants(self, unit_id: UUID) -> list[UUID]:
         found: list[UUID] = []
         for child in self._children.get(unit_id, []):

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS tracking (name TEXT PRIMARY KEY, position INTEGER NOT
 CREATE TABLE IF NOT EXISTS units (
     id TEXT PRIMARY KEY, code TEXT UNIQUE, name TEXT, short_name TEXT, abbreviation TEXT,
     level TEXT, parent_id TEXT, place TEXT, status TEXT, merged_into TEXT);
+CREATE INDEX IF NOT EXISTS units_merged_into ON units (merged_into);
 CREATE TABLE IF NOT EXISTS accounts (
     id TEXT PRIMARY KEY, username TEXT UNIQUE, full_name TEXT, unit_id TEXT, roles TEXT,
     title TEXT);
@@ -608,12 +609,22 @@ class ReadModel(ReportViews, DispatchViews):
         return row[0], row[1]
 
     def _on_Receipt_Registered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
+        # Earlier arrivals of the same (number, symbol, issuer) in the register it went into:
+        # the receiving unit's, or its heir's if it merged since (the merge chain's end), which
+        # holds the arrivals of every unit merged into it too — as the units were then.
         earlier = db.execute(
-            "SELECT o.arrival_number FROM receipts r JOIN receipts o ON o.unit_id=r.unit_id "
+            "WITH RECURSIVE "
+            "up(id, depth) AS (SELECT unit_id, 0 FROM receipts WHERE id=:receipt UNION ALL "
+            " SELECT u.merged_into, up.depth + 1 FROM units u JOIN up ON u.id=up.id "
+            " WHERE u.merged_into IS NOT NULL AND up.depth < 100), "
+            "family(id) AS (SELECT id FROM (SELECT id FROM up ORDER BY depth DESC LIMIT 1) "
+            " UNION SELECT u.id FROM units u JOIN family f ON u.merged_into=f.id) "
+            "SELECT o.arrival_number FROM receipts r JOIN receipts o "
+            "ON o.unit_id IN (SELECT id FROM family) "
             "AND o.number_symbol=r.number_symbol AND o.issuer_unit_id=r.issuer_unit_id "
-            "AND o.id<>r.id AND o.arrival_number IS NOT NULL WHERE r.id=? "
+            "AND o.id<>r.id AND o.arrival_number IS NOT NULL WHERE r.id=:receipt "
             "ORDER BY o.arrival_number",
-            (str(e.originator_id),),
+            {"receipt": str(e.originator_id)},
         ).fetchall()
         db.execute(
             "UPDATE receipts SET status='registered', arrival_number=?, registered_at=?, "
@@ -755,10 +766,15 @@ class ReadModel(ReportViews, DispatchViews):
         rows = self._rows("SELECT * FROM documents WHERE id=?", str(document_id))
         return rows[0] if rows else None
 
+    def _absorbed(self, unit_id: UUID) -> tuple[list[str], str]:
+        """The unit and every unit merged into it (``UnitTree.absorbed``), as SQL parameters
+        and their placeholders."""
+        units = [str(u) for u in self.unit_tree().absorbed(unit_id)]
+        return units, ",".join("?" * len(units))
+
     def outbox(self, unit_id: UUID) -> list[dict[str, Any]]:
         """What the unit issued, and what every unit merged into it issued."""
-        units = [str(u) for u in self.unit_tree().absorbed(unit_id)]
-        marks = ",".join("?" * len(units))
+        units, marks = self._absorbed(unit_id)
         return self._rows(
             "SELECT d.*, "
             "(SELECT COUNT(*) FROM receipts r WHERE r.document_id=d.id) AS delivered, "
@@ -797,8 +813,7 @@ class ReadModel(ReportViews, DispatchViews):
 
     def inbox(self, unit_id: UUID) -> list[dict[str, Any]]:
         """What the unit received, and what every unit merged into it received."""
-        units = [str(u) for u in self.unit_tree().absorbed(unit_id)]
-        marks = ",".join("?" * len(units))
+        units, marks = self._absorbed(unit_id)
         return self._rows(
             "SELECT r.*, d.issuer_name FROM receipts r LEFT JOIN documents d ON d.id=r.document_id "
             f"WHERE r.unit_id IN ({marks}) ORDER BY r.delivered_at DESC",
@@ -820,11 +835,13 @@ class ReadModel(ReportViews, DispatchViews):
         )
 
     def copies(self, document_id: UUID, unit_id: UUID) -> list[dict[str, Any]]:
-        """The copies a unit made of a document (bản sao), oldest first."""
+        """The copies a unit (or a unit merged into it) made of a document (bản sao), oldest
+        first."""
+        units, marks = self._absorbed(unit_id)
         rows = self._rows(
-            "SELECT * FROM copies WHERE document_id=? AND unit_id=? ORDER BY copied_at",
+            f"SELECT * FROM copies WHERE document_id=? AND unit_id IN ({marks}) ORDER BY copied_at",
             str(document_id),
-            str(unit_id),
+            *units,
         )
         for row in rows:
             row["pages"] = json.loads(row["pages"])
@@ -846,10 +863,12 @@ class ReadModel(ReportViews, DispatchViews):
         ]
 
     def folders(self, unit_id: UUID) -> list[dict[str, Any]]:
+        """The unit's file folders, and those of every unit merged into it."""
+        units, marks = self._absorbed(unit_id)
         return self._rows(
             "SELECT f.*, (SELECT COUNT(*) FROM documents d WHERE d.folder_id=f.id) AS documents "
-            "FROM folders f WHERE unit_id=? ORDER BY year DESC, code",
-            str(unit_id),
+            f"FROM folders f WHERE unit_id IN ({marks}) ORDER BY year DESC, code",
+            *units,
         )
 
     def archive_folders(self, query: FolderQuery) -> list[dict[str, Any]]:
@@ -893,11 +912,13 @@ class ReadModel(ReportViews, DispatchViews):
         )
 
     def overdue(self, unit_id: UUID, today: str) -> list[dict[str, Any]]:
-        """Incoming documents of the unit assigned with a deadline before ``today`` and not done."""
+        """Incoming documents of the unit (and of the units merged into it) assigned with a
+        deadline before ``today`` and not done."""
+        units, marks = self._absorbed(unit_id)
         return self._rows(
-            "SELECT * FROM receipts WHERE unit_id=? AND deadline < ? "
+            f"SELECT * FROM receipts WHERE unit_id IN ({marks}) AND deadline < ? "
             "AND status IN ('assigned', 'in_progress') ORDER BY deadline",
-            str(unit_id),
+            *units,
             today,
         )
 

@@ -192,7 +192,8 @@ def register_arrival(services: OfficeServices, actor: Actor, receipt_id: UUID) -
     receipt = app.receipt(receipt_id)
     app.authorize_receipt(actor, receipt)
     report = verify_file(services, receipt.file_sha256)
-    stamper = _arrival_stamper(services, receipt.recipient_unit_id, receipt.file_sha256)
+    holder = app.tree().successor(receipt.recipient_unit_id)  # the register's unit, see there
+    stamper = _arrival_stamper(services, holder, receipt.file_sha256)
     with signing_refusals():
         return app.register_receipt(
             actor,

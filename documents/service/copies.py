@@ -14,8 +14,8 @@ from documents.clock import now_vietnam
 from documents.copies import CopyForm, DocumentCopy, copy_symbol, parse_copy_request
 from documents.errors import ConflictError, ForbiddenError
 from documents.outgoing import IN_FORCE
-from documents.policy import Action, Actor, require
-from documents.receipts import HANDLING, ReceiptStatus, receipt_id_for
+from documents.policy import Action, Actor, holds, require
+from documents.receipts import HANDLING, ReceiptStatus
 from documents.registers import COPIES, format_number
 from documents.service.access import AccessService
 from documents.service.base import MAX_NUMBERING_ATTEMPTS
@@ -34,15 +34,15 @@ class CopyService(AccessService):
         recipient that registered it. Refused to anyone but that unit's clerk, and for a
         document recalled, not yet issued or not yet registered."""
         document = self.document(document_id)
-        require(actor, Action.COPY, self.parties(document), self.tree())
-        if actor.unit_id == document.issuer_unit_id:
+        require(actor, Action.COPY, self.parties(document), self.tree)
+        if holds(actor.unit_id, document.issuer_unit_id, self.tree):
             if document.status not in IN_FORCE or document.issued_sha256 is None:
                 raise ConflictError(
                     "Chỉ sao văn bản đã ban hành và còn hiệu lực.",
                     "Only an issued document in force can be copied.",
                 )
             return document.issued_sha256
-        receipt = self.receipt(receipt_id_for(document_id, actor.unit_id))
+        receipt = self.held_receipt(document_id, actor.unit_id)
         if receipt.status not in _HELD:
             raise ConflictError(
                 "Chỉ sao văn bản đến đã vào sổ (không bị thu hồi hay trả lại).",
@@ -96,9 +96,9 @@ class CopyService(AccessService):
         )
 
     def document_copy(self, actor: Actor, copy_id: UUID) -> DocumentCopy:
-        """A copy, for a member of the unit that made it."""
+        """A copy, for a member of the unit that made it (or of the unit it merged into)."""
         copy = cast(DocumentCopy, self._get(copy_id, DocumentCopy, "bản sao", "copy"))
-        if copy.copying_unit_id != actor.unit_id:
+        if not holds(actor.unit_id, copy.copying_unit_id, self.tree):
             raise ForbiddenError("Bản sao thuộc đơn vị khác.", "This copy belongs to another unit.")
         return copy
 

@@ -92,7 +92,7 @@ class DispatchService(IncomingService):
             self.document(document_id)  # raises not found
             raise AssertionError("unreachable")
         parties = DocumentParties(UUID(row["issuer_unit_id"]))
-        require(actor, Action.VIEW, parties, self.tree())
+        require(actor, Action.VIEW, parties, self.tree)
         figures = self.views.dispatch_progress(document_id)
         total = int(row["recipient_count"] or 0)
         deadline = figures["deadline"]

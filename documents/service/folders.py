@@ -17,7 +17,7 @@ from documents.folders import (
     check_retention,
     folder_id_for,
 )
-from documents.policy import Action, Actor, DocumentParties, require
+from documents.policy import Action, Actor, DocumentParties, holds, require
 from documents.service.base import required_text
 from documents.service.outgoing import OutgoingService
 from documents.views import FolderQuery
@@ -27,7 +27,7 @@ class FolderService(OutgoingService):
     def open_folder(
         self, actor: Actor, year: int, code: str, title: str, retention_years: int | None
     ) -> UUID:
-        require(actor, Action.FILE, DocumentParties(actor.unit_id), self.tree())
+        require(actor, Action.FILE, DocumentParties(actor.unit_id), self.tree)
         check_retention(retention_years)
         folder_id = folder_id_for(actor.unit_id, year, code.strip())
         if folder_id in self.repository:
@@ -50,10 +50,10 @@ class FolderService(OutgoingService):
     def file_document(self, actor: Actor, document_id: UUID, folder_id: UUID) -> None:
         document, folder = self.document(document_id), self.folder(folder_id)
         self.authorize(actor, Action.FILE, document)
-        if folder.unit_id != document.issuer_unit_id:
+        if not holds(folder.unit_id, document.issuer_unit_id, self.tree):
             raise InvalidInputError(
-                "Hồ sơ phải thuộc đơn vị ban hành văn bản.",
-                "The folder must belong to the document's issuer.",
+                "Hồ sơ phải thuộc đơn vị ban hành văn bản (hoặc đơn vị nó đã hợp nhất vào).",
+                "The folder must belong to the document's issuer (or the unit it merged into).",
             )
         folder.ensure_open()
         document.file_into(by=actor.account_id, folder_id=folder_id)
@@ -61,14 +61,14 @@ class FolderService(OutgoingService):
 
     def close_folder(self, actor: Actor, folder_id: UUID) -> None:
         folder = self.folder(folder_id)
-        require(actor, Action.FILE, DocumentParties(folder.unit_id), self.tree())
+        require(actor, Action.FILE, DocumentParties(folder.unit_id), self.tree)
         folder.close(by=actor.account_id)
         self.save_and_refresh(folder)
 
     def transfer_folder(self, actor: Actor, folder_id: UUID) -> None:
         """The clerk hands a closed folder to the unit's archive (nộp lưu)."""
         folder = self.folder(folder_id)
-        require(actor, Action.FILE, DocumentParties(folder.unit_id), self.tree())
+        require(actor, Action.FILE, DocumentParties(folder.unit_id), self.tree)
         folder.transfer(by=actor.account_id)
         self.save_and_refresh(folder)
 

@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError
 from documents.clock import now_vietnam
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError
 from documents.policy import Action, Actor, DocumentParties, require
-from documents.receipts import Receipt, duplicate_warning
+from documents.receipts import Receipt, ReceiptStatus, duplicate_warning, receipt_id_for
 from documents.registers import INCOMING
 from documents.service.base import MAX_NUMBERING_ATTEMPTS, required_text
 from documents.service.folders import FolderService
@@ -28,8 +28,17 @@ class IncomingService(FolderService):
             actor,
             action,
             DocumentParties(receipt.issuer_unit_id, (receipt.recipient_unit_id,)),
-            self.tree(),
+            self.tree,
         )
+
+    def held_receipt(self, document_id: UUID, unit_id: UUID) -> Receipt:
+        """The copy of a document that ``unit_id`` holds: its own receipt or that of a unit
+        merged into it (``UnitTree.absorbed``) — one still to register first, then its own;
+        not found if none."""
+        held = [receipt_id_for(document_id, unit) for unit in self.tree().absorbed(unit_id)]
+        found = [self.receipt(r) for r in held if r in self.repository]  # its own first
+        waiting = [r for r in found if r.status == ReceiptStatus.DELIVERED]
+        return (waiting or found or [self.receipt(held[0])])[0]  # the last raises not found
 
     def register_receipt(
         self,
@@ -39,7 +48,8 @@ class IncomingService(FolderService):
         verification_summary: str,
         stamp: ArrivalStamper | None = None,
     ) -> int:
-        """Gives the receipt the next arrival number (số đến) of the receiving unit.
+        """Gives the receipt the next arrival number (số đến) of the receiving unit — of the unit
+        it merged into, when it merged after the delivery (``UnitTree.successor``).
 
         ``stamp(arrival_number, received_at)``, when given, returns the file with the unit's
         digital incoming stamp and the stamp's signature level (or None: not stamped); the
@@ -49,7 +59,8 @@ class IncomingService(FolderService):
             receipt = self.receipt(receipt_id)
             self.authorize_receipt(actor, receipt)
             received_at = now_vietnam()
-            register = self._register(receipt.recipient_unit_id, INCOMING, received_at.year)
+            holder = self.tree().successor(receipt.recipient_unit_id)  # a merged unit's: its heir's
+            register = self._register(holder, INCOMING, received_at.year)
             number = register.next_number
             receipt.register(
                 arrival_number=number,

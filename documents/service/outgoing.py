@@ -42,7 +42,7 @@ class OutgoingService(NumberingService):
         return DocumentParties(document.issuer_unit_id, tuple(document.recipient_unit_ids))
 
     def authorize(self, actor: Actor, action: Action, document: OutgoingDocument) -> None:
-        require(actor, action, self.parties(document), self.tree())
+        require(actor, action, self.parties(document), self.tree)
 
     def draft_document(
         self,

@@ -8,7 +8,7 @@ from uuid import UUID
 import pytest
 
 from documents.application import OfficeApplication
-from documents.errors import ConflictError, ForbiddenError, InvalidInputError
+from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from tests.documents.builders import actor, office, with_tree
 
 
@@ -74,6 +74,51 @@ def test_a_merged_units_inbox_and_outbox_are_reachable_from_the_unit_it_merged_i
         issue_plan(app, ids, "prov-a", ["upper-a1"])
 
 
+def fake_copy(source: bytes, symbol: str, at: object) -> tuple[bytes, str]:
+    return b"%PDF copy " + symbol.encode(), "B-B"
+
+
+def test_the_unit_merged_into_receives_handles_copies_and_files_the_merged_units_documents(
+    app: OfficeApplication, ids: dict[str, UUID]
+) -> None:
+    """Given a document delivered to upper-a1 and one it issued and filed, when upper-a1
+    merges into upper-a2, then upper-a2's people take both over: its clerk registers the
+    delivery in upper-a2's own incoming register, its leader directs, its clerk copies, recalls
+    and keeps the merged unit's folder; upper-a1's drafts stay upper-a1's."""
+    clerk, leader = actor(app, "upper-a2.clerk"), actor(app, "upper-a2.leader")
+    received = issue_plan(app, ids, "prov-a", ["upper-a1"])
+    own = issue_plan(app, ids, "prov-a", ["upper-a2"])
+    assert app.register_receipt(clerk, app.held_receipt(own, ids["upper-a2"]).id, True, "") == 1
+    sent = issue_plan(app, ids, "upper-a1", ["base-a1"])
+    old_clerk = actor(app, "upper-a1.clerk")
+    folder = app.open_folder(old_clerk, 2026, "01.KH", "Kế hoạch năm 2026", 10)
+    app.file_document(old_clerk, sent, folder)
+    with pytest.raises(NotFoundError):
+        app.held_receipt(received, ids["upper-a2"])
+    app.merge_units(actor(app, "prov-a.admin"), ids["upper-a1"], ids["upper-a2"])
+
+    receipt = app.held_receipt(received, ids["upper-a2"])
+    assert receipt.recipient_unit_id == ids["upper-a1"]
+    assert app.tree().successor(ids["upper-a1"]) == ids["upper-a2"]
+    with pytest.raises(ForbiddenError):
+        app.register_receipt(actor(app, "prov-b.clerk"), receipt.id, True, "")
+    assert app.register_receipt(clerk, receipt.id, True, "") == 2  # upper-a2's register goes on
+    numbers = {r["document_id"]: r["arrival_number"] for r in app.views.inbox(ids["upper-a2"])}
+    assert numbers == {str(own): 1, str(received): 2}
+    app.direct(leader, receipt.id, "Giao văn phòng tham mưu.")
+    copy = app.make_copy(clerk, received, "sao_y", None, fake_copy)
+    assert copy.number_symbol == "01/SY-UPPER-A2"
+    assert app.copies_of(clerk, received)[0]["id"] == str(copy.id)
+    assert app.copy_source(clerk, sent) == app.document(sent).issued_sha256
+
+    assert [f["id"] for f in app.views.folders(ids["upper-a2"])] == [str(folder)]
+    assert [f["id"] for f in app.archive_folders(leader)] == [str(folder)]
+    app.close_folder(clerk, folder)
+    app.transfer_folder(clerk, folder)
+    app.recall(leader, sent, "Thay thế bằng văn bản khác.")
+    assert app.document(sent).status == "recalled"
+
+
 def test_moves_keep_the_tree_a_tree(app: OfficeApplication, ids: dict[str, UUID]) -> None:
     admin = actor(app, "root.admin")
     app.move_unit(admin, ids["upper-a1"], ids["prov-b"])
@@ -120,3 +165,24 @@ def test_an_unknown_unit_is_not_found(app: OfficeApplication, ids: dict[str, UUI
         app.move_unit(admin, ids["base-a1"], uuid4())
     with pytest.raises(NotFoundError):
         app.merge_units(admin, ids["upper-a1"], uuid4())
+
+
+def test_the_same_document_arriving_for_both_merged_units_is_a_duplicate_in_the_heirs_register(
+    app: OfficeApplication, ids: dict[str, UUID]
+) -> None:
+    """Nghị định 30, Phụ lục VI: a plan sent to upper-a1 and upper-a2, which then merge, arrives
+    twice in upper-a2's incoming register — the second registration warns, refusing nothing."""
+    plan = issue_plan(app, ids, "prov-a", ["upper-a1", "upper-a2"])
+    clerk = actor(app, "upper-a2.clerk")
+    first = app.held_receipt(plan, ids["upper-a2"]).id
+    assert app.register_receipt(clerk, first, True, "") == 1
+    app.merge_units(actor(app, "prov-a.admin"), ids["upper-a1"], ids["upper-a2"])
+    second = app.receipt_for(plan, ids["upper-a1"]).id
+    assert app.register_receipt(clerk, second, True, "") == 2
+    assert app.duplicate_warning(first) is None
+    warning = app.duplicate_warning(second)
+    assert warning is not None and "(số đến 1)" in warning[0]
+    app.views.reset()  # rebuilt from the events, the warning stays
+    app.refresh_views()
+    assert app.views.duplicate_of(second) == [1]
+    assert app.views.duplicate_of(first) == []

@@ -78,3 +78,25 @@ def wait_for_status(
 def receipt_id(client: httpx.Client, document_id: str) -> str:
     rows = client.get("/api/v1/inbox").json()
     return next(row["receipt_id"] for row in rows if row["document_id"] == document_id)
+
+
+# Two grassroots unions of the Yên Định district federation (Thanh Hóa) that no other test
+# uses, nor any subtree another test picks, so that a test may merge the second into the first
+# (the duplicate-arrival tests) on a stack shared with other tests.
+SURVIVOR, MERGED = "th-quanlao", "bv-yendinh"
+
+
+def issued_to_both(stack: Stack, *recipients: str) -> dict[str, Any]:
+    """A plan of the Thanh Hóa federation issued to ``recipients`` (workflow finished)."""
+    drafter = stack.client("thanhhoa.chuyenvien")
+    drafted = draft_plan(
+        drafter, recipients=list(recipients), signer="thanhhoa.lanhdao", signer_authority=""
+    )
+    assert drafted.status_code == 201, drafted.text
+    document_id = drafted.json()["id"]
+    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
+    signed = stack.client("thanhhoa.lanhdao").post(f"/api/v1/documents/{document_id}/sign")
+    assert signed.status_code == 200, signed.text
+    clerk = stack.client("thanhhoa.vanthu")
+    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
+    return wait_for_status(clerk, document_id, "dispatched")

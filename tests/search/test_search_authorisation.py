@@ -3,7 +3,9 @@ parent, child, sibling, unrelated, an auditor's subtree) the hits, the total and
 count are exactly the documents `documents.policy` lets that person view — no more.
 
 The tree: TLĐ (national) above LĐLĐ Bến Tre and LĐLĐ Thanh Hóa (siblings); Bến Tre above two
-grassroots unions, Thành phố and KCN (siblings of each other).
+grassroots unions, Thành phố and KCN (siblings of each other). Two units of Thanh Hóa merged
+since: "cũ" into "cơ sở", which merged in turn into Bến Tre's Thành phố, whose people so hold
+both units' documents ("merged into my unit").
 """
 
 from __future__ import annotations
@@ -51,6 +53,27 @@ TREE = UnitTree(
     )
     for code, parent in PARENTS.items()
 )
+MERGED = {"thanhhoa-cs": "bentre-tp", "thanhhoa-cu": "thanhhoa-cs"}  # unit: merged into
+TREE = UnitTree(
+    [
+        *TREE.all(),
+        *(
+            UnitInfo(
+                id=unit(code),
+                code=code,
+                name=f"Đơn vị {code}",
+                short_name=code,
+                abbreviation=code.upper(),
+                level="province",
+                parent_id=unit("thanhhoa"),  # a merged unit keeps its place
+                place="",
+                status="merged",
+                merged_into=unit(into),
+            )
+            for code, into in MERGED.items()
+        ),
+    ]
+)
 # (id, issuer, recipients): every relation between a reader and a document's parties occurs.
 DOCUMENTS = [
     ("bentre-to-tp", "bentre", ["bentre-tp"]),
@@ -60,6 +83,8 @@ DOCUMENTS = [
     ("tld-to-thanhhoa", "tld", ["thanhhoa"]),
     ("thanhhoa-to-tld", "thanhhoa", ["tld"]),
     ("tp-internal", "bentre-tp", []),
+    ("cs-to-thanhhoa", "thanhhoa-cs", ["thanhhoa"]),
+    ("tld-to-cu", "tld", ["thanhhoa-cu"]),
 ]
 ROLES = [Role.CLERK, Role.DRAFTER, Role.LEADER, Role.AUDITOR, Role.ADMIN]
 
@@ -122,13 +147,13 @@ def allowed(reader: Actor) -> set[str]:
 
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
-@pytest.mark.parametrize("unit_code", sorted(PARENTS))
+@pytest.mark.parametrize("unit_code", sorted([*PARENTS, *MERGED]))
 @pytest.mark.parametrize("text", ["", "cong doan", "công đoàn cơ sở"])
 def test_hits_totals_and_facets_stay_within_what_the_policy_lets_one_view(
     engine: SearchIndex, unit_code: str, role: Role, text: str
 ) -> None:
     reader = actor(unit_code, role)
-    result = engine.find(SearchQuery(text, limit=50), search_scope(reader))
+    result = engine.find(SearchQuery(text, limit=50), search_scope(reader, TREE))
     expected = allowed(reader)
     assert {hit.document_id for hit in result.hits} == expected
     assert result.total == len(expected)
@@ -136,14 +161,30 @@ def test_hits_totals_and_facets_stay_within_what_the_policy_lets_one_view(
         assert sum(value.count for value in values) == len(expected), name
     visible_issuers = {hit.issuer_unit_id for hit in result.hits}
     assert {value.value for value in result.facets["issuer_unit_id"]} == visible_issuers
-    scanned = {hit.document_id for hit in engine.scan(SearchQuery(text), search_scope(reader))}
+    scanned = {
+        hit.document_id for hit in engine.scan(SearchQuery(text), search_scope(reader, TREE))
+    }
     assert scanned == expected
 
 
 def test_the_relations_are_all_exercised() -> None:
     """Own unit, parent, child, sibling and unrelated readers each see a different set."""
     seen = {
-        ("bentre-tp", Role.CLERK): {"bentre-to-tp", "tp-to-kcn", "tp-internal"},  # own only
+        ("bentre-tp", Role.CLERK): {  # own and the units' merged into it
+            "bentre-to-tp",
+            "tp-to-kcn",
+            "tp-internal",
+            "cs-to-thanhhoa",
+            "tld-to-cu",
+        },
+        ("thanhhoa-cs", Role.CLERK): {"cs-to-thanhhoa", "tld-to-cu"},  # and its own merged unit's
+        ("thanhhoa-cu", Role.LEADER): {"tld-to-cu"},  # its own, never its heirs'
+        ("thanhhoa", Role.AUDITOR): {  # above the merged units, where they were
+            "tld-to-thanhhoa",
+            "thanhhoa-to-tld",
+            "cs-to-thanhhoa",
+            "tld-to-cu",
+        },
         ("bentre-kcn", Role.LEADER): {"tp-to-kcn", "kcn-to-bentre"},  # sibling's doc to it
         ("bentre", Role.CLERK): {"bentre-to-tp", "kcn-to-bentre", "tld-to-bentre"},  # not child's
         ("bentre", Role.AUDITOR): {  # its own and its subtree's, not its parent's to others
@@ -153,9 +194,8 @@ def test_the_relations_are_all_exercised() -> None:
             "tld-to-bentre",
             "tp-internal",
         },
-        ("thanhhoa", Role.AUDITOR): {"tld-to-thanhhoa", "thanhhoa-to-tld"},  # unrelated: none
         ("tld", Role.AUDITOR): {d for d, _, _ in DOCUMENTS},  # the whole union
-        ("tld", Role.CLERK): {"tld-to-bentre", "tld-to-thanhhoa", "thanhhoa-to-tld"},
+        ("tld", Role.CLERK): {"tld-to-bentre", "tld-to-thanhhoa", "thanhhoa-to-tld", "tld-to-cu"},
     }
     for (unit_code, role), documents in seen.items():
         assert allowed(actor(unit_code, role)) == documents, (unit_code, role)
