@@ -112,7 +112,7 @@ def test_no_confirmation_times_out_and_changes_nothing(stack: Stack, csc_port: i
     assert reply.status_code == 202, reply.text
     again = leader.post(f"/api/v1/documents/{document_id}/sign", json={"signer": "remote"})
     assert again.status_code == 409 and "đang chờ" in again.json()["message"]
-    failed = wait_for_state(leader, reply.json()["status_url"], "failed", 60)
+    failed = wait_for_state(leader, reply.json()["status_url"], "failed", TIMEOUT_SECONDS + 60)
 
     assert failed["state"] == "failed", failed
     assert failed["message"].startswith(
