@@ -1,12 +1,13 @@
-"""Remembered string preparation for certificate name comparison.
+"""Remembered comparisons of certificate names.
 
 Comparing two X.509 names (RFC 5280 §7.1) runs asn1crypto's LDAP string preparation
 (RFC 4518: mapping, NFKC, prohibited characters, stringprep tables) over every attribute
 value. asn1crypto keeps the result on the attribute object, but a validation parses the
-certificates afresh from each signature, so the same few names (the signers', their CAs',
-the trust roots') were prepared again for every signature of every document. The preparation
-is a pure function of the string: this keeps its results for a bounded set of strings, and two
-names with the same DER encoding are equal without preparing them at all.
+certificates afresh from each signature, and pyHanko compares the issuer named by a signature
+against every certificate it carries, so the same few names (the signers', their CAs', the
+trust roots') were parsed and prepared again for every signature of every document. Both the
+preparation and the comparison are pure functions of their inputs (a string; the DER
+encodings of two RDN sequences): this keeps their results for a bounded number of inputs.
 Installed once, by ``signing.validation``."""
 
 from __future__ import annotations
@@ -20,39 +21,43 @@ from asn1crypto import x509 as asn1_x509
 
 __all__ = ["install"]
 
-_MAX_NAMES = 4096
+_MAX_ENTRIES = 4096
 _lock = threading.Lock()
 _installed = False
 
 
 def install() -> None:
-    """Make name comparison remember prepared strings and skip identical encodings
-    (idempotent)."""
+    """Make name comparison remember prepared strings and the verdicts on pairs of encoded
+    names (idempotent)."""
     global _installed
     with _lock:
         if _installed:
             return
-        original: Callable[[Any, str], str] = asn1_x509.NameTypeAndValue._ldap_string_prep
+        prepare: Callable[[Any, str], str] = asn1_x509.NameTypeAndValue._ldap_string_prep
 
-        @functools.lru_cache(maxsize=_MAX_NAMES)
+        @functools.lru_cache(maxsize=_MAX_ENTRIES)
         def prepared(string: str) -> str:
-            return original(None, string)
+            return prepare(None, string)
 
         def _ldap_string_prep(self: Any, string: str) -> str:
             try:
                 return prepared(string)
             except TypeError:  # an unhashable value: prepare it as asn1crypto would
-                return original(self, string)
+                return prepare(self, string)
 
-        asn1_x509.NameTypeAndValue._ldap_string_prep = _ldap_string_prep  # type: ignore[method-assign]
-
-        compare: Callable[[Any, object], bool] = asn1_x509.Name.__eq__
+        @functools.lru_cache(maxsize=_MAX_ENTRIES)
+        def same(first: bytes, second: bytes) -> bool:
+            if first == second:
+                return True
+            # Name equality is the equality of the chosen RDN sequences (asn1crypto)
+            return bool(asn1_x509.RDNSequence.load(first) == asn1_x509.RDNSequence.load(second))
 
         def __eq__(self: Any, other: object) -> bool:
-            # the same encoding is the same name; anything else is compared per RFC 5280
-            if isinstance(other, asn1_x509.Name) and self.dump() == other.dump():
-                return True
-            return compare(self, other)
+            if not isinstance(other, asn1_x509.Name):
+                return False
+            # keyed on the RDN sequences: a name inside a GeneralName carries an explicit tag
+            return same(self.chosen.dump(), other.chosen.dump())
 
+        asn1_x509.NameTypeAndValue._ldap_string_prep = _ldap_string_prep  # type: ignore[method-assign]
         asn1_x509.Name.__eq__ = __eq__  # type: ignore[method-assign]
         _installed = True

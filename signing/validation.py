@@ -20,7 +20,7 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
-from signing import hex_strings, name_prep
+from signing import name_prep, pdf_parsing
 from signing.assurance import Evidence, context_for, level_reached, pages_added, revocation_status
 from signing.errors import InvalidPdfError
 from signing.form import ARRIVAL_FIELD, DATE_FIELD, NUMBER_FIELD, SEAL_FIELD
@@ -30,7 +30,7 @@ from signing.wording import short_vietnam, to_vietnam_time
 
 __all__ = ["SignatureReport", "ValidationReport", "is_untouched", "validate_pdf"]
 
-hex_strings.install()
+pdf_parsing.install()
 name_prep.install()
 
 _ISSUANCE_FIELDS = {NUMBER_FIELD, DATE_FIELD, SEAL_FIELD}
