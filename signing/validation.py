@@ -22,6 +22,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 
 from signing import name_prep, pdf_parsing
 from signing.assurance import Evidence, context_for, level_reached, pages_added, revocation_status
+from signing.collection_pause import collection_paused
 from signing.errors import InvalidPdfError
 from signing.form import ARRIVAL_FIELD, DATE_FIELD, NUMBER_FIELD, SEAL_FIELD
 from signing.levels import SignatureLevel
@@ -97,6 +98,13 @@ def validate_pdf(
     OCSP responders and CRLs the certificates name (then a certificate whose status cannot be
     fetched is not trusted). Raises only ``InvalidPdfError``, for bytes that are not a readable
     PDF."""
+    with collection_paused():
+        return _validate(pdf, trust_roots, online)
+
+
+def _validate(
+    pdf: bytes, trust_roots: Sequence[x509.Certificate], online: bool
+) -> ValidationReport:
     reader = open_pdf(pdf)
     roots = [asn1_x509.Certificate.load(root.public_bytes(Encoding.DER)) for root in trust_roots]
     try:
