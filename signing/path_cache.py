@@ -69,10 +69,10 @@ def _describe(value: Any) -> str | None:
         return None
     described = []
     for name, field in sorted(fields.items()):
-        text = _describe(field)
-        if text is None:
+        part_text = _describe(field)
+        if part_text is None:
             return None
-        described.append(f"{name}={text}")
+        described.append(f"{name}={part_text}")
     return f"{type(value).__module__}.{type(value).__qualname__}({', '.join(described)})"
 
 
