@@ -242,6 +242,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="few iterations, for a smoke run")
     parser.add_argument("--profile", action="store_true", help="cProfile the visible-stamp path")
     parser.add_argument("--no-lta", action="store_true", help="skip the B-LTA measurements")
+    parser.add_argument(
+        "--validation-only", action="store_true", help="only the B-B validation rates"
+    )
     args = parser.parse_args()
     quick: bool = args.quick
     repeats = 3 if quick else 5
@@ -286,10 +289,22 @@ def main() -> None:
             return
 
         roots = pki.trust_roots()
-        ceilings(documents, quick)
+        if not args.validation_only:
+            ceilings(documents, quick)
         count = 5 if quick else 30
         for pages, pdf in documents.items():
             n = count if pages == 1 else max(3, count // 3)
+            if args.validation_only:
+                signed = sign_personal(pdf, leader, personal, SIGNED_AT)
+                issued = fill_number_and_seal(signed, "35", DATE_LINE, unit, seal, SEALED_AT)
+                assert validate_pdf(issued, roots).valid
+                measure(
+                    f"validate_pdf, issued 2-signature B-B, {pages} page(s)",
+                    functools.partial(validate_pdf, issued, roots),
+                    n * 2,
+                    repeats,
+                )
+                continue
             measure(
                 f"B-B visible ND30 leader signature, {pages} page(s)",
                 functools.partial(sign_personal, pdf, leader, personal, SIGNED_AT),
@@ -327,7 +342,7 @@ def main() -> None:
                 repeats,
             )
 
-        if args.no_lta:
+        if args.no_lta or args.validation_only:
             return
         lta_count = 2 if quick else 6
         for pages, pdf in documents.items():

@@ -20,7 +20,9 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
+from signing import name_prep, path_cache, pdf_parsing
 from signing.assurance import Evidence, context_for, level_reached, pages_added, revocation_status
+from signing.collection_pause import collection_paused
 from signing.errors import InvalidPdfError
 from signing.form import ARRIVAL_FIELD, DATE_FIELD, NUMBER_FIELD, SEAL_FIELD
 from signing.levels import SignatureLevel
@@ -28,6 +30,10 @@ from signing.pdfio import open_pdf
 from signing.wording import short_vietnam, to_vietnam_time
 
 __all__ = ["SignatureReport", "ValidationReport", "is_untouched", "validate_pdf"]
+
+pdf_parsing.install()
+name_prep.install()
+path_cache.install()
 
 _ISSUANCE_FIELDS = {NUMBER_FIELD, DATE_FIELD, SEAL_FIELD}
 _ALLOWED = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
@@ -93,6 +99,13 @@ def validate_pdf(
     OCSP responders and CRLs the certificates name (then a certificate whose status cannot be
     fetched is not trusted). Raises only ``InvalidPdfError``, for bytes that are not a readable
     PDF."""
+    with collection_paused():
+        return _validate(pdf, trust_roots, online)
+
+
+def _validate(
+    pdf: bytes, trust_roots: Sequence[x509.Certificate], online: bool
+) -> ValidationReport:
     reader = open_pdf(pdf)
     roots = [asn1_x509.Certificate.load(root.public_bytes(Encoding.DER)) for root in trust_roots]
     try:
