@@ -10,7 +10,7 @@ from api.context import WebContext
 from documents.accounts import Role
 from documents.clock import to_vietnam
 from documents.outgoing import EDITABLE, IN_FORCE, STATUS_LABELS, DocumentStatus, OutgoingDocument
-from documents.policy import Action, Actor, DocumentParties, is_allowed
+from documents.policy import Action, Actor, is_allowed
 from documents.receipts import (
     HANDLING,
     RECEIPT_STATUS_LABELS,
@@ -21,6 +21,7 @@ from documents.receipts import (
 from documents.reference import URGENCY_LABELS, Urgency, document_type
 from documents.views import HistoryEntry
 
+RECIPIENTS_NAMED = 50  # the page names this many recipients; the status table pages the rest
 RETURNABLE = (ReceiptStatus.DELIVERED, ReceiptStatus.REGISTERED)
 ASSIGNABLE = (ReceiptStatus.REGISTERED, ReceiptStatus.ACKNOWLEDGED, ReceiptStatus.ASSIGNED)
 EVENT_LABELS = {
@@ -128,7 +129,8 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
     app = context.services.app
     document = app.document(document_id)
     tree = app.tree()
-    parties = DocumentParties(document.issuer_unit_id, tuple(document.recipient_unit_ids))
+    parties = app.parties(document)
+    recipients = parties.recipient_unit_ids
     status = DocumentStatus(document.status)
     own = actor.unit_id == document.issuer_unit_id
     receipts = app.views.receipts_of(document_id) if own or actor.has(Role.AUDITOR) else []
@@ -182,9 +184,10 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
         ],
         "recipients": [
             {"id": str(unit_id), "name": tree.get(unit_id).name}
-            for unit_id in document.recipient_unit_ids
+            for unit_id in recipients[:RECIPIENTS_NAMED]
             if unit_id in tree
         ],
+        "recipient_count": document.recipient_count,
         "recipient_status": [
             {
                 "unit_id": r["unit_id"],

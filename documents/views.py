@@ -122,6 +122,12 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def _recipient_count(drafted: Any) -> int:
+    """``Drafted`` counts its recipients; drafts recorded before named each one."""
+    count = getattr(drafted, "recipient_count", None)
+    return int(count) if count is not None else len(drafted.recipient_unit_ids or ())
+
+
 def _str(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -350,7 +356,7 @@ class ReadModel(ReportViews, DispatchViews):
                 e.urgency,
                 str(e.drafted_by),
                 _iso(e.timestamp),
-                len(e.recipient_unit_ids),
+                _recipient_count(e),
                 _iso(e.timestamp),
                 str(e.signer_id),
             ),

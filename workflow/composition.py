@@ -152,7 +152,7 @@ def revise(
         subject=document.subject,
         urgency=document.urgency,
         secrecy=None,
-        recipient_unit_ids=list(document.recipient_unit_ids),
+        recipient_unit_ids=list(services.app.recipients_of(document)),
         signer_id=document.signer_id,
         signer_authority=document.signer_authority,
         typed_body=typed_body,

@@ -37,9 +37,17 @@ class OutgoingService(NumberingService):
             OutgoingDocument, self._get(document_id, OutgoingDocument, "văn bản", "document")
         )
 
-    @staticmethod
-    def parties(document: OutgoingDocument) -> DocumentParties:
-        return DocumentParties(document.issuer_unit_id, tuple(document.recipient_unit_ids))
+    def recipients_of(self, document: OutgoingDocument) -> tuple[UUID, ...]:
+        """The draft's recipient units: its list in the blob store, or (drafts recorded before
+        the list moved there) the list its ``Drafted`` event named."""
+        if document.inline_recipients is not None:
+            return document.inline_recipients
+        if document.recipients_sha256 is None:
+            return ()
+        return self.recipient_lists.get(document.recipients_sha256)
+
+    def parties(self, document: OutgoingDocument) -> DocumentParties:
+        return DocumentParties(document.issuer_unit_id, self.recipients_of(document))
 
     def authorize(self, actor: Actor, action: Action, document: OutgoingDocument) -> None:
         require(actor, action, self.parties(document), self.tree())
@@ -87,7 +95,8 @@ class OutgoingService(NumberingService):
             doc_type=doc_type,
             subject=subject,
             urgency=urgency,
-            recipient_unit_ids=recipients,
+            recipients_sha256=self.recipient_lists.put(recipients),
+            recipient_count=len(recipients),
             drafted_by=actor.account_id,
             body_sha256=sha256,
             body_size=len(body_pdf),
@@ -249,7 +258,7 @@ class OutgoingService(NumberingService):
             doc_type=document.doc_type,
             urgency=document.urgency,
             file_sha256=document.issued_sha256,
-            recipients=tuple(document.recipient_unit_ids),
+            recipients=self.recipients_of(document),
         )
         self.dispatch_lists[document_id] = dispatch
         while len(self.dispatch_lists) > CACHED_LISTS:
