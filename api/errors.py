@@ -202,5 +202,10 @@ FIELD_LABELS = {
     "role": ("vai trò", "role"),
     "roles": ("vai trò", "roles"),
     "since": ("từ thời điểm", "since"),
+    "status": ("tình trạng", "status"),
+    "name": ("tên", "name"),
+    "page": ("số trang", "page"),
+    "per_page": ("số dòng mỗi trang", "rows per page"),
+    "remind_days_before": ("số ngày nhắc trước hạn", "reminder days before the deadline"),
     "before": ("đến trước thời điểm", "before"),
 }

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, approvals, presenters, unit_picker
+from api import actions, approvals, presenters, recipient_status, unit_picker
 from api.deps import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -264,7 +264,13 @@ async def document_page(document_id: UUID, request: Request, context: Context) -
     await actions.in_thread(
         context.services.app.record_access, base["actor"], document_id, AccessKind.VIEW
     )
-    detail = presenters.document_detail(context, base["actor"], document_id)
+    wanted = recipient_status.filter_from_page(request.query_params)
+    detail = presenters.document_detail(context, base["actor"], document_id, wanted)
+    if detail["recipient_page"]:
+        detail["recipient_links"] = recipient_status.page_links(
+            document_id, detail["recipient_page"]
+        )
+        detail["recipient_statuses"] = recipient_status.status_choices()
     report = None
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
         report = await run_in_threadpool(verified_file, context.services, detail["file_sha256"])

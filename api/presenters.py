@@ -7,8 +7,10 @@ from typing import Any
 from uuid import UUID
 
 from api.context import WebContext
+from api.recipient_status import RecipientFilter, recipient_page
 from documents.accounts import Role
 from documents.clock import to_vietnam
+from documents.errors import ForbiddenError
 from documents.outgoing import EDITABLE, IN_FORCE, STATUS_LABELS, DocumentStatus, OutgoingDocument
 from documents.policy import Action, Actor, is_allowed
 from documents.receipts import (
@@ -17,6 +19,7 @@ from documents.receipts import (
     RECEIVED,
     ReceiptStatus,
     duplicate_warning,
+    receipt_id_for,
 )
 from documents.reference import URGENCY_LABELS, Urgency, document_type
 from documents.views import HistoryEntry
@@ -125,7 +128,14 @@ def history(context: WebContext, entries: list[HistoryEntry]) -> list[dict[str, 
     return rows
 
 
-def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dict[str, Any]:
+def document_detail(
+    context: WebContext,
+    actor: Actor,
+    document_id: UUID,
+    recipients_wanted: RecipientFilter | None = None,
+) -> dict[str, Any]:
+    """The document as its page and ``GET /documents/{id}`` show it; the per-recipient status
+    is one page of it (``recipients_wanted``, by default the first), for the issuer's side."""
     app = context.services.app
     document = app.document(document_id)
     tree = app.tree()
@@ -133,11 +143,15 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
     recipients = parties.recipient_unit_ids
     status = DocumentStatus(document.status)
     own = actor.unit_id == document.issuer_unit_id
-    receipts = app.views.receipts_of(document_id) if own or actor.has(Role.AUDITOR) else []
-    my_receipt = next(
-        (r for r in app.views.receipts_of(document_id) if r["unit_id"] == str(actor.unit_id)),
-        None,
-    )
+    status_page = None
+    if own or actor.has(Role.AUDITOR):
+        try:
+            status_page = recipient_page(
+                context, actor, document_id, recipients_wanted or RecipientFilter()
+            )
+        except ForbiddenError:  # an auditor of a recipient's subtree, not of the issuer's
+            status_page = None
+    my_receipt = app.views.receipt_row(receipt_id_for(document_id, actor.unit_id))
     receipt_status = my_receipt["status"] if my_receipt else None
     my_handler = my_receipt["handler_id"] if my_receipt else None
     awaiting_me = (
@@ -188,18 +202,8 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
             if unit_id in tree
         ],
         "recipient_count": document.recipient_count,
-        "recipient_status": [
-            {
-                "unit_id": r["unit_id"],
-                "unit_name": r["unit_name"],
-                "status": r["status"],
-                "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(r["status"])]),
-                "arrival_number": r["arrival_number"],
-                "delivered_at": _time(r["delivered_at"]),
-                "acknowledged_at": _time(r["acknowledged_at"]),
-            }
-            for r in receipts
-        ],
+        "recipient_status": status_page["rows"] if status_page else [],
+        "recipient_page": status_page and {k: v for k, v in status_page.items() if k != "rows"},
         "my_receipt": my_receipt
         and {
             "id": my_receipt["id"],

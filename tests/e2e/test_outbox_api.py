@@ -3,9 +3,13 @@ paged and filtered, the reminder lead time, report schedules, and the API's 405s
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
 
-from tests.stack import Stack
+from tests.e2e.flow import issued_plan, receipt_id
+from tests.e2e.test_bad_input import assert_refused
+from tests.stack import Stack, sign_in_page
 
 
 @pytest.mark.parametrize(
@@ -25,3 +29,78 @@ def test_a_wrong_method_is_told_every_allowed_one(
     body = response.json()
     assert body["error"] == "method_not_allowed"
     assert body["message"] != body["message_en"]
+
+
+@pytest.fixture(scope="module")
+def dispatched(stack: Stack) -> str:
+    """The plan issued to bentre-tp, bentre-kcn and may-viettien; bentre-tp registered it."""
+    document_id = issued_plan(stack)
+    tp = stack.client("bentre-tp.vanthu")
+    registered = tp.post(f"/api/v1/receipts/{receipt_id(tp, document_id)}/register")
+    assert registered.status_code == 200, registered.text
+    return document_id
+
+
+def test_the_recipient_status_comes_a_page_at_a_time(stack: Stack, dispatched: str) -> None:
+    clerk = stack.client("bentre.vanthu")
+    url = f"/api/v1/documents/{dispatched}/recipients"
+    first = clerk.get(url, params={"per_page": 2}).json()
+    assert (first["total"], first["pages"], first["page"], len(first["rows"])) == (3, 2, 1, 2)
+    second = clerk.get(url, params={"per_page": 2, "page": 2}).json()
+    names = {row["unit_name"] for row in first["rows"] + second["rows"]}
+    assert names == {
+        "Liên đoàn Lao động thành phố Bến Tre",
+        "Công đoàn các Khu công nghiệp tỉnh Bến Tre",
+        "Công đoàn cơ sở Công ty TNHH May Việt Tiến Bến Tre",
+    }
+    assert clerk.get(url, params={"page": 9}).json()["rows"] == []
+
+    registered = clerk.get(url, params={"status": "registered"}).json()
+    assert [row["unit_name"] for row in registered["rows"]] == [
+        "Liên đoàn Lao động thành phố Bến Tre"
+    ]
+    assert registered["rows"][0]["status_label"]["vi"] == "Đã vào sổ"
+    assert registered["rows"][0]["arrival_number"] == 1
+    by_name = clerk.get(url, params={"name": "khu cong nghiep"}).json()  # no diacritics
+    assert [row["unit_name"] for row in by_name["rows"]] == [
+        "Công đoàn các Khu công nghiệp tỉnh Bến Tre"
+    ]
+    both = clerk.get(url, params={"name": "Bến Tre", "status": "delivered"}).json()
+    assert both["total"] == 2
+
+    outbox = {row["document_id"]: row for row in clerk.get("/api/v1/outbox").json()}
+    assert (outbox[dispatched]["delivered"], outbox[dispatched]["recipient_count"]) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"status": "lost"}, {"page": "0"}, {"page": "two"}, {"per_page": "500"}, {"name": "x" * 201}],
+    ids=["status", "page-zero", "page-text", "per-page", "name"],
+)
+def test_bad_recipient_filters_are_refused(stack: Stack, dispatched: str, params: dict) -> None:
+    response = stack.client("bentre.vanthu").get(
+        f"/api/v1/documents/{dispatched}/recipients", params=params
+    )
+    assert_refused(response, 422, "invalid_request")
+
+
+def test_recipients_do_not_read_each_others_status(stack: Stack, dispatched: str) -> None:
+    recipient = stack.client("bentre-tp.vanthu")
+    refused = recipient.get(f"/api/v1/documents/{dispatched}/recipients")
+    assert_refused(refused, 403)
+    missing = stack.client("bentre.vanthu").get(f"/api/v1/documents/{uuid4()}/recipients")
+    assert_refused(missing, 404)
+
+
+def test_the_document_page_pages_and_filters_its_status_table(
+    stack: Stack, dispatched: str
+) -> None:
+    page = stack.client()
+    assert sign_in_page(page, "bentre.vanthu").status_code in (200, 303)
+    html = page.get(f"/documents/{dispatched}", params={"rname": "viet tien"}).text
+    table = html[html.index('id="recipient-status"') :]
+    table = table[: table.index("</section>")]
+    assert "May Việt Tiến" in table and "Khu công nghiệp" not in table
+    refused = page.get(f"/documents/{dispatched}", params={"rstatus": "lost"})
+    assert refused.status_code == 422
+    assert "Tình trạng nơi nhận không hợp lệ" in refused.text
