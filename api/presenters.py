@@ -217,6 +217,7 @@ def document_detail(
         "response_deadline": document.response_deadline.isoformat()
         if document.response_deadline
         else None,
+        "remind_days_before": document.remind_days_before,
         "overdue": app.views.overdue_recipients(document_id, 200) if own else [],
         "my_unit_code": tree.get(actor.unit_id).code if actor.unit_id in tree else "",
         "forward_units": [

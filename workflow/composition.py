@@ -32,6 +32,7 @@ class DraftRequest:
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
     """PDF attachments (phụ lục) as (file name, bytes), signed by the unit at issuance."""
     response_deadline: datetime | None = None  # hạn trả lời
+    remind_days_before: int | None = None  # the reminder's lead time (default: 1 day)
 
 
 def _symbol(doc_type: str, issuer_abbreviation: str) -> str:
@@ -134,6 +135,7 @@ def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID
         signer_authority=request.signer_authority,
         attachments=attachments,
         response_deadline=request.response_deadline,
+        remind_days_before=request.remind_days_before,
     )
 
 

@@ -11,7 +11,12 @@ from eventsourcing.persistence import IntegrityError
 
 from documents.accounts import Account
 from documents.blobs import sha256_hex
-from documents.deadlines import check_deadline_for_issue, set_response_deadline
+from documents.deadlines import (
+    REMIND_DAYS_BEFORE,
+    check_deadline_for_issue,
+    check_remind_days_before,
+    set_response_deadline,
+)
 from documents.dispatch_list import CACHED_LISTS, DispatchList
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from documents.outgoing import (
@@ -68,10 +73,12 @@ class OutgoingService(NumberingService):
         signer_authority: str | None = None,
         attachments: Sequence[AttachmentUpload] = (),
         response_deadline: datetime | None = None,
+        remind_days_before: int | None = None,
     ) -> UUID:
         """Records a draft and its PDF attachments (``AttachmentAdded``, one per file, in the
         same save); each attachment's text is held to the same secrecy rule as the body."""
         refuse_secret_documents(secrecy, body_text)
+        check_remind_days_before(remind_days_before, response_deadline is not None)
         for attachment in attachments:
             refuse_secret_documents(None, attachment.text)
         document_type(doc_type)
@@ -113,8 +120,13 @@ class OutgoingService(NumberingService):
             )
         for attachment in attachments:
             self.blobs.put(attachment.pdf)
-        if response_deadline is not None:  # hạn trả lời
-            set_response_deadline(document, actor.account_id, response_deadline)
+        if response_deadline is not None:  # hạn trả lời, and the reminder's lead time
+            set_response_deadline(
+                document,
+                actor.account_id,
+                response_deadline,
+                REMIND_DAYS_BEFORE if remind_days_before is None else remind_days_before,
+            )
         self.save_and_refresh(document)
         return document.id
 
@@ -222,14 +234,21 @@ class OutgoingService(NumberingService):
         self.save_and_refresh(document)
 
     def request_issue(
-        self, actor: Actor, document_id: UUID, response_deadline: datetime | None = None
+        self,
+        actor: Actor,
+        document_id: UUID,
+        response_deadline: datetime | None = None,
+        remind_days_before: int | None = None,
     ) -> None:
-        """The clerk asks for number, seal and dispatch; a response deadline may be set (or
-        replace the draft's) now."""
+        """The clerk asks for number, seal and dispatch; a response deadline and the reminder's
+        lead time may be set (or replace the draft's) now."""
         document = self.document(document_id)
         self.authorize(actor, Action.ISSUE, document)
-        if response_deadline is not None:
-            set_response_deadline(document, actor.account_id, response_deadline)
+        deadline = response_deadline or document.response_deadline
+        check_remind_days_before(remind_days_before, deadline is not None)
+        if deadline is not None and (response_deadline or remind_days_before is not None):
+            lead = document.remind_days_before if remind_days_before is None else remind_days_before
+            set_response_deadline(document, actor.account_id, deadline, lead)
         check_deadline_for_issue(document)
         document.request_issue(by=actor.account_id)
         self.save_and_refresh(document)

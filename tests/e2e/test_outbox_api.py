@@ -3,12 +3,13 @@ paged and filtered, the reminder lead time, report schedules, and the API's 405s
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
 
-from tests.e2e.flow import issued_plan, receipt_id
-from tests.e2e.test_bad_input import assert_refused
+from tests.e2e.flow import draft_plan, issued_plan, receipt_id, signed_plan, wait_for_status
+from tests.e2e.test_bad_input import assert_refused, nothing_changes
 from tests.stack import Stack, sign_in_page
 
 
@@ -104,3 +105,46 @@ def test_the_document_page_pages_and_filters_its_status_table(
     refused = page.get(f"/documents/{dispatched}", params={"rstatus": "lost"})
     assert refused.status_code == 422
     assert "Tình trạng nơi nhận không hợp lệ" in refused.text
+
+
+def next_month() -> str:
+    return (date.today() + timedelta(days=30)).isoformat()
+
+
+def test_the_reminder_lead_time_is_set_when_drafting_and_at_issue(stack: Stack) -> None:
+    document_id = signed_plan(stack, response_deadline=next_month(), remind_days_before="5")
+    clerk = stack.client("bentre.vanthu")
+    assert clerk.get(f"/api/v1/documents/{document_id}").json()["remind_days_before"] == 5
+    refused = clerk.post(f"/api/v1/documents/{document_id}/issue", json={"remind_days_before": 31})
+    assert_refused(refused, 422, "invalid_request")
+    issued = clerk.post(f"/api/v1/documents/{document_id}/issue", json={"remind_days_before": 3})
+    assert issued.status_code == 202, issued.text
+    assert wait_for_status(clerk, document_id, "dispatched")["remind_days_before"] == 3
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"remind_days_before": "31"}, "Thông tin chưa hợp lệ"),
+        ({"remind_days_before": "-1"}, "Thông tin chưa hợp lệ"),
+        ({"remind_days_before": "hai"}, "Thông tin chưa hợp lệ"),
+        ({"remind_days_before": "2", "response_deadline": ""}, "Cần đặt hạn trả lời"),
+    ],
+    ids=["too-many", "negative", "not-a-number", "without-deadline"],
+)
+def test_a_bad_reminder_lead_time_is_refused_when_drafting(
+    stack: Stack, fields: dict[str, str], message: str
+) -> None:
+    drafter = stack.client("bentre.chuyenvien")
+    with nothing_changes(stack):
+        response = draft_plan(drafter, **{"response_deadline": next_month(), **fields})
+    assert_refused(response, 422)
+    assert message in response.json()["message"]
+
+
+def test_a_reminder_lead_time_without_any_deadline_is_refused_at_issue(stack: Stack) -> None:
+    document_id = signed_plan(stack)
+    clerk = stack.client("bentre.vanthu")
+    response = clerk.post(f"/api/v1/documents/{document_id}/issue", json={"remind_days_before": 2})
+    assert_refused(response, 422, "invalid_input")
+    assert clerk.get(f"/api/v1/documents/{document_id}").json()["status"] == "signed"
