@@ -3,9 +3,11 @@ paged and filtered, the reminder lead time, report schedules, and the API's 405s
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from uuid import uuid4
 
+import httpx
 import pytest
 
 from tests.e2e.flow import draft_plan, issued_plan, receipt_id, signed_plan, wait_for_status
@@ -148,3 +150,53 @@ def test_a_reminder_lead_time_without_any_deadline_is_refused_at_issue(stack: St
     response = clerk.post(f"/api/v1/documents/{document_id}/issue", json={"remind_days_before": 2})
     assert_refused(response, 422, "invalid_input")
     assert clerk.get(f"/api/v1/documents/{document_id}").json()["status"] == "signed"
+
+
+def listed_schedules(client: httpx.Client, present: str | None, absent: str | None) -> list[dict]:
+    """The unit's report schedules, once Temporal's (eventually consistent) list shows
+    ``present`` and no longer shows ``absent``."""
+    deadline = time.monotonic() + 30
+    while True:
+        response = client.get("/api/v1/report-schedules")
+        assert response.status_code == 200, response.text
+        ids = {row["id"] for row in response.json()}
+        if (present is None or present in ids) and (absent is None or absent not in ids):
+            return list(response.json())
+        assert time.monotonic() < deadline, (present, absent, ids)
+        time.sleep(0.5)
+
+
+def test_report_schedules_are_listed_and_stopped_by_their_unit(stack: Stack) -> None:
+    leader = stack.client("bentre.lanhdao")
+    created = leader.post(
+        "/api/v1/report-schedules",
+        json={
+            "title": "Báo cáo quý về chuyển đổi số",
+            "form": "chuyen-doi-so",
+            "frequency": "quarterly",
+            "due_day": 25,
+            "remind_days_before": 4,
+        },
+    )
+    assert created.status_code == 201, created.text
+    schedule_id = created.json()["id"]
+    rows = listed_schedules(leader, schedule_id, None)
+    row = next(row for row in rows if row["id"] == schedule_id)
+    assert (row["title"], row["frequency"], row["due_day"]) == (
+        "Báo cáo quý về chuyển đổi số",
+        "quarterly",
+        25,
+    )
+    assert row["remind_days_before"] == 4 and row["next_runs"]
+    assert row["next_runs"][0][5:10] in ("03-01", "06-01", "09-01", "12-01")
+
+    other_unit = stack.client("bentre-tp.lanhdao")
+    assert schedule_id not in {r["id"] for r in listed_schedules(other_unit, None, None)}
+    assert_refused(other_unit.delete(f"/api/v1/report-schedules/{schedule_id}"), 403)
+    assert_refused(stack.client("bentre.vanthu").get("/api/v1/report-schedules"), 403)
+    assert_refused(leader.delete("/api/v1/report-schedules/report-schedule-nothing"), 404)
+    assert_refused(leader.delete("/api/v1/report-schedules/something-else"), 404)
+
+    assert leader.delete(f"/api/v1/report-schedules/{schedule_id}").status_code == 204
+    listed_schedules(leader, None, schedule_id)
+    assert_refused(leader.delete(f"/api/v1/report-schedules/{schedule_id}"), 404)
