@@ -12,7 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from api import approvals, remote_signing
 from api.context import WebContext
 from api.forms import DraftForm
-from documents.deadlines import check_response_deadline, parse_response_deadline
+from documents.deadlines import (
+    check_remind_days_before,
+    check_response_deadline,
+    parse_response_deadline,
+)
 from documents.errors import InvalidInputError, PayloadTooLargeError
 from documents.policy import Action, Actor
 from documents.units import UnitLevel, UnitTree, unit_id_for
@@ -88,6 +92,7 @@ async def create_draft(context: WebContext, actor: Actor, form: DraftForm) -> UU
     deadline = parse_response_deadline(form.response_deadline)
     if deadline is not None:  # refused before any PDF work
         check_response_deadline(deadline)
+    check_remind_days_before(form.remind_days_before, deadline is not None)
     pdf = await read_upload(context, form.file)
     body = form.body_text if form.body_text and form.body_text.strip() else None
     if form.signer:
@@ -111,6 +116,7 @@ async def create_draft(context: WebContext, actor: Actor, form: DraftForm) -> UU
         uploaded_pdf=pdf,
         attachments=await read_attachments(context, form.attachments),
         response_deadline=deadline,
+        remind_days_before=form.remind_days_before,
     )
     return await run_in_threadpool(draft, context.services, actor, request)
 
@@ -162,12 +168,18 @@ def parse_signer(value: str | None) -> SignerKind:
 
 
 async def issue(
-    context: WebContext, actor: Actor, document_id: UUID, response_deadline: str | None = None
+    context: WebContext,
+    actor: Actor,
+    document_id: UUID,
+    response_deadline: str | None = None,
+    remind_days_before: int | None = None,
 ) -> str:
-    """The clerk asks for number, seal and dispatch (with a response deadline, if given or set
-    while drafting); the workflow does them."""
+    """The clerk asks for number, seal and dispatch (with a response deadline and the
+    reminder's lead time, if given or set while drafting); the workflow does them."""
     deadline = parse_response_deadline(response_deadline)
-    await run_in_threadpool(context.services.app.request_issue, actor, document_id, deadline)
+    await run_in_threadpool(
+        context.services.app.request_issue, actor, document_id, deadline, remind_days_before
+    )
     client = await context.temporal.client()
     return await start_issuance(client, document_id, context.temporal.task_queue)
 

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from documents.errors import (
     ConflictError,
@@ -100,6 +101,26 @@ def field_problems(error: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+ROUTING_KEYS = ("fastapi", "route", "endpoint", "path_params", "router")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers at the request's path: a path with a GET and
+    a POST is two routes, and the framework's 405 names only the first one's methods. Each
+    method is tried against the routes as the router would (their public ``matches``)."""
+    scope = {k: v for k, v in request.scope.items() if k not in ROUTING_KEYS}
+    routes = request.app.router.routes
+    found = {
+        method
+        for method in METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in routes)
+    }
+    if "GET" in found:
+        found.add("HEAD")
+    return [method for method in METHODS if method in found]
+
+
 def wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/")
 
@@ -127,6 +148,9 @@ def install_error_handlers(app: FastAPI, render_page_error: PageRenderer) -> Non
     async def http_error(request: Request, error: HTTPException) -> Response:
         """Errors the framework raises itself (an unparsable body, an unknown path, a wrong
         method): on the API, the same bilingual body as every other error."""
+        if error.status_code == 405:
+            allow = {"Allow": ", ".join(allowed_methods(request))}
+            error = HTTPException(405, error.detail, {**(error.headers or {}), **allow})
         if wants_html(request):
             return await http_exception_handler(request, error)
         code, message_vi, message_en = HTTP_ERRORS.get(
@@ -178,5 +202,10 @@ FIELD_LABELS = {
     "role": ("vai trò", "role"),
     "roles": ("vai trò", "roles"),
     "since": ("từ thời điểm", "since"),
+    "status": ("tình trạng", "status"),
+    "name": ("tên", "name"),
+    "page": ("số trang", "page"),
+    "per_page": ("số dòng mỗi trang", "rows per page"),
+    "remind_days_before": ("số ngày nhắc trước hạn", "reminder days before the deadline"),
     "before": ("đến trước thời điểm", "before"),
 }

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, File, Form, UploadFile
 
+from documents.deadlines import MAX_REMIND_DAYS_BEFORE
 from documents.errors import InvalidInputError
 
 
@@ -24,6 +25,7 @@ class DraftForm:
     attachments: list[UploadFile] = field(default_factory=list)
     """PDF attachments (phụ lục), signed by the unit when the document is issued."""
     response_deadline: str | None = None  # hạn trả lời: YYYY-MM-DD or YYYY-MM-DDTHH:MM
+    remind_days_before: int | None = None  # days before the deadline to remind (0–30)
 
 
 def draft_form(
@@ -38,6 +40,10 @@ def draft_form(
     file: Annotated[UploadFile | None, File()] = None,
     attachments: Annotated[list[UploadFile] | None, File()] = None,
     response_deadline: Annotated[str | None, Form(max_length=40)] = None,
+    remind_days_before: Annotated[
+        int | None,
+        Form(ge=0, le=MAX_REMIND_DAYS_BEFORE, description="days before the deadline to remind"),
+    ] = None,
 ) -> DraftForm:
     return DraftForm(
         subject,
@@ -51,6 +57,7 @@ def draft_form(
         file,
         attachments=list(attachments or []),
         response_deadline=response_deadline,
+        remind_days_before=remind_days_before,
     )
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from api import actions, approvals, presenters, unit_picker
+from api import actions, approvals, presenters, recipient_status, unit_picker
 from api.deps import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -34,6 +34,7 @@ from documents.access import AccessKind
 from documents.accounts import ROLE_LABELS, Role
 from documents.application import OfficeApplication
 from documents.clock import now_vietnam
+from documents.deadlines import MAX_REMIND_DAYS_BEFORE
 from documents.errors import ForbiddenError, InvalidInputError
 from documents.policy import Actor
 from documents.reference import URGENCY_LABELS, document_types
@@ -264,7 +265,13 @@ async def document_page(document_id: UUID, request: Request, context: Context) -
     await actions.in_thread(
         context.services.app.record_access, base["actor"], document_id, AccessKind.VIEW
     )
-    detail = presenters.document_detail(context, base["actor"], document_id)
+    wanted = recipient_status.filter_from_page(request.query_params)
+    detail = presenters.document_detail(context, base["actor"], document_id, wanted)
+    if detail["recipient_page"]:
+        detail["recipient_links"] = recipient_status.page_links(
+            document_id, detail["recipient_page"]
+        )
+        detail["recipient_statuses"] = recipient_status.status_choices()
     report = None
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
         report = await run_in_threadpool(verified_file, context.services, detail["file_sha256"])
@@ -357,6 +364,7 @@ async def document_action(
     csrf_token: Annotated[str, Form()],
     reviewers: Annotated[list[str] | None, Form()] = None,
     response_deadline: Annotated[str, Form(max_length=40)] = "",
+    remind_days_before: Annotated[int | None, Form(ge=0, le=MAX_REMIND_DAYS_BEFORE)] = None,
     units: Annotated[list[str] | None, Form()] = None,
     level: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
@@ -366,7 +374,9 @@ async def document_action(
         chosen = [r for r in reviewers or [] if r.strip()]
         await approvals.submit(context, actor, document_id, chosen)
     elif action == "issue":  # with the response deadline (hạn trả lời) typed on the page, if any
-        await actions.issue(context, actor, document_id, response_deadline or None)
+        await actions.issue(
+            context, actor, document_id, response_deadline or None, remind_days_before
+        )
     elif action == "forward":  # chuyển tiếp down the unit's subtree
         receipt = context.services.app.held_receipt(document_id, actor.unit_id)
         await actions.forward(context, actor, receipt.id, units or [], level or None)

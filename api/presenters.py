@@ -7,20 +7,24 @@ from typing import Any
 from uuid import UUID
 
 from api.context import WebContext
+from api.recipient_status import RecipientFilter, recipient_page
 from documents.accounts import Role
 from documents.clock import to_vietnam
+from documents.errors import ForbiddenError
 from documents.outgoing import EDITABLE, IN_FORCE, STATUS_LABELS, DocumentStatus, OutgoingDocument
-from documents.policy import Action, Actor, DocumentParties, holds, is_allowed
+from documents.policy import Action, Actor, holds, is_allowed
 from documents.receipts import (
     HANDLING,
     RECEIPT_STATUS_LABELS,
     RECEIVED,
     ReceiptStatus,
     duplicate_warning,
+    receipt_id_for,
 )
 from documents.reference import URGENCY_LABELS, Urgency, document_type
 from documents.views import HistoryEntry
 
+RECIPIENTS_NAMED = 50  # the page names this many recipients; the status table pages the rest
 RETURNABLE = (ReceiptStatus.DELIVERED, ReceiptStatus.REGISTERED)
 ASSIGNABLE = (ReceiptStatus.REGISTERED, ReceiptStatus.ACKNOWLEDGED, ReceiptStatus.ASSIGNED)
 EVENT_LABELS = {
@@ -124,18 +128,37 @@ def history(context: WebContext, entries: list[HistoryEntry]) -> list[dict[str, 
     return rows
 
 
-def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dict[str, Any]:
+def document_detail(
+    context: WebContext,
+    actor: Actor,
+    document_id: UUID,
+    recipients_wanted: RecipientFilter | None = None,
+) -> dict[str, Any]:
+    """The document as its page and ``GET /documents/{id}`` show it; the per-recipient status
+    is one page of it (``recipients_wanted``, by default the first), for the issuer's side."""
     app = context.services.app
     document = app.document(document_id)
     tree = app.tree()
-    parties = DocumentParties(document.issuer_unit_id, tuple(document.recipient_unit_ids))
+    parties = app.parties(document)
+    recipients = parties.recipient_unit_ids
     status = DocumentStatus(document.status)
     own = holds(actor.unit_id, document.issuer_unit_id, tree)
-    receipts = app.views.receipts_of(document_id) if own or actor.has(Role.AUDITOR) else []
-    held = [str(unit) for unit in tree.absorbed(actor.unit_id)]  # own unit's copy first
-    mine = {r["unit_id"]: r for r in app.views.receipts_of(document_id) if r["unit_id"] in held}
-    waiting = [mine[unit] for unit in held if unit in mine and mine[unit]["status"] == "delivered"]
-    my_receipt = next(iter(waiting), None) or next((mine[u] for u in held if u in mine), None)
+    status_page = None
+    if own or actor.has(Role.AUDITOR):
+        try:
+            status_page = recipient_page(
+                context, actor, document_id, recipients_wanted or RecipientFilter()
+            )
+        except ForbiddenError:  # an auditor of a recipient's subtree, not of the issuer's
+            status_page = None
+    held = tree.absorbed(actor.unit_id)  # own unit's copy first, then merged units' copies
+    mine = [
+        row
+        for unit in held
+        if (row := app.views.receipt_row(receipt_id_for(document_id, unit))) is not None
+    ]
+    waiting = [row for row in mine if row["status"] == "delivered"]
+    my_receipt = next(iter(waiting), None) or next(iter(mine), None)
     receipt_status = my_receipt["status"] if my_receipt else None
     my_handler = my_receipt["handler_id"] if my_receipt else None
     awaiting_me = (
@@ -182,21 +205,12 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
         ],
         "recipients": [
             {"id": str(unit_id), "name": tree.get(unit_id).name}
-            for unit_id in document.recipient_unit_ids
+            for unit_id in recipients[:RECIPIENTS_NAMED]
             if unit_id in tree
         ],
-        "recipient_status": [
-            {
-                "unit_id": r["unit_id"],
-                "unit_name": r["unit_name"],
-                "status": r["status"],
-                "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(r["status"])]),
-                "arrival_number": r["arrival_number"],
-                "delivered_at": _time(r["delivered_at"]),
-                "acknowledged_at": _time(r["acknowledged_at"]),
-            }
-            for r in receipts
-        ],
+        "recipient_count": document.recipient_count,
+        "recipient_status": status_page["rows"] if status_page else [],
+        "recipient_page": status_page and {k: v for k, v in status_page.items() if k != "rows"},
         "my_receipt": my_receipt
         and {
             "id": my_receipt["id"],
@@ -205,7 +219,7 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
             "arrival_number": my_receipt["arrival_number"],
             # any copy the unit holds registered twice (a merged unit's too) warns here
             "duplicate_warning": next(
-                filter(None, map(_duplicate, [my_receipt, *mine.values()])), None
+                filter(None, map(_duplicate, [my_receipt, *mine])), None
             ),
             "deadline": my_receipt["deadline"],
             "stamped": app.receipt(UUID(my_receipt["id"])).stamped_sha256 is not None,
@@ -213,6 +227,7 @@ def document_detail(context: WebContext, actor: Actor, document_id: UUID) -> dic
         "response_deadline": document.response_deadline.isoformat()
         if document.response_deadline
         else None,
+        "remind_days_before": document.remind_days_before,
         "overdue": app.views.overdue_recipients(document_id, 200) if own else [],
         "my_unit_code": tree.get(actor.unit_id).code if actor.unit_id in tree else "",
         "forward_units": [

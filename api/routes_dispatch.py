@@ -4,15 +4,18 @@ unit's subtree."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api import actions
 from api.deps import Context, CurrentActor
+from api.recipient_status import MAX_NAME, RecipientFilter, recipient_page
 from api.routes_v1 import Accepted
+from documents.receipts import ReceiptStatus
+from documents.service.dispatch import MAX_RECIPIENTS_PER_PAGE, RECIPIENTS_PER_PAGE
 
 router = APIRouter(prefix="/api/v1", tags=["dispatch"])
 
@@ -38,6 +41,27 @@ def progress(document_id: UUID, actor: CurrentActor, context: Context) -> dict[s
     the dispatch still runs, and forwarded copies per level and per forwarding unit. Counts kept
     by the read model: cheap at 126,000 recipients, for a progress bar to poll."""
     return context.services.app.dispatch_progress(actor, document_id)
+
+
+@router.get("/documents/{document_id}/recipients")
+def recipients(
+    document_id: UUID,
+    actor: CurrentActor,
+    context: Context,
+    status: Annotated[ReceiptStatus | None, Query(description="only receipts in this status")] = (
+        None
+    ),
+    name: Annotated[
+        str, Query(max_length=MAX_NAME, description="words of the unit's name or code")
+    ] = "",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_RECIPIENTS_PER_PAGE)] = RECIPIENTS_PER_PAGE,
+) -> dict[str, Any]:
+    """Tình trạng nơi nhận: a page of the per-recipient status in delivery order (``total``
+    matching, ``pages``), filtered by status and by the unit's name with or without
+    diacritics; for the issuing unit and its auditors. A page past the end is empty."""
+    wanted = RecipientFilter(status=status, name=name.strip(), page=page, per_page=per_page)
+    return recipient_page(context, actor, document_id, wanted)
 
 
 @router.get("/documents/{document_id}/overdue")

@@ -23,7 +23,14 @@ from documents.report_forms import builtin_forms
 from documents.report_periods import FREQUENCIES, check_schedule
 from documents.service.reports import form_of
 from workflow.report_messages import RoundTemplate
-from workflow.report_starter import create_round_schedule, signal_round_closed, start_report_round
+from workflow.report_starter import (
+    create_round_schedule,
+    delete_round_schedule,
+    round_schedule,
+    round_schedules,
+    signal_round_closed,
+    start_report_round,
+)
 from workflow.reporting import close_round, submit_signed_report
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
@@ -305,3 +312,28 @@ async def create_schedule(body: NewSchedule, actor: CurrentActor, context: Conte
         client, template, actor.unit_id, context.temporal.task_queue
     )
     return Created(id=schedule_id)
+
+
+@router.get("/report-schedules")
+async def list_schedules(actor: CurrentActor, context: Context) -> list[dict[str, Any]]:
+    """The recurring rounds of the actor's unit (leaders and drafters, who may open rounds):
+    form, frequency, due day, levels asked and the next openings."""
+    app = context.services.app
+    await actions.in_thread(app.check_may_manage_schedules, actor, actor.unit_id)
+    client = await context.temporal.client()
+    return [scheduled.to_data() for scheduled in await round_schedules(client, actor.unit_id)]
+
+
+@router.delete("/report-schedules/{schedule_id}", status_code=204, response_class=Response)
+async def delete_schedule(schedule_id: str, actor: CurrentActor, context: Context) -> Response:
+    """Stops a recurring round: no further rounds open from it (those opened go on)."""
+    client = await context.temporal.client()
+    scheduled = await round_schedule(client, schedule_id)
+    if scheduled is None or not scheduled.requester_unit_id:
+        raise NotFoundError("Không tìm thấy lịch báo cáo định kỳ.", "No such report schedule.")
+    app = context.services.app
+    await actions.in_thread(
+        app.check_may_manage_schedules, actor, UUID(scheduled.requester_unit_id)
+    )
+    await delete_round_schedule(client, schedule_id)
+    return Response(status_code=204)

@@ -17,6 +17,7 @@ from api.deps import Client, Context, CurrentActor
 from api.forms import DraftFormData
 from api.passwords import ARGON2
 from documents.access import AccessKind
+from documents.deadlines import MAX_REMIND_DAYS_BEFORE
 from documents.errors import NotFoundError
 from documents.reference import document_types
 from documents.signins import ClientInfo
@@ -51,6 +52,13 @@ class IssueOptions(BaseModel):
         default=None,
         max_length=40,
         description="hạn trả lời: YYYY-MM-DD (end of that day) or YYYY-MM-DDTHH:MM, +07:00",
+    )
+    remind_days_before: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_REMIND_DAYS_BEFORE,
+        description="days before the deadline's day to remind the recipients (default: as "
+        "drafted, else 1); needs a response deadline, given now or when drafting",
     )
 
 
@@ -207,7 +215,8 @@ async def issue(
     document_id: UUID, actor: CurrentActor, context: Context, body: IssueOptions | None = None
 ) -> Accepted:
     deadline = body.response_deadline if body is not None else None
-    workflow_id = await actions.issue(context, actor, document_id, deadline)
+    remind = body.remind_days_before if body is not None else None
+    workflow_id = await actions.issue(context, actor, document_id, deadline, remind)
     return Accepted(id=str(document_id), workflow_id=workflow_id)
 
 

@@ -18,11 +18,11 @@ _folded: tuple[UnitTree, list[tuple[str, UnitInfo]]] | None = None
 
 
 def _folded_names(tree: UnitTree) -> list[tuple[str, UnitInfo]]:
-    """``(folded name and code, unit)`` of every active unit, computed once per tree version."""
+    """``(folded name and code, unit)`` of every unit, computed once per tree version."""
     global _folded
     with _lock:
         if _folded is None or _folded[0] is not tree:
-            names = [(f"{fold(u.name)} {u.code}", u) for u in tree.all() if u.is_active]
+            names = [(f"{fold(u.name)} {u.code}", u) for u in tree.all()]
             _folded = (tree, names)
         return _folded[1]
 
@@ -34,9 +34,18 @@ def find_units(tree: UnitTree, query: str, limit: int) -> list[UnitInfo]:
     if not words:
         return []
     whole = " ".join(words)
-    found = [u for text, u in _folded_names(tree) if all(w in text for w in words)]
+    found = [u for text, u in _folded_names(tree) if u.is_active and all(w in text for w in words)]
     found.sort(key=lambda u: (not fold(u.name).startswith(whole), LEVEL_ORDER[u.level], u.name))
     return found[:limit]
+
+
+def units_named(tree: UnitTree, query: str) -> list[str] | None:
+    """Ids of the units (merged and dissolved ones too) whose name or code holds every word of
+    ``query``, with or without diacritics; None when the query has no words (no filter)."""
+    words = fold(query).split()
+    if not words:
+        return None
+    return [str(u.id) for text, u in _folded_names(tree) if all(w in text for w in words)]
 
 
 def child_units(tree: UnitTree, parent: UnitInfo, limit: int) -> list[UnitInfo]:

@@ -67,6 +67,26 @@ def overdue_moment(deadline: datetime) -> datetime:
     return datetime.combine(day, time(0), VIETNAM_TZ)
 
 
+MAX_REMIND_DAYS_BEFORE = 30
+
+
+def check_remind_days_before(remind_days_before: int | None, has_deadline: bool) -> None:
+    """The reminder's lead time: 0 (the deadline's own day) to 30 days, and only with a
+    response deadline to count from."""
+    if remind_days_before is None:
+        return
+    if not 0 <= remind_days_before <= MAX_REMIND_DAYS_BEFORE:
+        raise InvalidInputError(
+            f"Số ngày nhắc trước hạn phải từ 0 đến {MAX_REMIND_DAYS_BEFORE}.",
+            f"Days of reminder before the deadline must be 0 to {MAX_REMIND_DAYS_BEFORE}.",
+        )
+    if not has_deadline:
+        raise InvalidInputError(
+            "Cần đặt hạn trả lời trước khi chọn số ngày nhắc trước hạn.",
+            "Set a response deadline to choose how many days before it to remind.",
+        )
+
+
 def set_response_deadline(
     document: OutgoingDocument,
     by: UUID,
@@ -74,11 +94,7 @@ def set_response_deadline(
     remind_days_before: int = REMIND_DAYS_BEFORE,
 ) -> None:
     """Checks and records the deadline on ``document`` (the caller saves it)."""
-    if not 0 <= remind_days_before <= 30:
-        raise InvalidInputError(
-            "Số ngày nhắc trước hạn phải từ 0 đến 30.",
-            "Days of reminder before the deadline must be 0 to 30.",
-        )
+    check_remind_days_before(remind_days_before, has_deadline=True)
     document.set_response_deadline(
         by=by, deadline=check_response_deadline(deadline), remind_days_before=remind_days_before
     )

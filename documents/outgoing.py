@@ -79,6 +79,9 @@ def attachment_name(name: str) -> str:
 class OutgoingDocument(Aggregate):
     """A document drafted, signed and issued by one unit (the issuer)."""
 
+    # The recipients are named by the SHA-256 of their list in the blob store
+    # (``documents.recipient_lists``) and counted; drafts recorded before named every one of
+    # them in ``recipient_unit_ids``, which is still read (``inline_recipients``).
     @event("Drafted")
     def __init__(
         self,
@@ -86,19 +89,27 @@ class OutgoingDocument(Aggregate):
         doc_type: str,
         subject: str,
         urgency: str,
-        recipient_unit_ids: list[UUID],
         drafted_by: UUID,
         body_sha256: str,
         body_size: int,
         body_source: str,
         signer_authority: str | None,
         signer_id: UUID,
+        recipients_sha256: str | None = None,
+        recipient_count: int | None = None,
+        recipient_unit_ids: list[UUID] | None = None,
     ) -> None:
         self.issuer_unit_id = issuer_unit_id
         self.doc_type = doc_type
         self.subject = subject
         self.urgency = urgency
-        self.recipient_unit_ids = recipient_unit_ids
+        self.recipients_sha256 = recipients_sha256
+        self.inline_recipients = (
+            tuple(recipient_unit_ids) if recipient_unit_ids is not None else None
+        )
+        self.recipient_count = (
+            recipient_count if recipient_count is not None else len(recipient_unit_ids or ())
+        )
         self.drafted_by = drafted_by
         self.body_sha256 = body_sha256
         self.body_size = body_size

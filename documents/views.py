@@ -123,6 +123,12 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def _recipient_count(drafted: Any) -> int:
+    """``Drafted`` counts its recipients; drafts recorded before named each one."""
+    count = getattr(drafted, "recipient_count", None)
+    return int(count) if count is not None else len(drafted.recipient_unit_ids or ())
+
+
 def _str(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -351,7 +357,7 @@ class ReadModel(ReportViews, DispatchViews):
                 e.urgency,
                 str(e.drafted_by),
                 _iso(e.timestamp),
-                len(e.recipient_unit_ids),
+                _recipient_count(e),
                 _iso(e.timestamp),
                 str(e.signer_id),
             ),
@@ -776,11 +782,10 @@ class ReadModel(ReportViews, DispatchViews):
         """What the unit issued, and what every unit merged into it issued."""
         units, marks = self._absorbed(unit_id)
         return self._rows(
-            "SELECT d.*, "
-            "(SELECT COUNT(*) FROM receipts r WHERE r.document_id=d.id) AS delivered, "
-            "(SELECT COUNT(*) FROM receipts r WHERE r.document_id=d.id "
-            " AND r.status='acknowledged') AS acknowledged "
-            f"FROM documents d WHERE issuer_unit_id IN ({marks}) ORDER BY updated_at DESC",
+            "SELECT d.*, COALESCE(p.delivered, 0) AS delivered, "
+            "COALESCE(p.acknowledged, 0) AS acknowledged FROM documents d "
+            "LEFT JOIN dispatch_progress p ON p.document_id=d.id "
+            f"WHERE issuer_unit_id IN ({marks}) ORDER BY updated_at DESC",
             *units,
         )
 
@@ -833,6 +838,41 @@ class ReadModel(ReportViews, DispatchViews):
             "WHERE document_id=? ORDER BY u.rowid",
             str(document_id),
         )
+
+    def recipient_status(
+        self,
+        document_id: UUID,
+        status: str | None,
+        unit_ids: Sequence[str] | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of the document's receipts in delivery order, with the unit's name, and how
+        many match: only ``status``, only ``unit_ids`` when given. Walks the document's index in
+        order, so a page of a 126,000-unit dispatch joins only its own rows."""
+        where, params = ["r.document_id=?"], [str(document_id)]
+        if status is not None:
+            where.append("r.status=?")
+            params.append(status)
+        if unit_ids is not None:
+            where.append("r.unit_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(unit_ids)))
+        condition = " AND ".join(where)
+        total = self._rows(f"SELECT COUNT(*) AS n FROM receipts r WHERE {condition}", *params)
+        rows = self._rows(
+            "SELECT p.*, u.name AS unit_name FROM (SELECT r.id, r.unit_id, r.status, "
+            "r.arrival_number, r.delivered_at, r.registered_at, r.acknowledged_at, r.rowid AS n "
+            f"FROM receipts r WHERE {condition} ORDER BY r.rowid LIMIT ? OFFSET ?) p "
+            "LEFT JOIN units u ON u.id=p.unit_id ORDER BY p.n",
+            *params,
+            limit,
+            offset,
+        )
+        return rows, int(total[0]["n"])
+
+    def receipt_row(self, receipt_id: UUID) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM receipts WHERE id=?", str(receipt_id))
+        return rows[0] if rows else None
 
     def copies(self, document_id: UUID, unit_id: UUID) -> list[dict[str, Any]]:
         """The copies a unit (or a unit merged into it) made of a document (bản sao), oldest

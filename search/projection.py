@@ -89,7 +89,7 @@ class SearchProjection:
 
 def indexed_document(app: OfficeApplication, document: OutgoingDocument) -> IndexedDocument:
     tree = app.views.unit_tree()
-    parties = [document.issuer_unit_id, *document.recipient_unit_ids]
+    parties = [document.issuer_unit_id, *app.recipients_of(document)]
     scope = {ancestor for unit in parties if unit in tree for ancestor in tree.ancestors(unit)}
     issuer = tree.get(document.issuer_unit_id)
     issuer_path = [document.issuer_unit_id, *tree.ancestors(document.issuer_unit_id)]

@@ -32,6 +32,7 @@ class DraftRequest:
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
     """PDF attachments (phụ lục) as (file name, bytes), signed by the unit at issuance."""
     response_deadline: datetime | None = None  # hạn trả lời
+    remind_days_before: int | None = None  # the reminder's lead time (default: 1 day)
 
 
 def _symbol(doc_type: str, issuer_abbreviation: str) -> str:
@@ -134,6 +135,7 @@ def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID
         signer_authority=request.signer_authority,
         attachments=attachments,
         response_deadline=request.response_deadline,
+        remind_days_before=request.remind_days_before,
     )
 
 
@@ -152,7 +154,7 @@ def revise(
         subject=document.subject,
         urgency=document.urgency,
         secrecy=None,
-        recipient_unit_ids=list(document.recipient_unit_ids),
+        recipient_unit_ids=list(services.app.recipients_of(document)),
         signer_id=document.signer_id,
         signer_authority=document.signer_authority,
         typed_body=typed_body,

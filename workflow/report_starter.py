@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID, uuid4
 
+from temporalio.api.common.v1 import Payload
 from temporalio.client import (
     Client,
     Schedule,
@@ -16,7 +18,7 @@ from temporalio.client import (
     ScheduleSpec,
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from documents.report_periods import check_schedule
 from workflow.report_messages import (
@@ -86,6 +88,20 @@ class ScheduledRound:
     requester_unit_id: str
     next_runs: list[str]
 
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "id": self.schedule_id,
+            "requester_unit_id": self.requester_unit_id,
+            "title": self.template.title,
+            "form": self.template.form_code,
+            "frequency": self.template.frequency,
+            "due_day": self.template.due_day,
+            "target_levels": list(self.template.target_levels),
+            "remind_days_before": self.template.remind_days_before,
+            "opened_by": self.template.opened_by,
+            "next_runs": self.next_runs,
+        }
+
 
 async def create_round_schedule(
     client: Client, template: RoundTemplate, requester_unit_id: UUID, task_queue: str
@@ -107,3 +123,55 @@ async def create_round_schedule(
         memo={"requester_unit_id": str(requester_unit_id), "title": template.title},
     )
     return schedule_id
+
+
+async def round_schedule(client: Client, schedule_id: str) -> ScheduledRound | None:
+    """The recurring round of that schedule id; None if there is no such report schedule."""
+    if not schedule_id.startswith(SCHEDULE_PREFIX):
+        return None
+    try:
+        described = await client.get_schedule_handle(schedule_id).describe()
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    action = described.schedule.action
+    if not isinstance(action, ScheduleActionStartWorkflow) or not action.args:
+        return None
+    args = action.args
+    if isinstance(args[0], Payload):
+        decoded = await client.data_converter.decode(list(args), [ReportRoundRequest])
+        request = decoded[0]
+    else:
+        request = args[0]
+    memo = await described.memo()
+    if not isinstance(request, ReportRoundRequest) or request.template is None:
+        return None
+    return ScheduledRound(
+        schedule_id=schedule_id,
+        template=request.template,
+        requester_unit_id=str(memo.get("requester_unit_id", "")),
+        next_runs=[moment.isoformat() for moment in described.info.next_action_times],
+    )
+
+
+async def round_schedules(client: Client, requester_unit_id: UUID) -> list[ScheduledRound]:
+    """The unit's recurring rounds, by title. Temporal lists schedules eventually: one just
+    created or deleted may take a moment to show."""
+    found: list[ScheduledRound] = []
+    async for listed in await client.list_schedules():
+        if not listed.id.startswith(SCHEDULE_PREFIX):
+            continue
+        memo = await listed.memo()
+        if memo.get("requester_unit_id") != str(requester_unit_id):
+            continue
+        scheduled = await round_schedule(client, listed.id)
+        if scheduled is not None:
+            found.append(scheduled)
+    return sorted(found, key=lambda s: (s.template.title, s.schedule_id))
+
+
+async def delete_round_schedule(client: Client, schedule_id: str) -> None:
+    """No further rounds open from it; rounds already opened go on."""
+    with contextlib.suppress(RPCError):
+        await client.get_schedule_handle(schedule_id).delete()

@@ -25,6 +25,7 @@ from documents.errors import InvalidInputError, NotFoundError
 from documents.group_save import GroupSaver
 from documents.integrity import ChainingMapper, IntegrityReport, verify_event_store
 from documents.receipts import Receipt, receipt_id_for
+from documents.recipient_lists import RecipientLists
 from documents.registers import Register, register_id_for
 from documents.units import UnitTree
 from documents.views import ReadModel
@@ -85,6 +86,7 @@ class ServiceBase(Application[UUID]):
         self.mapper.reader = self.recorder
         self.views = views
         self.blobs = blobs
+        self.recipient_lists = RecipientLists(blobs)
         self.notifications = _NotificationSource(self)
         self.group_saver = GroupSaver(self.save_remembered, self.refresh_views)
 

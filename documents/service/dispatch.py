@@ -23,6 +23,8 @@ from documents.receipts import RECEIVED, Receipt, ReceiptStatus, receipt_id_for
 from documents.service.incoming import IncomingService
 
 BATCH = 1000
+RECIPIENTS_PER_PAGE = 50
+MAX_RECIPIENTS_PER_PAGE = 200
 RUNNING = (DocumentStatus.ISSUING.value, DocumentStatus.ISSUED.value)
 
 
@@ -86,13 +88,7 @@ class DispatchService(IncomingService):
     def dispatch_progress(self, actor: Actor, document_id: UUID) -> dict[str, Any]:
         """Delivered / acknowledged / overdue of the direct recipients, and how far forwarded
         copies travelled: read from counts kept by the projection (one row per document)."""
-        self.refresh_views()
-        row = self.views.document(document_id)
-        if row is None:
-            self.document(document_id)  # raises not found
-            raise AssertionError("unreachable")
-        parties = DocumentParties(UUID(row["issuer_unit_id"]))
-        require(actor, Action.VIEW, parties, self.tree)
+        row = self._sender_view(actor, document_id)
         figures = self.views.dispatch_progress(document_id)
         total = int(row["recipient_count"] or 0)
         deadline = figures["deadline"]
@@ -111,6 +107,53 @@ class DispatchService(IncomingService):
             "forwarded": figures["forwarded"],
             "travel": self.views.travel(document_id),
             "forwarders": self.views.forwarders(document_id),
+        }
+
+    def _sender_view(self, actor: Actor, document_id: UUID) -> dict[str, Any]:
+        """The document's read-model row, for someone who may view it as the issuer's side
+        (the issuing unit, its auditors above): recipients do not read each other's status."""
+        self.refresh_views()
+        row = self.views.document(document_id)
+        if row is None:
+            self.document(document_id)  # raises not found
+            raise AssertionError("unreachable")
+        parties = DocumentParties(UUID(row["issuer_unit_id"]))
+        require(actor, Action.VIEW, parties, self.tree)
+        return row
+
+    def recipient_status(
+        self,
+        actor: Actor,
+        document_id: UUID,
+        *,
+        status: str | None = None,
+        unit_ids: Sequence[str] | None = None,
+        page: int = 1,
+        per_page: int = RECIPIENTS_PER_PAGE,
+    ) -> dict[str, Any]:
+        """A page of the per-recipient status (tình trạng nơi nhận) in delivery order, only the
+        receipts in ``status`` and of ``unit_ids`` when given; a page past the end is empty."""
+        if status is not None and status not in set(ReceiptStatus):
+            raise InvalidInputError(
+                f"Tình trạng không hợp lệ: «{status}».", f"Unknown recipient status '{status}'."
+            )
+        if page < 1 or not 1 <= per_page <= MAX_RECIPIENTS_PER_PAGE:
+            raise InvalidInputError(
+                f"Trang bắt đầu từ 1, mỗi trang 1–{MAX_RECIPIENTS_PER_PAGE} dòng.",
+                f"Pages start at 1, with 1–{MAX_RECIPIENTS_PER_PAGE} rows each.",
+            )
+        self._sender_view(actor, document_id)
+        rows, total = self.views.recipient_status(
+            document_id, status, unit_ids, (page - 1) * per_page, per_page
+        )
+        return {
+            "id": str(document_id),
+            "status": status,
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+            "pages": max(1, -(-total // per_page)),
+            "rows": rows,
         }
 
     def overdue_list(self, actor: Actor, document_id: UUID, limit: int = 500) -> dict[str, Any]:

@@ -11,7 +11,12 @@ from eventsourcing.persistence import IntegrityError
 
 from documents.accounts import Account
 from documents.blobs import sha256_hex
-from documents.deadlines import check_deadline_for_issue, set_response_deadline
+from documents.deadlines import (
+    REMIND_DAYS_BEFORE,
+    check_deadline_for_issue,
+    check_remind_days_before,
+    set_response_deadline,
+)
 from documents.dispatch_list import CACHED_LISTS, DispatchList
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from documents.outgoing import (
@@ -37,9 +42,17 @@ class OutgoingService(NumberingService):
             OutgoingDocument, self._get(document_id, OutgoingDocument, "văn bản", "document")
         )
 
-    @staticmethod
-    def parties(document: OutgoingDocument) -> DocumentParties:
-        return DocumentParties(document.issuer_unit_id, tuple(document.recipient_unit_ids))
+    def recipients_of(self, document: OutgoingDocument) -> tuple[UUID, ...]:
+        """The draft's recipient units: its list in the blob store, or (drafts recorded before
+        the list moved there) the list its ``Drafted`` event named."""
+        if document.inline_recipients is not None:
+            return document.inline_recipients
+        if document.recipients_sha256 is None:
+            return ()
+        return self.recipient_lists.get(document.recipients_sha256)
+
+    def parties(self, document: OutgoingDocument) -> DocumentParties:
+        return DocumentParties(document.issuer_unit_id, self.recipients_of(document))
 
     def authorize(self, actor: Actor, action: Action, document: OutgoingDocument) -> None:
         require(actor, action, self.parties(document), self.tree)
@@ -60,10 +73,12 @@ class OutgoingService(NumberingService):
         signer_authority: str | None = None,
         attachments: Sequence[AttachmentUpload] = (),
         response_deadline: datetime | None = None,
+        remind_days_before: int | None = None,
     ) -> UUID:
         """Records a draft and its PDF attachments (``AttachmentAdded``, one per file, in the
         same save); each attachment's text is held to the same secrecy rule as the body."""
         refuse_secret_documents(secrecy, body_text)
+        check_remind_days_before(remind_days_before, response_deadline is not None)
         for attachment in attachments:
             refuse_secret_documents(None, attachment.text)
         document_type(doc_type)
@@ -87,7 +102,8 @@ class OutgoingService(NumberingService):
             doc_type=doc_type,
             subject=subject,
             urgency=urgency,
-            recipient_unit_ids=recipients,
+            recipients_sha256=self.recipient_lists.put(recipients),
+            recipient_count=len(recipients),
             drafted_by=actor.account_id,
             body_sha256=sha256,
             body_size=len(body_pdf),
@@ -104,8 +120,13 @@ class OutgoingService(NumberingService):
             )
         for attachment in attachments:
             self.blobs.put(attachment.pdf)
-        if response_deadline is not None:  # hạn trả lời
-            set_response_deadline(document, actor.account_id, response_deadline)
+        if response_deadline is not None:  # hạn trả lời, and the reminder's lead time
+            set_response_deadline(
+                document,
+                actor.account_id,
+                response_deadline,
+                REMIND_DAYS_BEFORE if remind_days_before is None else remind_days_before,
+            )
         self.save_and_refresh(document)
         return document.id
 
@@ -213,14 +234,21 @@ class OutgoingService(NumberingService):
         self.save_and_refresh(document)
 
     def request_issue(
-        self, actor: Actor, document_id: UUID, response_deadline: datetime | None = None
+        self,
+        actor: Actor,
+        document_id: UUID,
+        response_deadline: datetime | None = None,
+        remind_days_before: int | None = None,
     ) -> None:
-        """The clerk asks for number, seal and dispatch; a response deadline may be set (or
-        replace the draft's) now."""
+        """The clerk asks for number, seal and dispatch; a response deadline and the reminder's
+        lead time may be set (or replace the draft's) now."""
         document = self.document(document_id)
         self.authorize(actor, Action.ISSUE, document)
-        if response_deadline is not None:
-            set_response_deadline(document, actor.account_id, response_deadline)
+        deadline = response_deadline or document.response_deadline
+        check_remind_days_before(remind_days_before, deadline is not None)
+        if deadline is not None and (response_deadline or remind_days_before is not None):
+            lead = document.remind_days_before if remind_days_before is None else remind_days_before
+            set_response_deadline(document, actor.account_id, deadline, lead)
         check_deadline_for_issue(document)
         document.request_issue(by=actor.account_id)
         self.save_and_refresh(document)
@@ -249,7 +277,7 @@ class OutgoingService(NumberingService):
             doc_type=document.doc_type,
             urgency=document.urgency,
             file_sha256=document.issued_sha256,
-            recipients=tuple(document.recipient_unit_ids),
+            recipients=self.recipients_of(document),
         )
         self.dispatch_lists[document_id] = dispatch
         while len(self.dispatch_lists) > CACHED_LISTS:

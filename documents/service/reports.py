@@ -175,6 +175,10 @@ class ReportService(PeopleService):
         require(actor, ReportAction.OPEN, tree, requester_unit_id=actor.unit_id)
         return target_levels_of(tree.get(actor.unit_id).level, target_levels)
 
+    def check_may_manage_schedules(self, actor: Actor, requester_unit_id: UUID) -> None:
+        """Who may open the unit's rounds may list and stop its recurring ones."""
+        require(actor, ReportAction.OPEN, self.tree(), requester_unit_id=requester_unit_id)
+
     def report_round(self, round_id: UUID) -> ReportRound:
         return cast(ReportRound, self._get(round_id, ReportRound, "đợt báo cáo", "report round"))
 
