@@ -218,9 +218,7 @@ def document_detail(
             "status_label": _labels(RECEIPT_STATUS_LABELS[ReceiptStatus(my_receipt["status"])]),
             "arrival_number": my_receipt["arrival_number"],
             # any copy the unit holds registered twice (a merged unit's too) warns here
-            "duplicate_warning": next(
-                filter(None, map(_duplicate, [my_receipt, *mine])), None
-            ),
+            "duplicate_warning": next(filter(None, map(_duplicate, [my_receipt, *mine])), None),
             "deadline": my_receipt["deadline"],
             "stamped": app.receipt(UUID(my_receipt["id"])).stamped_sha256 is not None,
         },
