@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NoReturn
 from uuid import UUID
 
 from documents.accounts import Role
@@ -108,12 +109,12 @@ RECIPIENT_ROLES: dict[Action, frozenset[Role]] = {
 
 
 def is_allowed(actor: Actor, action: Action, parties: DocumentParties, tree: UnitTree) -> bool:
+    if action in RECIPIENT_ROLES:
+        return recipient_allowed(actor, action, parties)
     issuer_relation = relation(tree, actor.unit_id, parties.issuer_unit_id)
     if action in ISSUER_ROLES:
         return issuer_relation is Relation.OWN and any(map(actor.has, ISSUER_ROLES[action]))
     recipient_relations = [relation(tree, actor.unit_id, r) for r in parties.recipient_unit_ids]
-    if action in RECIPIENT_ROLES:
-        return Relation.OWN in recipient_relations and any(map(actor.has, RECIPIENT_ROLES[action]))
     if action is Action.COPY:  # the clerk of a unit holding the document, either side
         holds = Relation.OWN in (issuer_relation, *recipient_relations)
         return holds and actor.has(Role.CLERK)
@@ -154,12 +155,32 @@ def sign_in_history_scope(actor: Actor, tree: UnitTree) -> tuple[list[UUID] | No
     return [actor.unit_id, *tree.descendants(actor.unit_id)], False
 
 
+def recipient_allowed(actor: Actor, action: Action, parties: DocumentParties) -> bool:
+    """A recipient-side action (``RECIPIENT_ROLES``): the actor's own unit is a recipient and the
+    actor holds the role there. The unit tree plays no part (only the relation "own", which is
+    equality), so callers need not load it."""
+    return actor.unit_id in parties.recipient_unit_ids and any(
+        map(actor.has, RECIPIENT_ROLES[action])
+    )
+
+
+def require_recipient(actor: Actor, action: Action, parties: DocumentParties) -> None:
+    """``require`` for a recipient-side action, without the unit tree."""
+    if action not in RECIPIENT_ROLES:
+        raise ValueError(f"{action} is not a recipient-side action")
+    if not recipient_allowed(actor, action, parties):
+        _refuse(actor, action)
+
+
 def require(actor: Actor, action: Action, parties: DocumentParties, tree: UnitTree) -> None:
     if not is_allowed(actor, action, parties, tree):
-        what_vi, what_en = ACTION_LABELS[action]
-        raise ForbiddenError(
-            f"Tài khoản «{actor.username}» không có quyền {what_vi} này "
-            "(ngoài vai trò hoặc ngoài đơn vị của mình).",
-            f"Account '{actor.username}' may not {what_en} here "
-            "(outside their role or their unit).",
-        )
+        _refuse(actor, action)
+
+
+def _refuse(actor: Actor, action: Action) -> NoReturn:
+    what_vi, what_en = ACTION_LABELS[action]
+    raise ForbiddenError(
+        f"Tài khoản «{actor.username}» không có quyền {what_vi} này "
+        "(ngoài vai trò hoặc ngoài đơn vị của mình).",
+        f"Account '{actor.username}' may not {what_en} here (outside their role or their unit).",
+    )

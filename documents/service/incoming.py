@@ -10,7 +10,14 @@ from eventsourcing.persistence import IntegrityError
 
 from documents.clock import now_vietnam
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError
-from documents.policy import Action, Actor, DocumentParties, require
+from documents.policy import (
+    RECIPIENT_ROLES,
+    Action,
+    Actor,
+    DocumentParties,
+    require,
+    require_recipient,
+)
 from documents.receipts import Receipt, duplicate_warning
 from documents.registers import INCOMING
 from documents.service.base import MAX_NUMBERING_ATTEMPTS, required_text
@@ -24,12 +31,11 @@ class IncomingService(FolderService):
     def authorize_receipt(
         self, actor: Actor, receipt: Receipt, action: Action = Action.RECEIVE
     ) -> None:
-        require(
-            actor,
-            action,
-            DocumentParties(receipt.issuer_unit_id, (receipt.recipient_unit_id,)),
-            self.tree(),
-        )
+        parties = DocumentParties(receipt.issuer_unit_id, (receipt.recipient_unit_id,))
+        if action in RECIPIENT_ROLES:  # decided without the unit tree: no catch-up, no tree
+            require_recipient(actor, action, parties)
+        else:
+            require(actor, action, parties, self.tree())
 
     def register_receipt(
         self,
