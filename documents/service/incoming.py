@@ -23,6 +23,7 @@ from documents.registers import INCOMING
 from documents.service.base import MAX_NUMBERING_ATTEMPTS, required_text
 from documents.service.folders import FolderService
 
+MAX_ACKNOWLEDGE_ATTEMPTS = 5
 ArrivalStamper = Callable[[int, datetime], tuple[bytes, str] | None]
 """(arrival number, arrival time) → (the stamped PDF, its signature level), or None."""
 
@@ -93,10 +94,24 @@ class IncomingService(FolderService):
         return duplicate_warning(receipt.number_symbol, self.views.duplicate_of(receipt_id))
 
     def acknowledge(self, actor: Actor, receipt_id: UUID) -> None:
-        receipt = self.receipt(receipt_id)
-        self.authorize_receipt(actor, receipt)
-        receipt.acknowledge(by=actor.account_id)
-        self.group_saver.save(receipt.collect_events())  # with concurrent acknowledgements
+        """The receiving unit confirms it has the document (xác nhận đã nhận). Concurrent
+        acknowledgements of the process share one save and one catch-up (``group_saver``).
+        A concurrent change of the same receipt (a second acknowledgement from another
+        request or process) makes the save collide: the receipt is read again, so the second
+        acknowledgement gets the receipt's own 409 ("đã được xác nhận rồi")."""
+        for _ in range(MAX_ACKNOWLEDGE_ATTEMPTS):
+            receipt = self.receipt(receipt_id)
+            self.authorize_receipt(actor, receipt)
+            receipt.acknowledge(by=actor.account_id)
+            try:
+                self.group_saver.save(receipt.collect_events())
+            except IntegrityError:
+                continue  # changed meanwhile: decide again on what is recorded now
+            return
+        raise ConflictError(
+            "Văn bản đến đang được người khác cập nhật. Vui lòng thử lại.",
+            "The incoming document is being changed by someone else. Please retry.",
+        )
 
     def direct(self, actor: Actor, receipt_id: UUID, direction: str) -> None:
         """The leader's direction on an incoming document (ý kiến chỉ đạo)."""
