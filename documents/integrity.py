@@ -111,6 +111,11 @@ class ChainingMapper(Mapper[UUID]):
             state=stored.state + TRAILER + digest.encode("ascii"),
         )
 
+    def note(self, stored_event: StoredEvent) -> None:
+        """Remembers the digest of a stored event read without decoding it (the next event of
+        its aggregate chains to it)."""
+        self._remember(stored_event, split_state(stored_event.state)[1])
+
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         state, digest = split_state(stored_event.state)
         self._remember(stored_event, digest)

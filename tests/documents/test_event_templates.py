@@ -16,9 +16,10 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from documents.application import OfficeApplication
-from documents.errors import ConflictError
+from documents.errors import ConflictError, ForbiddenError, NotFoundError
 from documents.event_templates import StoredEventEncoder, acknowledged_event
 from documents.integrity import ChainingMapper
+from documents.policy import Actor
 from documents.receipts import Receipt, ReceiptStatus
 from documents.views import ReadModel
 from tests.documents.builders import office, with_tree
@@ -137,20 +138,51 @@ def test_a_second_acknowledgement_racing_the_first_gets_a_409(tmp_path: Path) ->
     receipt_id = app.receipt_for(document_id, units[0]).id
     first = app.receipt(receipt_id)
     first.acknowledge(by=clerk_of(units[0]).account_id)
-    original: Callable[..., Any] = app.receipt
+    save: Callable[..., Any] = app.group_saver.save
+    saves: list[int] = []
 
-    def receipt_then_first_records(wanted: UUID) -> Receipt:
-        found = original(wanted)
+    def first_records_meanwhile(events: Any) -> None:
+        saves.append(len(events))
         if first.pending_events:  # the other request records between our read and our save
             app.record_events(*first.collect_events())
-        return found
+        save(events)
 
-    app.receipt = receipt_then_first_records  # type: ignore[method-assign,assignment]
+    app.group_saver.save = first_records_meanwhile  # type: ignore[method-assign]
     with pytest.raises(ConflictError, match="đã được xác nhận") as refused:
         app.acknowledge(clerk_of(units[0]), receipt_id)
     assert refused.value.message_en == "This document is acknowledged already."
+    assert saves == [1]  # the collision, then the receipt as recorded refused it
     with pytest.raises(IntegrityError):  # a stale copy cannot be recorded either
-        stale = original(receipt_id)
-        app.record_events(acknowledged_event(receipt_id, stale.version, MOMENTS[0], uuid4()))
+        app.record_events(acknowledged_event(receipt_id, 3, MOMENTS[0], uuid4()))
     app.refresh_views()
     assert app.views.dispatch_progress(document_id)["acknowledged"] == 1
+    assert app.verify_integrity().intact
+
+
+def test_acknowledging_after_other_steps_or_from_another_unit(tmp_path: Path) -> None:
+    """Only a receipt just registered is decided on its stored events; every other history
+    goes through the aggregate, with the same answers as before."""
+    app = office(tmp_path)
+    document_id, units = issued_to(app, 3)
+    receipts = [app.receipt_for(document_id, unit_id).id for unit_id in units]
+    with pytest.raises(ForbiddenError):  # the clerk of another unit
+        app.acknowledge(clerk_of(units[1]), receipts[0])
+    leader = Actor(uuid4(), "lanhdao-cs", "Lãnh đạo", units[0], frozenset({"leader"}))
+    with pytest.raises(ForbiddenError):  # not a clerk
+        app.acknowledge(leader, receipts[0])
+    app.direct(leader, receipts[0], "Giao văn phòng nghiên cứu.")
+    app.acknowledge(clerk_of(units[0]), receipts[0])  # registered, then directed
+    assert app.receipt(receipts[0]).status == ReceiptStatus.ACKNOWLEDGED
+    app.acknowledge(clerk_of(units[1]), receipts[1])
+    with pytest.raises(ConflictError, match="đã được xác nhận"):
+        app.acknowledge(clerk_of(units[1]), receipts[1])
+    receipt = app.receipt(receipts[2])
+    receipt.notice_recall("Thu hồi để sửa")
+    app.save_and_refresh(receipt)
+    with pytest.raises(ConflictError, match="thu hồi"):
+        app.acknowledge(clerk_of(units[2]), receipts[2])
+    with pytest.raises(NotFoundError):
+        app.acknowledge(clerk_of(units[2]), uuid4())
+    assert app.verify_integrity().intact
+    app.refresh_views()
+    assert app.views.dispatch_progress(document_id)["acknowledged"] == 2
