@@ -10,6 +10,7 @@ read model's own ``_on_<event>`` handler of the same event.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -117,6 +118,26 @@ class DispatchViews:
             ).fetchone()
             if row[1] is None:
                 _bump(db, row[0], "acknowledged")
+
+    def _answered_all(self, db: sqlite3.Connection, receipt_ids: list[str]) -> None:
+        """``_answered`` for many receipts (each at most once), with a handful of statements."""
+        open_rows: dict[str, tuple[str, str | None]] = {}
+        for offset in range(0, len(receipt_ids), 500):
+            chunk = receipt_ids[offset : offset + 500]
+            marks = ",".join("?" * len(chunk))
+            for receipt_id, document_id, via in db.execute(
+                "SELECT receipt_id, document_id, via_unit_id FROM receipt_follow_up "
+                f"WHERE answered=0 AND receipt_id IN ({marks})",
+                chunk,
+            ):
+                open_rows[receipt_id] = (document_id, via)
+        db.executemany(
+            "UPDATE receipt_follow_up SET answered=1 WHERE receipt_id=?",
+            [(receipt_id,) for receipt_id in open_rows],
+        )
+        counts = Counter(document for document, via in open_rows.values() if via is None)
+        for document_id, count in counts.items():
+            _bump(db, document_id, "acknowledged", count)
 
     _follow_Receipt_Acknowledged = _answered
     _follow_Receipt_Assigned = _answered

@@ -89,7 +89,14 @@ class ChainingMapper(Mapper[UUID]):
         return split_state(found[0].state)[1]
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        stored = super().to_stored_event(domain_event)
+        return self.chain(self.encode(domain_event))
+
+    def encode(self, domain_event: Any) -> StoredEvent:
+        """The stored event as eventsourcing's mapper makes it, not yet chained."""
+        return super().to_stored_event(domain_event)
+
+    def chain(self, stored: StoredEvent) -> StoredEvent:
+        """``stored`` (unchained, from ``encode`` or built otherwise) with its chain digest."""
         digest = link_digest(
             self._previous(stored.originator_id, stored.originator_version - 1), stored
         )
@@ -97,7 +104,17 @@ class ChainingMapper(Mapper[UUID]):
         # to it; a save that fails is always followed by re-reading the aggregate, which
         # replaces the entry with the digest actually stored.
         self._remember(stored, digest)
-        return replace(stored, state=stored.state + TRAILER + digest.encode("ascii"))
+        return StoredEvent(
+            originator_id=stored.originator_id,
+            originator_version=stored.originator_version,
+            topic=stored.topic,
+            state=stored.state + TRAILER + digest.encode("ascii"),
+        )
+
+    def note(self, stored_event: StoredEvent) -> None:
+        """Remembers the digest of a stored event read without decoding it (the next event of
+        its aggregate chains to it)."""
+        self._remember(stored_event, split_state(stored_event.state)[1])
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         state, digest = split_state(stored_event.state)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NoReturn
 from uuid import UUID
 
 from documents.accounts import Role
@@ -200,10 +201,13 @@ def sign_in_history_scope(actor: Actor, tree: UnitTree) -> tuple[list[UUID] | No
 
 def require(actor: Actor, action: Action, parties: DocumentParties, tree: TreeSource) -> None:
     if not is_allowed(actor, action, parties, tree):
-        what_vi, what_en = ACTION_LABELS[action]
-        raise ForbiddenError(
-            f"Tài khoản «{actor.username}» không có quyền {what_vi} này "
-            "(ngoài vai trò hoặc ngoài đơn vị của mình).",
-            f"Account '{actor.username}' may not {what_en} here "
-            "(outside their role or their unit).",
-        )
+        _refuse(actor, action)
+
+
+def _refuse(actor: Actor, action: Action) -> NoReturn:
+    what_vi, what_en = ACTION_LABELS[action]
+    raise ForbiddenError(
+        f"Tài khoản «{actor.username}» không có quyền {what_vi} này "
+        "(ngoài vai trò hoặc ngoài đơn vị của mình).",
+        f"Account '{actor.username}' may not {what_en} here (outside their role or their unit).",
+    )

@@ -52,6 +52,13 @@ HANDLING = (
 )
 
 
+REGISTERED_LAST = ("Registered", "ArrivalStamped")
+"""A receipt whose newest event is one of these is registered and nothing else: ``Registered``
+moves a delivered receipt to registered, ``ArrivalStamped`` happens only while registered and
+leaves it so. An acknowledgement needs no more than that to be decided (the usual case, just
+after the registration); any other history is decided on the whole aggregate."""
+
+
 def duplicate_warning(number_symbol: str, earlier: Sequence[int]) -> tuple[str, str] | None:
     """The register's warning (not a refusal) when a unit registers a (number, symbol, issuer) it
     has registered before (Nghị định 30, Phụ lục VI), in Vietnamese and English."""

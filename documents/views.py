@@ -196,9 +196,9 @@ class ReadModel(ReportViews, DispatchViews):
                 ).fetchone()
                 position = int(row[0]) if row else 0
                 notifications = source.select_notifications(position + 1, batch_size)
-                for notification in notifications:
-                    self._apply(db, notification.id, source.to_domain_event(notification))
-                    position = notification.id
+                self._apply_all(db, [(n.id, source.to_domain_event(n)) for n in notifications])
+                if notifications:
+                    position = notifications[-1].id
                 db.execute(
                     "INSERT INTO tracking (name, position) VALUES (?, ?) "
                     "ON CONFLICT(name) DO UPDATE SET position=excluded.position",
@@ -215,6 +215,23 @@ class ReadModel(ReportViews, DispatchViews):
         locked transaction reads the position again)."""
         row = db.execute("SELECT position FROM tracking WHERE name=?", (TRACKING_NAME,)).fetchone()
         return bool(source.select_notifications((int(row[0]) if row else 0) + 1, 1))
+
+    def _apply_all(self, db: sqlite3.Connection, events: list[tuple[int, Any]]) -> None:
+        """Applies events in log order; a run of consecutive events of one kind that has a
+        ``_batch_<kind>`` handler is applied by it at once (same rows as one by one)."""
+        start = 0
+        while start < len(events):
+            kind = type(events[start][1])
+            end = start + 1
+            while end < len(events) and type(events[end][1]) is kind:
+                end += 1
+            batch = getattr(self, "_batch_" + kind.__qualname__.replace(".", "_"), None)
+            if batch is not None and end - start > 1:
+                batch(db, events[start:end])
+            else:
+                for position, event in events[start:end]:
+                    self._apply(db, position, event)
+            start = end
 
     def _apply(self, db: sqlite3.Connection, position: int, event: Any) -> None:
         kind = type(event).__qualname__.replace(".", "_")
@@ -694,6 +711,53 @@ class ReadModel(ReportViews, DispatchViews):
         )
         document_id, unit_id = self._receipt_document(db, e.originator_id)
         self._history(db, pos, document_id, e, e.by, unit_id)
+
+    def _batch_Receipt_Acknowledged(
+        self, db: sqlite3.Connection, events: list[tuple[int, Any]]
+    ) -> None:
+        """Many acknowledgements (a group commit's) with a handful of statements: the rows of
+        ``_on_Receipt_Acknowledged`` and ``_follow_Receipt_Acknowledged`` for each."""
+        ids = [str(e.originator_id) for _, e in events]
+        db.executemany(
+            "UPDATE receipts SET status='acknowledged', acknowledged_at=? WHERE id=?",
+            [
+                (_iso(e.timestamp), receipt_id)
+                for (_, e), receipt_id in zip(events, ids, strict=True)
+            ],
+        )
+        receipts = self._select_in(db, "SELECT id, document_id, unit_id FROM receipts", ids)
+        missing = [receipt_id for receipt_id in ids if receipt_id not in receipts]
+        if missing:
+            raise LookupError(f"acknowledged receipts without a row: {missing}")
+        db.executemany(
+            "INSERT OR IGNORE INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    position,
+                    receipts[receipt_id][0],
+                    _iso(e.timestamp),
+                    _str(e.by),
+                    receipts[receipt_id][1],
+                    type(e).__qualname__,
+                    "{}",
+                )
+                for (position, e), receipt_id in zip(events, ids, strict=True)
+            ],
+        )
+        self._answered_all(db, ids)
+
+    @staticmethod
+    def _select_in(
+        db: sqlite3.Connection, select: str, ids: list[str]
+    ) -> dict[str, tuple[Any, ...]]:
+        """Rows by their first column, for ``ids`` (``select`` ends before its WHERE)."""
+        found: dict[str, tuple[Any, ...]] = {}
+        for offset in range(0, len(ids), 500):
+            chunk = ids[offset : offset + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in db.execute(f"{select} WHERE id IN ({marks})", chunk):
+                found[row[0]] = tuple(row[1:])
+        return found
 
     def _receipt_event(
         self, db: sqlite3.Connection, pos: int, e: Any, status: str | None, **detail: object

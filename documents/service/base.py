@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, cast
 from uuid import UUID
@@ -22,6 +22,7 @@ from eventsourcing.persistence import (
 from documents.blobs import BlobStore
 from documents.dispatch_list import DispatchList
 from documents.errors import InvalidInputError, NotFoundError
+from documents.event_templates import StoredEventEncoder
 from documents.group_save import GroupSaver
 from documents.integrity import ChainingMapper, IntegrityReport, verify_event_store
 from documents.receipts import Receipt, receipt_id_for
@@ -61,9 +62,14 @@ class _NotificationSource:
         self._lock = threading.Lock()
 
     def remember(self, recordings: Sequence[Recording[UUID]]) -> None:
+        self.remember_events(
+            (recording.notification.id, recording.domain_event) for recording in recordings
+        )
+
+    def remember_events(self, events: Iterable[tuple[int, Any]]) -> None:
+        """(notification id, domain event) pairs this process has just recorded."""
         with self._lock:
-            for recording in recordings:
-                self._recorded[recording.notification.id] = recording.domain_event
+            self._recorded.update(events)
             while len(self._recorded) > self.REMEMBERED:
                 self._recorded.popitem(last=False)
 
@@ -88,7 +94,8 @@ class ServiceBase(Application[UUID]):
         self.blobs = blobs
         self.recipient_lists = RecipientLists(blobs)
         self.notifications = _NotificationSource(self)
-        self.group_saver = GroupSaver(self.save_remembered, self.refresh_views)
+        self.encoder = StoredEventEncoder(self.mapper)
+        self.group_saver = GroupSaver(self.record_events, self.refresh_views)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -133,6 +140,17 @@ class ServiceBase(Application[UUID]):
     def save_remembered(self, *objs: Any) -> None:
         """Saves; the catch-up that follows applies these events as recorded (not decoded)."""
         self.notifications.remember(self.save(*objs))
+
+    def record_events(self, *events: Any) -> None:
+        """Records domain events (not aggregates) straight into the event store, as ``save``
+        would but without its generic machinery (snapshots, which no aggregate here takes;
+        protocol checks): stored events from ``encoder`` (templates), one insert, and the
+        events remembered for the catch-up. A collision with a recorded version raises
+        ``IntegrityError`` and records nothing."""
+        stored = self.encoder.stored(events)
+        notification_ids = self.recorder.insert_events(stored)
+        if notification_ids:
+            self.notifications.remember_events(zip(notification_ids, events, strict=True))
 
     def save_and_refresh(self, *aggregates: Aggregate) -> None:
         self.save(*aggregates)

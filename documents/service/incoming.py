@@ -4,18 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
 from documents.clock import now_vietnam
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError
+from documents.event_templates import acknowledged_event
+from documents.integrity import ChainingMapper
 from documents.policy import Action, Actor, DocumentParties, require
-from documents.receipts import Receipt, ReceiptStatus, duplicate_warning, receipt_id_for
+from documents.receipts import (
+    REGISTERED_LAST,
+    Receipt,
+    ReceiptStatus,
+    duplicate_warning,
+    receipt_id_for,
+)
 from documents.registers import INCOMING
 from documents.service.base import MAX_NUMBERING_ATTEMPTS, required_text
 from documents.service.folders import FolderService
 
+MAX_ACKNOWLEDGE_ATTEMPTS = 5
+_DELIVERED = get_topic(vars(Receipt)["Delivered"])
+_REGISTERED_LAST = frozenset(get_topic(vars(Receipt)[name]) for name in REGISTERED_LAST)
+_now_utc = vars(Receipt)["Acknowledged"].create_timestamp
 ArrivalStamper = Callable[[int, datetime], tuple[bytes, str] | None]
 """(arrival number, arrival time) → (the stamped PDF, its signature level), or None."""
 
@@ -98,10 +112,41 @@ class IncomingService(FolderService):
         return duplicate_warning(receipt.number_symbol, self.views.duplicate_of(receipt_id))
 
     def acknowledge(self, actor: Actor, receipt_id: UUID) -> None:
+        """The receiving unit confirms it has the document (xác nhận đã nhận). Concurrent
+        acknowledgements of the process share one save and one catch-up (``group_saver``).
+        A concurrent change of the same receipt (a second acknowledgement from another
+        request or process) makes the save collide: the receipt is read again, so the second
+        acknowledgement gets the receipt's own 409 ("đã được xác nhận rồi")."""
+        for _ in range(MAX_ACKNOWLEDGE_ATTEMPTS):
+            events = self._acknowledgement(actor, receipt_id)
+            try:
+                self.group_saver.save(events)
+            except IntegrityError:
+                continue  # changed meanwhile: decide again on what is recorded now
+            return
+        raise ConflictError(
+            "Văn bản đến đang được người khác cập nhật. Vui lòng thử lại.",
+            "The incoming document is being changed by someone else. Please retry.",
+        )
+
+    def _acknowledgement(self, actor: Actor, receipt_id: UUID) -> list[Any]:
+        """The events of the acknowledgement, decided on the receipt's stored events: straight
+        after its registration (``REGISTERED_LAST``) from its first event (who may) and the
+        newest one's version, without replaying the aggregate; otherwise on the aggregate,
+        which gives the refusals (already acknowledged, recalled, not registered)."""
+        stored = self.recorder.select_events(receipt_id)
+        if stored and stored[0].topic == _DELIVERED and stored[-1].topic in _REGISTERED_LAST:
+            delivered: Any = self.mapper.to_domain_event(stored[0])
+            parties = DocumentParties(delivered.issuer_unit_id, (delivered.recipient_unit_id,))
+            require(actor, Action.RECEIVE, parties, self.tree)  # tree loaded only for a merged unit
+            assert isinstance(self.mapper, ChainingMapper)
+            self.mapper.note(stored[-1])  # the acknowledgement chains to it
+            version = stored[-1].originator_version + 1
+            return [acknowledged_event(receipt_id, version, _now_utc(), actor.account_id)]
         receipt = self.receipt(receipt_id)
         self.authorize_receipt(actor, receipt)
         receipt.acknowledge(by=actor.account_id)
-        self.group_saver.save(receipt.collect_events())  # with concurrent acknowledgements
+        return list(receipt.collect_events())
 
     def direct(self, actor: Actor, receipt_id: UUID, direction: str) -> None:
         """The leader's direction on an incoming document (ý kiến chỉ đạo)."""

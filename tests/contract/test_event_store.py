@@ -16,6 +16,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from documents.errors import ConflictError
 from documents.outgoing import DocumentStatus
 from documents.receipts import Receipt
 from documents.registers import OUTGOING, Register, register_id_for
@@ -25,6 +26,7 @@ from eoffice.settings import Settings
 from tests.contract.issuers import IssuerReport, issue_in_process
 from tests.contract.steps import issued_pdf, signed_document
 from tests.documents.builders import office, with_tree
+from tests.documents.test_group_save import clerk_of
 from tests.servers.postgres import PostgresServer
 
 # The register test: PROCESSES × THREADS concurrent issuers, each with its own application.
@@ -240,3 +242,41 @@ def issue_at_once(environment: dict[str, str], tmp_path: Path) -> int:
     retries = sum(report.busy_retries for report in reports)
     print(f"{total} numbers, {issuers} issuers: {conflicts} refused saves, {retries} busy retries")
     return conflicts
+
+
+def test_acknowledgements_recorded_in_bulk_and_a_second_instance_gets_a_conflict(
+    event_store: dict[str, str], tmp_path: Path
+) -> None:
+    """Acknowledgements go straight to the recorder (template-encoded, ``record_events``) on
+    either store: they are read back as the aggregate's events, the chain is intact, and an
+    acknowledgement from a second instance (another API process) that read the receipt before
+    the first recorded is refused as "already acknowledged" (a 409), not lost or doubled."""
+    first = office(tmp_path / "first", event_store)
+    ids = with_tree(first)
+    document_id = signed_document(first, ids)
+    first.issue_with_next_number(document_id, issued_pdf)
+    recipients = [ids["upper-a1"], ids["upper-a2"]]
+    assert first.deliver(document_id, recipients) == 2
+    clerks = {unit_id: clerk_of(unit_id) for unit_id in recipients}
+    for unit_id in recipients:
+        receipt_id = first.receipt_for(document_id, unit_id).id
+        assert first.register_receipt(clerks[unit_id], receipt_id, True, "") == 1
+    second = office(tmp_path / "second", event_store)
+    try:
+        disputed = first.receipt_for(document_id, recipients[0]).id
+        stale = second._acknowledgement(clerks[recipients[0]], disputed)  # read, not yet saved
+        first.acknowledge(clerks[recipients[0]], disputed)
+        with pytest.raises(IntegrityError):
+            second.record_events(*stale)
+        with pytest.raises(ConflictError, match="đã được xác nhận"):
+            second.acknowledge(clerks[recipients[0]], disputed)
+        second.acknowledge(clerks[recipients[1]], first.receipt_for(document_id, recipients[1]).id)
+        for app in (first, second):
+            for unit_id in recipients:
+                assert app.receipt_for(document_id, unit_id).status == "acknowledged"
+        assert first.verify_integrity().intact
+        first.refresh_views()
+        assert first.views.dispatch_progress(document_id)["acknowledged"] == 2
+    finally:
+        first.close()
+        second.close()

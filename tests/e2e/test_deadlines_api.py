@@ -3,8 +3,12 @@ processes (web app, worker, Temporal dev server)."""
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+
+import httpx
 
 from documents.clock import now_vietnam
 from tests.e2e.flow import draft_plan, issued_plan, receipt_id, wait_for_status
@@ -95,3 +99,36 @@ def test_the_progress_page_polls_the_endpoint(stack: Stack) -> None:
     script = stack.client("bentre.vanthu").get("/static/progress.js")
     assert script.status_code == 200 and "/progress" in script.text
     wait_for_status(stack.client("bentre.vanthu"), document_id, "dispatched")
+
+
+def test_concurrent_acknowledgements_of_one_receipt_one_wins_the_rest_get_409(
+    stack: Stack,
+) -> None:
+    """The same clerk presses "Xác nhận" in several tabs at once: the requests share a group
+    save, collide on the receipt's version, and every one but the first is told, in Vietnamese
+    and English, that the document is acknowledged already; it is counted once."""
+    document_id = issued_plan(stack)
+    clerk = stack.client("bentre-kcn.vanthu")
+    receipt = receipt_id(clerk, document_id)
+    assert clerk.post(f"/api/v1/receipts/{receipt}/register").status_code == 200
+    tabs = [
+        httpx.Client(base_url=stack.api_url, timeout=60, headers=clerk.headers) for _ in range(6)
+    ]
+    start = threading.Barrier(len(tabs))
+
+    def press(tab: httpx.Client) -> httpx.Response:
+        start.wait()
+        return tab.post(f"/api/v1/receipts/{receipt}/acknowledge")
+
+    with ThreadPoolExecutor(len(tabs)) as pool:
+        responses = list(pool.map(press, tabs))
+    assert sorted(r.status_code for r in responses) == [200] + [409] * 5, [
+        r.text for r in responses
+    ]
+    for refused in (r for r in responses if r.status_code == 409):
+        body = refused.json()
+        assert body["error"] == "conflict"
+        assert body["message"] == "Văn bản này đã được xác nhận rồi."
+        assert body["message_en"] == "This document is acknowledged already."
+    progress = stack.client("bentre.vanthu").get(f"/api/v1/documents/{document_id}/progress")
+    assert progress.json()["acknowledged"] == 1
