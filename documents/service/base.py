@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, cast
 from uuid import UUID
@@ -20,6 +20,7 @@ from eventsourcing.persistence import (
 )
 
 from documents.blobs import BlobStore
+from documents.delivery_events import BuiltDelivery
 from documents.dispatch_list import DispatchList
 from documents.errors import InvalidInputError, NotFoundError
 from documents.group_save import GroupSaver
@@ -60,9 +61,14 @@ class _NotificationSource:
         self._lock = threading.Lock()
 
     def remember(self, recordings: Sequence[Recording[UUID]]) -> None:
+        self.remember_events(
+            (recording.notification.id, recording.domain_event) for recording in recordings
+        )
+
+    def remember_events(self, events: Iterable[tuple[int, Any]]) -> None:
+        """Events by notification id, as the catch-up will apply them."""
         with self._lock:
-            for recording in recordings:
-                self._recorded[recording.notification.id] = recording.domain_event
+            self._recorded.update(events)
             while len(self._recorded) > self.REMEMBERED:
                 self._recorded.popitem(last=False)
 
@@ -131,6 +137,17 @@ class ServiceBase(Application[UUID]):
     def save_remembered(self, *objs: Any) -> None:
         """Saves; the catch-up that follows applies these events as recorded (not decoded)."""
         self.notifications.remember(self.save(*objs))
+
+    def record_deliveries(self, deliveries: Sequence[BuiltDelivery]) -> None:
+        """Stores receipts' ``Delivered`` events built from a template (one insert, as one
+        ``save()`` of those receipts would), then catches the read model up with them as built.
+        Raises ``IntegrityError`` when a receipt exists already (its id is derived)."""
+        ids = self.recorder.insert_events([delivery.stored for delivery in deliveries])
+        if ids:
+            self.notifications.remember_events(
+                zip(ids, (delivery.event for delivery in deliveries), strict=True)
+            )
+        self.refresh_views()
 
     def save_and_refresh(self, *aggregates: Aggregate) -> None:
         self.save(*aggregates)
