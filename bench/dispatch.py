@@ -169,8 +169,9 @@ def prepare(settings: Settings, units: int) -> tuple[Runtime, UUID, int]:
 async def dispatch(runtime: Runtime, address: str, document_id: UUID, units: int) -> None:
     app = runtime.app
     client = await Client.connect(address)
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with build_worker(client, runtime.services, "bench", executor):
+    activities = runtime.settings.worker_activities
+    with ThreadPoolExecutor(max_workers=activities) as executor:
+        async with build_worker(client, runtime.services, "bench", executor, activities):
             started = time.perf_counter()
             handle = await client.start_workflow(
                 IssueAndDispatchWorkflow.run,

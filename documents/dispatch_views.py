@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -53,6 +53,16 @@ def _bump(db: sqlite3.Connection, document_id: str, column: str, by: int = 1) ->
     )
 
 
+def _select_in(
+    db: sqlite3.Connection, sql: str, values: Iterable[str], chunk: int = 500
+) -> Iterator[Any]:
+    """Rows of ``sql … IN (values)``, asked ``chunk`` values at a time."""
+    listed = list(values)
+    for start in range(0, len(listed), chunk):
+        part = listed[start : start + chunk]
+        yield from db.execute(f"{sql} ({', '.join('?' * len(part))})", part)
+
+
 class DispatchViews:
     """Mixed into ``ReadModel``: follow-up handlers and queries."""
 
@@ -74,35 +84,56 @@ class DispatchViews:
         )
         self._history(db, pos, e.originator_id, e, e.by, deadline=e.deadline.isoformat())
 
-    def _follow_Receipt_Delivered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
-        via = getattr(e, "via_unit_id", None)  # absent from receipts delivered before forwarding
-        level_row = db.execute(
-            "SELECT level FROM units WHERE id=?", (str(e.recipient_unit_id),)
-        ).fetchone()
-        level = level_row[0] if level_row else ""
-        inserted = db.execute(
+    def _follow_many_Receipt_Delivered(
+        self, db: sqlite3.Connection, run: list[tuple[int, Any]]
+    ) -> None:
+        """A delivery batch: the follow-up rows in one ``executemany``, the counts raised once
+        per document, level and forwarding unit. A receipt counted before is not counted again."""
+        receipts: dict[str, Any] = {}
+        for _, e in run:
+            receipts.setdefault(str(e.originator_id), e)
+        known = set(
+            _select_in(db, "SELECT receipt_id FROM receipt_follow_up WHERE receipt_id IN", receipts)
+        )
+        new = [(receipt_id, e) for receipt_id, e in receipts.items() if receipt_id not in known]
+        if not new:
+            return
+        units = {str(e.recipient_unit_id) for _, e in new}
+        levels = dict(_select_in(db, "SELECT id, level FROM units WHERE id IN", units))
+        rows: list[tuple[str, str, str, str | None, str]] = []
+        progress: Counter[tuple[str, str]] = Counter()
+        travel: Counter[tuple[str, str, str]] = Counter()
+        forwarders: Counter[tuple[str, str]] = Counter()
+        for receipt_id, e in new:
+            via = getattr(e, "via_unit_id", None)  # absent from receipts before forwarding
+            document_id, unit_id = str(e.document_id), str(e.recipient_unit_id)
+            level = levels.get(unit_id, "")
+            rows.append((receipt_id, document_id, unit_id, _s(via), level))
+            progress[document_id, "delivered" if via is None else "forwarded"] += 1
+            travel[document_id, level, "direct" if via is None else "forwarded"] += 1
+            if via is not None:
+                forwarders[document_id, str(via)] += 1
+        db.executemany(
             "INSERT OR IGNORE INTO receipt_follow_up (receipt_id, document_id, unit_id, "
             "via_unit_id, level) VALUES (?, ?, ?, ?, ?)",
-            (str(e.originator_id), str(e.document_id), str(e.recipient_unit_id), _s(via), level),
-        ).rowcount
-        if not inserted:
-            return
-        document_id = str(e.document_id)
-        _bump(db, document_id, "delivered" if via is None else "forwarded")
-        db.execute(
-            "INSERT OR IGNORE INTO dispatch_travel (document_id, level) VALUES (?, ?)",
-            (document_id, level),
+            rows,
         )
-        column = "direct" if via is None else "forwarded"
-        db.execute(
-            f"UPDATE dispatch_travel SET {column}={column}+1 WHERE document_id=? AND level=?",
-            (document_id, level),
-        )
-        if via is not None:
+        for (document_id, column), count in progress.items():
+            _bump(db, document_id, column, count)
+        for (document_id, level, column), count in travel.items():
             db.execute(
-                "INSERT INTO dispatch_forwarders VALUES (?, ?, 1) ON CONFLICT(document_id, "
-                "via_unit_id) DO UPDATE SET units=units+1",
-                (document_id, str(via)),
+                "INSERT OR IGNORE INTO dispatch_travel (document_id, level) VALUES (?, ?)",
+                (document_id, level),
+            )
+            db.execute(
+                f"UPDATE dispatch_travel SET {column}={column}+? WHERE document_id=? AND level=?",
+                (count, document_id, level),
+            )
+        for (document_id, via_id), count in forwarders.items():
+            db.execute(
+                "INSERT INTO dispatch_forwarders VALUES (?, ?, ?) ON CONFLICT(document_id, "
+                "via_unit_id) DO UPDATE SET units=units+excluded.units",
+                (document_id, via_id, count),
             )
 
     def _answered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
@@ -140,6 +171,11 @@ class DispatchViews:
             _bump(db, document_id, "acknowledged", count)
 
     _follow_Receipt_Acknowledged = _answered
+
+    def _follow_many_Receipt_Acknowledged(
+        self, db: sqlite3.Connection, events: list[tuple[int, Any]]
+    ) -> None:
+        self._answered_all(db, [str(e.originator_id) for _, e in events])
     _follow_Receipt_Assigned = _answered
     _follow_Receipt_ProgressReported = _answered
     _follow_Receipt_Completed = _answered

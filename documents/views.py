@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
@@ -119,6 +120,14 @@ class HistoryEntry:
     detail: dict[str, Any]
 
 
+PREFIXES = ("_on_", "_follow_")  # _follow_: dispatch follow-up (dispatch_views.py), after _on_
+BATCH_PREFIXES = ("_on_many_", "_follow_many_")
+
+
+def _kind(event: Any) -> str:
+    return type(event).__qualname__.replace(".", "_")
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
@@ -196,7 +205,9 @@ class ReadModel(ReportViews, DispatchViews):
                 ).fetchone()
                 position = int(row[0]) if row else 0
                 notifications = source.select_notifications(position + 1, batch_size)
-                self._apply_all(db, [(n.id, source.to_domain_event(n)) for n in notifications])
+                events = [(n.id, source.to_domain_event(n)) for n in notifications]
+                for kind, run in groupby(events, key=lambda item: _kind(item[1])):
+                    self._apply_run(db, kind, list(run))
                 if notifications:
                     position = notifications[-1].id
                 db.execute(
@@ -216,26 +227,24 @@ class ReadModel(ReportViews, DispatchViews):
         row = db.execute("SELECT position FROM tracking WHERE name=?", (TRACKING_NAME,)).fetchone()
         return bool(source.select_notifications((int(row[0]) if row else 0) + 1, 1))
 
-    def _apply_all(self, db: sqlite3.Connection, events: list[tuple[int, Any]]) -> None:
-        """Applies events in log order; a run of consecutive events of one kind that has a
-        ``_batch_<kind>`` handler is applied by it at once (same rows as one by one)."""
-        start = 0
-        while start < len(events):
-            kind = type(events[start][1])
-            end = start + 1
-            while end < len(events) and type(events[end][1]) is kind:
-                end += 1
-            batch = getattr(self, "_batch_" + kind.__qualname__.replace(".", "_"), None)
-            if batch is not None and end - start > 1:
-                batch(db, events[start:end])
-            else:
-                for position, event in events[start:end]:
-                    self._apply(db, position, event)
-            start = end
+    def _apply_run(self, db: sqlite3.Connection, kind: str, run: list[tuple[int, Any]]) -> None:
+        """Applies consecutive events of one kind. A kind with batch handlers
+        (``_on_many_<kind>``, ``_follow_many_<kind>``: a delivery batch's receipts) has its rows
+        written by ``executemany``; any other kind is applied event by event."""
+        many = [getattr(self, prefix + kind, None) for prefix in BATCH_PREFIXES]
+        if not any(many):
+            for position, event in run:
+                self._apply(db, kind, position, event)
+            return
+        for prefix, handler in zip(PREFIXES, many, strict=True):
+            if handler is not None:
+                handler(db, run)
+            elif (single := getattr(self, prefix + kind, None)) is not None:
+                for position, event in run:
+                    single(db, position, event)
 
-    def _apply(self, db: sqlite3.Connection, position: int, event: Any) -> None:
-        kind = type(event).__qualname__.replace(".", "_")
-        for prefix in ("_on_", "_follow_"):  # _follow_: dispatch follow-up (dispatch_views.py)
+    def _apply(self, db: sqlite3.Connection, kind: str, position: int, event: Any) -> None:
+        for prefix in PREFIXES:
             handler = getattr(self, prefix + kind, None)
             if handler is not None:
                 handler(db, position, event)
@@ -607,23 +616,41 @@ class ReadModel(ReportViews, DispatchViews):
             (_iso(e.timestamp), str(e.originator_id)),
         )
 
-    def _on_Receipt_Delivered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
-        db.execute(
+    def _on_many_Receipt_Delivered(
+        self, db: sqlite3.Connection, run: list[tuple[int, Any]]
+    ) -> None:
+        """A delivery batch: its inbox rows and history lines, each in one ``executemany``."""
+        db.executemany(
             "INSERT OR IGNORE INTO receipts VALUES "
             "(?, ?, ?, ?, 'delivered', ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, NULL, NULL)",
-            (
-                str(e.originator_id),
-                str(e.document_id),
-                str(e.recipient_unit_id),
-                str(e.issuer_unit_id),
-                e.number_symbol,
-                e.subject,
-                e.doc_type,
-                e.urgency,
-                _iso(e.timestamp),
-            ),
+            [
+                (
+                    str(e.originator_id),
+                    str(e.document_id),
+                    str(e.recipient_unit_id),
+                    str(e.issuer_unit_id),
+                    e.number_symbol,
+                    e.subject,
+                    e.doc_type,
+                    e.urgency,
+                    _iso(e.timestamp),
+                )
+                for _, e in run
+            ],
         )
-        self._history(db, pos, e.document_id, e, None, e.recipient_unit_id)
+        db.executemany(
+            "INSERT OR IGNORE INTO history VALUES (?, ?, ?, NULL, ?, ?, '{}')",
+            [
+                (
+                    position,
+                    str(e.document_id),
+                    _iso(e.timestamp),
+                    str(e.recipient_unit_id),
+                    type(e).__qualname__,
+                )
+                for position, e in run
+            ],
+        )
 
     def _receipt_document(self, db: sqlite3.Connection, receipt_id: object) -> tuple[str, str]:
         row = db.execute(
@@ -712,11 +739,11 @@ class ReadModel(ReportViews, DispatchViews):
         document_id, unit_id = self._receipt_document(db, e.originator_id)
         self._history(db, pos, document_id, e, e.by, unit_id)
 
-    def _batch_Receipt_Acknowledged(
+    def _on_many_Receipt_Acknowledged(
         self, db: sqlite3.Connection, events: list[tuple[int, Any]]
     ) -> None:
         """Many acknowledgements (a group commit's) with a handful of statements: the rows of
-        ``_on_Receipt_Acknowledged`` and ``_follow_Receipt_Acknowledged`` for each."""
+        ``_on_Receipt_Acknowledged`` for each."""
         ids = [str(e.originator_id) for _, e in events]
         db.executemany(
             "UPDATE receipts SET status='acknowledged', acknowledged_at=? WHERE id=?",
@@ -744,7 +771,6 @@ class ReadModel(ReportViews, DispatchViews):
                 for (position, e), receipt_id in zip(events, ids, strict=True)
             ],
         )
-        self._answered_all(db, ids)
 
     @staticmethod
     def _select_in(

@@ -65,8 +65,11 @@ async def run_worker(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        worker = build_worker(client, runtime.services, settings.temporal_task_queue, executor)
+    activities = settings.worker_activities
+    with ThreadPoolExecutor(max_workers=activities) as executor:
+        worker = build_worker(
+            client, runtime.services, settings.temporal_task_queue, executor, activities
+        )
         async with worker:
             log.info("worker listening on task queue %s", settings.temporal_task_queue)
             await stop.wait()

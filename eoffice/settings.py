@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_task_queue: str = "eoffice"
     temporal_ui_port: int = 8233
+    worker_activities: int = Field(default=8, ge=1)
+    """How many activities the worker runs at once (threads of its activity executor): a
+    dispatch's delivery batches run in parallel up to this number."""
 
     secret_key: str = ""
     pki_dir: Path | None = None

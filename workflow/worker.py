@@ -21,8 +21,14 @@ from workflow.services import OfficeServices
 
 
 def build_worker(
-    client: Client, services: OfficeServices, task_queue: str, executor: ThreadPoolExecutor
+    client: Client,
+    services: OfficeServices,
+    task_queue: str,
+    executor: ThreadPoolExecutor,
+    max_activities: int = 8,
 ) -> Worker:
+    """``max_activities`` (``EOFFICE_WORKER_ACTIVITIES``): activities run at once; the executor
+    should have as many threads."""
     activities = OfficeActivities(services)
     reports = ReportActivities(services)
     approvals = ApprovalActivities(services)
@@ -63,5 +69,5 @@ def build_worker(
             remote.tell_approval_signed,
         ],
         activity_executor=executor,
-        max_concurrent_activities=8,
+        max_concurrent_activities=max_activities,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 from uuid import UUID
@@ -14,12 +15,12 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
-    Notification,
     Recording,
     Transcoding,
 )
 
 from documents.blobs import BlobStore
+from documents.delivery_events import BuiltDelivery
 from documents.dispatch_list import DispatchList
 from documents.errors import InvalidInputError, NotFoundError
 from documents.event_templates import StoredEventEncoder
@@ -67,21 +68,41 @@ class _NotificationSource:
         )
 
     def remember_events(self, events: Iterable[tuple[int, Any]]) -> None:
-        """(notification id, domain event) pairs this process has just recorded."""
+        """(notification id, domain event) pairs this process has just recorded, as the
+        catch-up will apply them."""
         with self._lock:
             self._recorded.update(events)
             while len(self._recorded) > self.REMEMBERED:
                 self._recorded.popitem(last=False)
 
-    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
-        return self._app.recorder.select_notifications(start, limit)
+    def select_notifications(self, start: int, limit: int) -> Sequence[Any]:
+        """The log from ``start``. Positions this process recorded itself, from ``start`` on
+        without a gap, are not read back (a delivery batch's 1,000 states): nothing else can
+        sit between two consecutive notification ids."""
+        with self._lock:
+            end = start
+            while end < start + limit and end in self._recorded:
+                end += 1
+        known: list[Any] = [_Remembered(position) for position in range(start, end)]
+        if len(known) == limit:
+            return known
+        return known + list(self._app.recorder.select_notifications(end, limit - len(known)))
 
     def to_domain_event(self, notification: Any) -> Any:
         with self._lock:
             recorded = self._recorded.pop(notification.id, None)
         if recorded is not None:
             return recorded
+        if isinstance(notification, _Remembered):  # taken meanwhile: read it after all
+            (notification,) = self._app.recorder.select_notifications(notification.id, 1)
         return self._app.mapper.to_domain_event(notification)
+
+
+@dataclass(frozen=True)
+class _Remembered:
+    """A position whose event this process recorded and still holds."""
+
+    id: int
 
 
 class ServiceBase(Application[UUID]):
@@ -151,6 +172,17 @@ class ServiceBase(Application[UUID]):
         notification_ids = self.recorder.insert_events(stored)
         if notification_ids:
             self.notifications.remember_events(zip(notification_ids, events, strict=True))
+
+    def record_deliveries(self, deliveries: Sequence[BuiltDelivery]) -> None:
+        """Stores receipts' ``Delivered`` events built from a template (one insert, as one
+        ``save()`` of those receipts would), then catches the read model up with them as built.
+        Raises ``IntegrityError`` when a receipt exists already (its id is derived)."""
+        ids = self.recorder.insert_events([delivery.stored for delivery in deliveries])
+        if ids:
+            self.notifications.remember_events(
+                zip(ids, (delivery.event for delivery in deliveries), strict=True)
+            )
+        self.refresh_views()
 
     def save_and_refresh(self, *aggregates: Aggregate) -> None:
         self.save(*aggregates)

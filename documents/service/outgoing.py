@@ -17,6 +17,7 @@ from documents.deadlines import (
     check_remind_days_before,
     set_response_deadline,
 )
+from documents.delivery_events import DeliveryTemplate
 from documents.dispatch_list import CACHED_LISTS, DispatchList
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from documents.outgoing import (
@@ -28,7 +29,7 @@ from documents.outgoing import (
     attachment_name,
 )
 from documents.policy import Action, Actor, DocumentParties, require
-from documents.receipts import Receipt, receipt_id_for
+from documents.receipts import receipt_id_for
 from documents.reference import document_type, parse_urgency, refuse_secret_documents
 from documents.review import check_reviewer_count, check_reviewers, require_current_reviewer
 from documents.service.base import MAX_SUBJECT_LENGTH, required_text
@@ -285,36 +286,20 @@ class OutgoingService(NumberingService):
         return dispatch
 
     def deliver(self, document_id: UUID, unit_ids: Sequence[UUID]) -> int:
-        """Puts the issued document in each unit's inbox; idempotent per (document, unit)."""
-        dispatch = self.dispatch_list(document_id)
+        """Puts the issued document in each unit's inbox; idempotent per (document, unit).
 
-        def receipt(unit_id: UUID) -> Receipt:
-            return Receipt(
-                document_id=dispatch.document_id,
-                recipient_unit_id=unit_id,
-                issuer_unit_id=dispatch.issuer_unit_id,
-                number_symbol=dispatch.number_symbol,
-                subject=dispatch.subject,
-                doc_type=dispatch.doc_type,
-                urgency=dispatch.urgency,
-                file_sha256=dispatch.file_sha256,
-            )
-
+        The receipts' ``Delivered`` events are built from one template per batch
+        (``documents/delivery_events.py``), not through one aggregate per recipient."""
+        template = DeliveryTemplate.for_dispatch(self.mapper, self.dispatch_list(document_id))
         units = list(dict.fromkeys(unit_ids))
         try:  # the common case: none delivered yet, one round trip for the whole batch
-            self._save_receipts([receipt(unit_id) for unit_id in units])
+            self.record_deliveries(template.build(units))
             return len(units)
         except IntegrityError:  # a retried batch: some receipts exist (derived ids collide)
             new = [u for u in units if receipt_id_for(document_id, u) not in self.repository]
             if new:
-                self._save_receipts([receipt(unit_id) for unit_id in new])
+                self.record_deliveries(template.build(new))
             return len(new)
-
-    def _save_receipts(self, receipts: Sequence[Receipt]) -> None:
-        """One save, then the read-model catch-up applying these receipts' events as recorded
-        (not decoded back from the store)."""
-        self.save_remembered(*receipts)
-        self.refresh_views()
 
     def mark_dispatched(self, document_id: UUID, recipient_count: int) -> None:
         document = self.document(document_id)
