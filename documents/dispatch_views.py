@@ -176,6 +176,7 @@ class DispatchViews:
         self, db: sqlite3.Connection, events: list[tuple[int, Any]]
     ) -> None:
         self._answered_all(db, [str(e.originator_id) for _, e in events])
+
     _follow_Receipt_Assigned = _answered
     _follow_Receipt_ProgressReported = _answered
     _follow_Receipt_Completed = _answered
