@@ -41,8 +41,6 @@ from workflow.services import person_key_id, unit_key_id
 from workflow.signing_steps import sign_as_leader
 from workflow.worker import build_worker
 
-IMPORT_CHUNK = 10_000
-
 
 def tree_csv(grassroots: int) -> tuple[str, list[str]]:
     """The first ``grassroots`` grassroots units of the real-shaped tree (125,280 at most), with
@@ -124,12 +122,7 @@ def prepare(settings: Settings, units: int) -> tuple[Runtime, UUID, int]:
     app = runtime.app
     text, codes = tree_csv(units)
     started = time.perf_counter()
-    header, *rows = text.splitlines()
-    # On PostgreSQL one save of the whole tree (126,415 events) hung (client and server both
-    # waiting); the tree goes in parents first, IMPORT_CHUNK rows per save.
-    chunk = IMPORT_CHUNK if settings.event_store == "postgres" else len(rows)
-    for offset in range(0, len(rows), chunk):
-        app.import_units("\n".join([header, *rows[offset : offset + chunk]]))
+    app.import_units(text)  # one save, on PostgreSQL too
     print(
         f"tree: {len(codes):,} grassroots units imported in {time.perf_counter() - started:.1f} s"
     )

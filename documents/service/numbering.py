@@ -18,8 +18,8 @@ the document goes back to "signed" *with* its number, and issuing it again only 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Hashable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from datetime import datetime
 from typing import cast
 from uuid import UUID
@@ -35,6 +35,7 @@ from documents.reference import document_type
 from documents.registers import Register, format_number, outgoing_register_kind, register_id_for
 from documents.service.base import MAX_NUMBERING_ATTEMPTS
 from documents.service.units import UnitService
+from documents.units import Unit
 
 ISSUED = (DocumentStatus.ISSUED, DocumentStatus.DISPATCHED)
 BUSY = ConflictError(
@@ -58,6 +59,8 @@ class NumberingService(UnitService):
             self._number_batch, lambda document: document.id, self._issuer_turn
         )
         self._registers: dict[UUID, Register] = {}  # as last saved or read by this process
+        # the issuer read by the drainer holding its turn (one drainer per issuer at a time)
+        self._turn_issuers: dict[UUID, Unit] = {}
         self.refused_number_saves = 0  # saves of numbers refused by the event store (a race lost)
 
     def take_number(self, document_id: UUID) -> OutgoingDocument:
@@ -106,15 +109,29 @@ class NumberingService(UnitService):
             OutgoingDocument, self._get(document_id, OutgoingDocument, "văn bản", "document")
         )
 
-    def _issuer_turn(self, issuer_id: Hashable) -> AbstractContextManager[None]:
+    @contextmanager
+    def _issuer_turn(self, issuer_id: Hashable) -> Iterator[None]:
         """This process's turn at the issuer's numbering, if the recorder can give turns (and
         ``NUMBERING_TURNS=n`` does not switch them off: then processes race, as a test of the
-        optimistic concurrency underneath and a benchmark's what-if)."""
+        optimistic concurrency underneath and a benchmark's what-if).
+
+        The issuer unit (its abbreviation and register mode) is read *before* the turn is
+        taken: nothing about it is decided in the turn (renaming a unit never took it), so the
+        other processes waiting for the issuer need not wait for that read too."""
         assert isinstance(issuer_id, UUID)
+        # A unit that cannot be read is read again by the batch, which gives every caller
+        # the error (an error here would reach the drainer alone).
+        with suppress(Exception):
+            self._turn_issuers[issuer_id] = self.unit(issuer_id)
         turns = self.env.get("NUMBERING_TURNS", "y") != "n"
+        turn: AbstractContextManager[None] = nullcontext()
         if turns and isinstance(self.recorder, SerialisingRecorder):
-            return self.recorder.serialised(issuer_id)
-        return nullcontext()
+            turn = self.recorder.serialised(issuer_id)
+        try:
+            with turn:
+                yield
+        finally:
+            self._turn_issuers.pop(issuer_id, None)
 
     # -- the batch, in the drainer's thread ----------------------------------------------------
     def _number_batch(
@@ -124,9 +141,9 @@ class NumberingService(UnitService):
         process took numbers meanwhile) everything is read again and taken again."""
         assert isinstance(issuer_id, UUID)
         pending = list(documents)
+        issuer = self._turn_issuers.get(issuer_id) or self.unit(issuer_id)
         for _ in range(MAX_NUMBERING_ATTEMPTS):
             outcome: dict[UUID, OutgoingDocument | BaseException] = {}
-            issuer = self.unit(issuer_id)
             issued_at = now_vietnam()
             # kind: (the register numbers are taken in, a copy as read or None if new)
             registers: dict[str, tuple[Register, Register | None]] = {}

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 
+from eoffice import cli
 from eoffice.adapters.postgres_recorder import BinaryPostgresApplicationRecorder
-from eoffice.bootstrap import event_store_env
+from eoffice.bootstrap import build_application, event_store_env
 from eoffice.settings import Settings
 from tests.servers.postgres import PostgresServer
 
@@ -196,3 +199,128 @@ def test_work_serialised_under_one_key_never_overlaps_across_recorders(
     finally:
         for factory in factories:
             factory.close()
+
+
+# One save larger than a socket write: psycopg's pipeline left such a statement half sent and then
+# waited for its result (client and server idle for ever). A hang fails the test after this long.
+DEADLOCK_GUARD_SECONDS = 300
+
+
+def finishes_within(
+    seconds: float, server: PostgresServer, database: str, work: Callable[[], object]
+) -> object:
+    """``work()``'s result, or a failed test if it has not finished after ``seconds``: the
+    database's sessions are then ended, so a save stuck on the socket ends too."""
+    outcome: list[object] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as error:  # re-raised below
+            errors.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        deadline = time.monotonic() + 60
+        with server.connect() as admin:
+            while thread.is_alive() and time.monotonic() < deadline:  # eventsourcing retries
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (database,),
+                )
+                thread.join(1)
+        pytest.fail(f"still waiting after {seconds} s: client and server deadlocked")
+    if errors:
+        raise errors[0]
+    return outcome[0]
+
+
+def test_one_save_of_48_mb_is_sent_whole(postgres_server: PostgresServer) -> None:
+    """40,000 events of 1,200 bytes (the whole unit tree is about as large) in one save."""
+    environment = env(postgres_server, False)
+    factory = PostgresFactory(environment)
+    try:
+        recorder = factory.application_recorder()
+        written = [StoredEvent(uuid4(), 1, "tests:Big", b"x" * 1200) for _ in range(40_000)]
+        ids = finishes_within(
+            DEADLOCK_GUARD_SECONDS,
+            postgres_server,
+            environment["POSTGRES_DBNAME"],
+            lambda: recorder.insert_events(written),
+        )
+        assert ids == list(range(1, 40_001))
+        assert recorder.max_notification_id() == 40_000
+        last = recorder.select_notifications(40_000, 1)
+        assert [(n.originator_id, n.state) for n in last] == [
+            (written[-1].originator_id, written[-1].state)
+        ]
+    finally:
+        factory.close()
+
+
+def union_tree_csv(units: int) -> str:
+    """A tree of ``units`` units: the national federation, 40 provinces, 10 upper grassroots
+    units under each, the rest grassroots unions spread under those, with long names (as
+    companies' unions have): ~0.7 KB of events a unit, 40,000 units ≈ 28 MB in one save (the hang
+    was seen from ~19 MB, every time from ~28 MB)."""
+    lines = [
+        "code,name,short_name,abbreviation,level,parent_code,place",
+        "tld,Tổng Liên đoàn Lao động Việt Nam,Tổng LĐLĐ Việt Nam,TLĐ,national,,Hà Nội",
+    ]
+    uppers: list[str] = []
+    for province in range(40):
+        lines.append(
+            f"p{province},Liên đoàn Lao động tỉnh số {province},LĐLĐ tỉnh {province},LĐLĐ,"
+            f"provincial,tld,Thanh Hóa"
+        )
+        for upper in range(10):
+            code = f"p{province}-u{upper}"
+            uppers.append(code)
+            lines.append(
+                f"{code},Liên đoàn Lao động huyện số {upper},LĐLĐ huyện {upper},LĐLĐ,"
+                f"upper_grassroots,p{province},Yên Định"
+            )
+    for index in range(units - len(lines) + 1):
+        parent = uppers[index % len(uppers)]
+        lines.append(
+            f"{parent}-g{index},Công đoàn cơ sở Công ty Trách nhiệm hữu hạn Một thành viên "
+            f"Xây dựng Thương mại và Dịch vụ Vận tải Đường thủy nội địa số {index},"
+            f"CĐCS Công ty TNHH MTV Xây dựng Thương mại Dịch vụ Vận tải số {index},CĐCS,"
+            f'grassroots,{parent},"Xã Quảng Điền, huyện Quảng Xương, tỉnh Thanh Hóa"'
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_import_units_of_40000_units_is_one_save_that_completes(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    """``eoffice import-units`` (one save of the whole file) on PostgreSQL."""
+    database = postgres_server.create_database()
+    settings = Settings(
+        data_dir=tmp_path / "var",
+        event_store="postgres",
+        postgres_host=postgres_server.host,
+        postgres_port=postgres_server.port,
+        postgres_dbname=database,
+        postgres_user=postgres_server.user,
+        postgres_password=postgres_server.password,
+    )
+    file = tmp_path / "units.csv"
+    file.write_text(union_tree_csv(40_000), encoding="utf-8")
+    status = finishes_within(
+        DEADLOCK_GUARD_SECONDS,
+        postgres_server,
+        database,
+        lambda: cli.import_units(settings, str(file)),
+    )
+    assert status == 0
+    app = build_application(settings)
+    try:
+        assert app.recorder.max_notification_id() == 40_000
+        assert len(app.tree().all()) == 40_000
+    finally:
+        app.close()
