@@ -75,7 +75,7 @@ def verify_archive(target: Path, trust_roots: Sequence[x509.Certificate]) -> Arc
         )
         return ArchiveVerdict(problems, signature)
     problems += _digests(source, signed)
-    problems += _table(pdf, signed)
+    problems += table_problems(pdf, signed)
     return ArchiveVerdict(problems, signature, len(signed["files"]))
 
 
@@ -192,7 +192,7 @@ def _digests(source: archive_check.ExportFiles, signed: dict[str, object]) -> li
     return problems
 
 
-def _table(pdf: bytes, signed: dict[str, object]) -> list[Problem]:
+def table_problems(pdf: bytes, signed: dict[str, object]) -> list[Problem]:
     """The table a person reads says the same digests as the embedded list."""
     text = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
     flat = re.sub(r"\s+", "", text)
