@@ -11,7 +11,10 @@ Every file named in ``manifest.json`` is hashed again (SHA-256) and compared; fi
 missing, changed or not in the manifest are listed, and ``manifest.csv`` and ``manifest.xml``
 must list the same files and folder as ``manifest.json``. Exit code 0 when everything matches,
 1 on any mismatch, 2 when the export cannot be read at all. The signatures inside the PDFs are
-reported on by each document's ``kiem-tra-chu-ky`` files (made at export time).
+reported on by each document's ``kiem-tra-chu-ky`` files (made at export time). The signed
+manifest ``ban-ke-da-ky.pdf`` (every file's digest and ``manifest.json``'s, signed by the
+exporting unit) needs a signature check this script cannot do: ``eoffice verify-archive``
+does it, or any PDF reader that checks signatures.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import IO
 from xml.etree import ElementTree
 
 MANIFESTS = ("manifest.json", "manifest.csv", "manifest.xml")
+SIGNED_MANIFEST = "ban-ke-da-ky.pdf"
 FORMAT = "eoffice-folder-export"
 CHUNK = 1 << 20
 
@@ -104,6 +108,10 @@ class _Zip(_Source):
         return self.archive.open(self.prefix + name)
 
 
+ExportFiles = _Source
+"""The files of an export (a ZIP or a folder), by path relative to the export's root."""
+
+
 def _source(target: Path) -> _Source:
     if target.is_dir():
         if (target / "manifest.json").is_file():
@@ -116,6 +124,17 @@ def _source(target: Path) -> _Source:
         return _Zip(zipfile.ZipFile(target))
     except (OSError, zipfile.BadZipFile) as error:
         raise UnreadableExport(str(error)) from error
+
+
+def open_export(target: Path) -> ExportFiles:
+    """The files of the export at ``target`` (a ZIP or a folder); ``UnreadableExport``."""
+    return _source(target)
+
+
+def file_digest(source: ExportFiles, name: str) -> tuple[str, int]:
+    """The SHA-256 (hex) and size of the export's file ``name`` (``KeyError``/``OSError`` when
+    it is not there)."""
+    return _sha256(source, name)
 
 
 def _sha256(source: _Source, name: str) -> tuple[str, int]:
@@ -254,7 +273,7 @@ def check(target: Path) -> list[Problem]:
                     f"the manifest says {sha256}, {size} bytes)",
                 )
             )
-    for path in sorted(present - listed - set(MANIFESTS)):
+    for path in sorted(present - listed - set(MANIFESTS) - {SIGNED_MANIFEST}):
         problems.append(
             Problem(
                 "extra",
@@ -279,6 +298,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not problems:
         print("ĐẠT: mọi tệp khớp bản kê / OK: every file matches the manifest")
+        print(
+            f"(Chữ ký số của {SIGNED_MANIFEST}: kiểm tra bằng eoffice verify-archive hoặc phần mềm "
+            f"đọc PDF / check the signature of {SIGNED_MANIFEST} with eoffice verify-archive "
+            "or a PDF reader)"
+        )
         return 0
     print(
         f"KHÔNG ĐẠT: {len(problems)} sai lệch / FAILED: {len(problems)} mismatches",

@@ -32,7 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     exports.add_argument("folder_id", help="the folder's id")
     exports.add_argument("--as", dest="username", required=True, help="who exports (recorded)")
     exports.add_argument("--output", "-o", help="the ZIP to write (default: its own name)")
-    checks = commands.add_parser("verify-archive", help="check a folder export's manifest")
+    checks = commands.add_parser(
+        "verify-archive",
+        help="check a folder export: its files, manifests and the signed manifest's signature",
+    )
     checks.add_argument("target", help="the ZIP, or the folder it was unpacked into")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -82,9 +85,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "export-folder":
         return export_folder(settings, args.folder_id, args.username, args.output)
     if args.command == "verify-archive":
-        from documents import archive_check
+        from eoffice.bootstrap import build_pki
+        from workflow import archive_verify
 
-        return archive_check.main([args.target])
+        return archive_verify.main(args.target, build_pki(settings).trust_roots())
     raise AssertionError(args.command)
 
 

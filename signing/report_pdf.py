@@ -85,6 +85,8 @@ def render_table_pdf(page: TablePdf) -> bytes:
         title=nfc(page.title),
         lang="vi-VN",
         invariant=True,
+        initialFontName=font_name(FontStyle.REGULAR),  # no unembedded Helvetica left in it
+        initialFontSize=_SIZE,
         leftMargin=2 * cm,
         rightMargin=1.5 * cm,
         topMargin=1.5 * cm,
@@ -114,6 +116,7 @@ def _table(table: ReportTable, width: float, styles: dict[str, ParagraphStyle]) 
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), font_name(FontStyle.REGULAR)),
             ]
         )
     )

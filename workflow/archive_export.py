@@ -1,12 +1,15 @@
 """Export of a whole file folder (xuất hồ sơ) for the archive, as a ZIP written while it is
 sent: for each document the signed PDF as stored (the issued, sealed version), the report on its
 signatures (JSON, and its Vietnamese summary as text) and its event history (JSON); then a
-README, the offline checker ``verify_manifest.py`` (``documents/archive_check.py``) and the
-manifest in JSON, CSV and XML (``documents/archive_manifest.py``).
+README, the offline checker ``verify_manifest.py`` (``documents/archive_check.py``), the
+manifest in JSON, CSV and XML (``documents/archive_manifest.py``) and, last, the signed manifest
+``ban-ke-da-ky.pdf`` (``workflow/archive_signing.py``): every file's digest and the JSON
+manifest's, sealed by the exporting unit's seal certificate.
 
 Any folder may be exported — an auditor reviews open folders too — and the manifest says its
 status (open, closed, transferred): only a closed folder's contents are final. The export is
-authorised and recorded (an ``export`` access on each document) before the first byte is sent.
+authorised, the exporting unit's seal certificate found (else a 409) and the export recorded (an
+``export`` access on each document) before the first byte is sent.
 """
 
 from __future__ import annotations
@@ -30,7 +33,13 @@ from documents.clock import now_vietnam, to_vietnam
 from documents.folders import FOLDER_STATUS_LABELS, FolderStatus, retention_label
 from documents.policy import Actor
 from documents.reference import document_types
-from signing import ValidationReport
+from signing import SigningKey, ValidationReport
+from workflow.archive_signing import (
+    SIGNED_MANIFEST,
+    Listed,
+    exporting_seal,
+    signed_manifest_pdf,
+)
 from workflow.services import OfficeServices
 from workflow.signing_steps import verify_file
 
@@ -47,14 +56,21 @@ Nội dung:
   van-ban/<stt>-<số ký hiệu>/kiem-tra-chu-ky.txt   tóm tắt kết quả kiểm tra bằng tiếng Việt
   van-ban/<stt>-<số ký hiệu>/lich-su.json          toàn bộ lịch sử xử lý văn bản
   manifest.json, manifest.csv, manifest.xml        bản kê: mã SHA-256 và kích thước mọi tệp
+  ban-ke-da-ky.pdf                                 bản kê đã ký số: mã SHA-256 mọi tệp và của
+                                                   manifest.json, ký bằng chứng thư số của
+                                                   đơn vị xuất ({exporting_unit})
   verify_manifest.py                               công cụ kiểm tra, chỉ cần Python 3.9+
 
 Kiểm tra (không cần mạng):  python3 verify_manifest.py
 Mọi tệp được băm lại và so với bản kê; tệp thiếu, thừa hoặc bị sửa đều được liệt kê.
+Kiểm tra cả chữ ký số của bản kê:  eoffice verify-archive <tệp ZIP>
+(hoặc mở ban-ke-da-ky.pdf bằng phần mềm đọc PDF có kiểm tra chữ ký số).
 
 FILE FOLDER EXPORTED FROM THE TRADE UNION E-OFFICE. Check it offline with
 `python3 verify_manifest.py` (Python 3.9+, standard library only): every file is hashed again
 (SHA-256) and compared with the manifest; missing, extra or changed files are listed.
+ban-ke-da-ky.pdf lists every file's digest and manifest.json's, signed by the exporting unit's
+seal certificate: `eoffice verify-archive <zip>` checks that signature and those digests.
 """
 
 
@@ -79,13 +95,17 @@ def export_folder(
     folder_id: UUID,
     event_labels: EventLabels | None = None,
 ) -> FolderExport:
-    """Authorises and records the export of the folder now; the ZIP is built as it is read."""
+    """Authorises and records the export of the folder now; the ZIP is built as it is read.
+    Refused (``ConflictError``) when the exporting unit has no seal certificate to sign the
+    manifest with — nothing is recorded then."""
     app = services.app
+    app.archive_folder(actor, folder_id)  # who may not read it learns nothing of the seal
+    key = exporting_seal(services, actor)
     folder = app.record_folder_export(actor, folder_id)
     exported_at = now_vietnam()
     metadata = _folder_metadata(folder)
     root = f"ho-so-{folder['year']}-{slug(folder['code'])}"
-    writer = _ArchiveWriter(services, actor, metadata, exported_at, event_labels or {})
+    writer = _ArchiveWriter(services, actor, metadata, exported_at, event_labels or {}, key)
     return FolderExport(f"{root}.zip", writer.chunks(root, folder["document_rows"]))
 
 
@@ -141,8 +161,10 @@ class _ArchiveWriter:
         folder: dict[str, Any],
         exported_at: datetime,
         event_labels: EventLabels,
+        key: SigningKey,
     ) -> None:
         self.services = services
+        self.key = key
         self.actor = actor
         self.folder = folder
         self.exported_at = exported_at
@@ -166,9 +188,27 @@ class _ArchiveWriter:
                 exported_by=self.actor.username,
                 files=self.files,
             )
-            self._write("manifest.json", manifest.json_bytes())
-            self._write("manifest.csv", manifest.csv_bytes())
-            self._write("manifest.xml", manifest.xml_bytes())
+            listed = [Listed(f.path, f.sha256, f.size) for f in self.files]
+            manifest_json = manifest.json_bytes()
+            for name, data in (
+                ("manifest.json", manifest_json),
+                ("manifest.csv", manifest.csv_bytes()),
+                ("manifest.xml", manifest.xml_bytes()),
+            ):
+                self._write(name, data)
+                listed.append(Listed(name, hashlib.sha256(data).hexdigest(), len(data)))
+            yield from sink.drain()
+            signed = signed_manifest_pdf(
+                self.services,
+                self.actor,
+                self.key,
+                self.folder,
+                self.exported_at,
+                [f for f in self.files if f.kind == "document"],
+                listed,
+                manifest_sha256=hashlib.sha256(manifest_json).hexdigest(),
+            )
+            self._write(SIGNED_MANIFEST, signed, compress=False)
         yield from sink.drain()
 
     def _write(self, path: str, data: bytes, compress: bool = True) -> None:
@@ -234,6 +274,7 @@ class _ArchiveWriter:
             **self.folder,
             "exported_at": self.exported_at.isoformat(timespec="seconds"),
             "exported_by": self.actor.username,
+            "exporting_unit": self.services.app.unit(self.actor.unit_id).name,
         }
         return README.format(**values).encode()
 

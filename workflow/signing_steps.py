@@ -6,11 +6,12 @@ seal and the stamp by default)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from uuid import UUID
 
+from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
 from documents.clock import now_vietnam, place_and_date_line
@@ -164,8 +165,12 @@ def verify_file(services: OfficeServices, sha256: str) -> ValidationReport:
     """The signatures of a stored PDF, checked with what the document embeds. A signature
     without embedded revocation data (B-B, B-T) is checked again online, asking the OCSP
     responders and CRLs its certificates name whether they were revoked."""
-    pdf = services.app.blobs.get(sha256)
-    roots = services.keys.trust_roots()
+    return validate_signatures(services.app.blobs.get(sha256), services.keys.trust_roots())
+
+
+def validate_signatures(pdf: bytes, roots: Sequence[x509.Certificate]) -> ValidationReport:
+    """``validate_pdf`` with the embedded data, then online for a signature without embedded
+    revocation data (B-B, B-T)."""
     report = validate_pdf(pdf, roots)
     if any(_without_revocation_data(level) for level in _valid_levels(report)):
         return validate_pdf(pdf, roots, online=True)

@@ -17,7 +17,7 @@ from documents.folders import (
     check_retention,
     folder_id_for,
 )
-from documents.policy import Action, Actor, DocumentParties, holds, require
+from documents.policy import Action, Actor, DocumentParties, holds, is_allowed, require
 from documents.service.base import required_text
 from documents.service.outgoing import OutgoingService
 from documents.views import FolderQuery
@@ -71,6 +71,17 @@ class FolderService(OutgoingService):
         require(actor, Action.FILE, DocumentParties(folder.unit_id), self.tree)
         folder.transfer(by=actor.account_id)
         self.save_and_refresh(folder)
+
+    def folder_commands(self, actor: Actor, folder_id: UUID) -> dict[str, bool]:
+        """Which of ``close`` (đóng hồ sơ) and ``transfer`` (nộp lưu) ``actor`` may do on the
+        folder now — the policy ``close_folder`` and ``transfer_folder`` apply (the unit's
+        clerks) and the folder's state; the pages show only these buttons."""
+        folder = self.folder(folder_id)
+        may_file = is_allowed(actor, Action.FILE, DocumentParties(folder.unit_id), self.tree)
+        return {
+            "close": may_file and not folder.closed,
+            "transfer": may_file and folder.closed and not folder.transferred,
+        }
 
     # -- the archive (auditors, clerks, leaders) ---------------------------------------
     def archive_folders(

@@ -69,6 +69,38 @@ def test_the_clerk_is_reminded_30_days_before_a_folder_is_due(
         app.transfer_folder(clerk, folder)
 
 
+def test_the_folder_page_offers_exactly_the_commands_the_policy_allows(
+    app: OfficeApplication, ids: dict[str, UUID]
+) -> None:
+    clerk = actor(app, "prov-a.clerk")
+    folder = app.open_folder(clerk, 2025, "02.TB", "Thông báo năm 2025", None)
+    others = ("prov-a.leader", "prov-a.auditor", "root.auditor", "prov-a.drafter", "prov-b.clerk")
+
+    def offered(username: str) -> dict[str, bool]:
+        return app.folder_commands(actor(app, username), folder)
+
+    def agrees_with_the_use_cases(username: str) -> None:
+        """A command offered is one the use case accepts; one not offered, it refuses."""
+        for command, use_case in (("close", app.close_folder), ("transfer", app.transfer_folder)):
+            if offered(username)[command]:
+                continue
+            with pytest.raises((ForbiddenError, ConflictError)):
+                use_case(actor(app, username), folder)
+
+    assert offered("prov-a.clerk") == {"close": True, "transfer": False}
+    for username in (*others, "prov-a.clerk"):
+        agrees_with_the_use_cases(username)
+    assert all(offered(u) == {"close": False, "transfer": False} for u in others)
+    app.close_folder(clerk, folder)
+    assert offered("prov-a.clerk") == {"close": False, "transfer": True}
+    for username in (*others, "prov-a.clerk"):
+        agrees_with_the_use_cases(username)
+    assert all(offered(u) == {"close": False, "transfer": False} for u in others)
+    app.transfer_folder(clerk, folder)
+    assert offered("prov-a.clerk") == {"close": False, "transfer": False}
+    agrees_with_the_use_cases("prov-a.clerk")
+
+
 def test_auditors_read_their_subtree_and_clerks_their_unit(
     app: OfficeApplication, ids: dict[str, UUID]
 ) -> None:

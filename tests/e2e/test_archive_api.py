@@ -1,10 +1,14 @@
 """The archive over HTTP on the real processes: a folder holding a really issued document is
 exported by the auditor as a ZIP, which verifies offline (in the ZIP, unpacked, with the CLI) and
-whose every kind of tampering is caught; who may list and export folders; the transfer reminder."""
+whose every kind of tampering is caught; its signed manifest (ban-ke-da-ky.pdf, sealed by the
+exporting unit) is valid for pyHanko and pdfsig and checked by `eoffice verify-archive`; a unit
+without a seal certificate cannot export; who may list and export folders; the transfer
+reminder."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import subprocess
@@ -17,7 +21,10 @@ import httpx
 import pytest
 
 from documents import archive_check
+from signing import DevPki, validate_pdf
+from signing.embedded_files import embedded_file
 from tests.e2e.flow import issued_plan
+from tests.signing.pdfsig import assert_pdfsig_valid
 from tests.stack import Stack
 
 THIS_YEAR = 2026
@@ -125,11 +132,33 @@ def test_the_export_holds_the_signed_document_its_report_history_and_manifest(
     assert ("kiemtra", "export") in [(row["username"], row["kind"]) for row in access]
 
 
+def test_the_signed_manifest_is_sealed_by_the_exporting_unit_and_lists_every_digest(
+    stack: Stack, folder: dict[str, Any], exported: Path
+) -> None:
+    auditor = stack.client("kiemtra")
+    document = auditor.get(f"/api/v1/documents/{folder['document_id']}").json()
+    with zipfile.ZipFile(exported) as archive:
+        pdf = archive.read("ho-so-2026-07.KH/ban-ke-da-ky.pdf")
+        manifest_json = archive.read("ho-so-2026-07.KH/manifest.json")
+    pki = DevPki(stack.pki_dir, stack.pki_dir / "root-ca.pem")
+    report = validate_pdf(pdf, pki.trust_roots())
+    [signature] = report.signatures
+    assert report.valid, report.summary_en
+    assert signature.signer_name == "Tổng Liên đoàn Lao động Việt Nam"  # the auditor's unit
+    assert signature.level == "PAdES-B-LTA"  # the unit's seal level in the stack
+    assert_pdfsig_valid(pdf, pki.root_cert_path, signatures=1)
+    listed = json.loads(embedded_file(pdf, "ban-ke.json") or b"{}")
+    assert listed["manifest_sha256"] == hashlib.sha256(manifest_json).hexdigest()
+    assert document["file_sha256"] in [entry["sha256"] for entry in listed["files"]]
+    assert listed["exported_by"] == "kiemtra"
+
+
 def test_a_good_export_verifies_offline_zipped_unpacked_and_with_the_cli(
     stack: Stack, exported: Path, tmp_path: Path
 ) -> None:
     assert archive_check.check(exported) == []
-    assert "ĐẠT" in stack.cli("verify-archive", str(exported)).stdout
+    checked = stack.cli("verify-archive", str(exported)).stdout
+    assert "ĐẠT" in checked and "bản kê đã ký hợp lệ" in checked, checked
     with zipfile.ZipFile(exported) as archive:
         archive.extractall(tmp_path)
     script = tmp_path / "ho-so-2026-07.KH" / "verify_manifest.py"
@@ -146,7 +175,7 @@ def test_a_changed_byte_a_removed_file_and_an_added_file_are_each_caught(
         [pdf_name] = [n for n in archive.namelist() if n.endswith("/van-ban.pdf")]
         pdf = bytearray(archive.read(pdf_name))
     pdf[len(pdf) // 2] ^= 0x01
-    cases = {
+    cases: dict[str, tuple[dict[str, bytes | None], dict[str, bytes], str]] = {
         "changed": ({"/van-ban.pdf": bytes(pdf)}, {}, "ĐÃ BỊ THAY ĐỔI"),
         "missing": ({"/lich-su.json": None}, {}, "THIẾU tệp"),
         "extra": ({}, {"ho-so-2026-07.KH/ghi-chu.txt": b"them"}, "THỪA tệp"),
@@ -163,6 +192,68 @@ def test_a_changed_byte_a_removed_file_and_an_added_file_are_each_caught(
         text=True,
     )
     assert run.returncode == 1 and "ĐÃ BỊ THAY ĐỔI" in run.stderr and "van-ban.pdf" in run.stderr
+
+
+def test_a_changed_signed_manifest_fails_the_cli_check(
+    stack: Stack, exported: Path, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(exported) as archive:
+        pdf = archive.read("ho-so-2026-07.KH/ban-ke-da-ky.pdf")
+    changed = pdf.replace(b"ReportLab PDF Library", b"ReportLab PDF Librarz", 1)
+    assert changed != pdf
+    tampered = tmp_path / "signed-changed.zip"
+    _rewrite(exported, tampered, {"/ban-ke-da-ky.pdf": changed}, {})
+    assert archive_check.check(tampered) == []  # only the signature shows it
+    run = subprocess.run(
+        [sys.executable, "-m", "eoffice.cli", "verify-archive", str(tampered)],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "CHỮ KÝ SỐ CỦA BẢN KÊ KHÔNG HỢP LỆ" in run.stderr
+    assert "SIGNATURE IS NOT VALID" in run.stderr
+
+
+def test_a_unit_without_a_seal_certificate_cannot_export(stack: Stack) -> None:
+    """A new upper unit with an auditor only (no leader or clerk: no seal certificate) and a
+    grassroots union under it whose clerk keeps a folder: the auditor's export is refused."""
+    admin = stack.client("quantri")
+    rows = (
+        "code,name,short_name,abbreviation,level,parent_code,place\n"
+        "kcn-giaolong,Công đoàn Khu công nghiệp Giao Long,CĐ KCN Giao Long,CĐKCN,"
+        "upper_grassroots,bentre,Bến Tre\n"
+        "cty-aquatex,Công đoàn cơ sở Công ty Aquatex,CĐCS Aquatex,CĐCS,grassroots,"
+        "kcn-giaolong,Bến Tre\n"
+    )
+    imported = admin.post(
+        "/api/v1/units/import", files={"file": ("u.csv", rows.encode(), "text/csv")}
+    )
+    assert imported.status_code == 200, imported.text
+    auditor = _auditor_of(stack, "kcn-giaolong")
+    created = admin.post(
+        "/api/v1/accounts",
+        json={
+            "username": "aquatex.vanthu",
+            "full_name": "Trần Thị Lưu",
+            "unit": "cty-aquatex",
+            "roles": ["clerk"],
+            "password": "vanthu-2026-x",
+        },
+    )
+    assert created.status_code == 201, created.text
+    clerk = stack.client("aquatex.vanthu", password="vanthu-2026-x")
+    opened = clerk.post(
+        "/api/v1/folders", json={"year": 2026, "code": "01.BC", "title": "Báo cáo năm 2026"}
+    )
+    assert opened.status_code == 201, opened.text
+    refused = auditor.get(f"/api/v1/folders/{opened.json()['id']}/export.zip")
+    assert refused.status_code == 409, refused.text
+    body = refused.json()
+    assert "chưa có chứng thư số" in body["message"] and "Giao Long" in body["message"]
+    assert "no seal certificate" in body["message_en"]
+    # the union's own clerk has its seal (given with the clerk's account) and exports it
+    assert clerk.get(f"/api/v1/folders/{opened.json()['id']}/export.zip").status_code == 200
 
 
 def test_the_cli_exports_the_same_folder(
