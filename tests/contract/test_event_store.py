@@ -108,7 +108,8 @@ def test_delivering_twice_delivers_once(event_store: dict[str, str], tmp_path: P
     document_id = signed_document(first, ids)
     first.issue_with_next_number(document_id, issued_pdf)
     recipients = [ids["upper-a1"], ids["upper-a2"]]
-    second = office(tmp_path / "second", event_store)  # a retried batch in another worker
+    # a retried batch in another worker: same event store and blob store, its own read model
+    second = office(tmp_path / "second", event_store, blobs_dir=tmp_path / "first" / "blobs")
     try:
         assert first.deliver(document_id, recipients) == 2
         assert second.deliver(document_id, recipients) == 0

@@ -23,8 +23,11 @@ TREE = [
 ]
 
 
-def office(directory: Path, env: dict[str, str] | None = None) -> OfficeApplication:
-    """Read model and blobs in ``directory``; events there too unless ``env`` names a store."""
+def office(
+    directory: Path, env: dict[str, str] | None = None, blobs_dir: Path | None = None
+) -> OfficeApplication:
+    """Read model and blobs in ``directory`` (blobs in ``blobs_dir`` if given: another worker
+    of the same deployment); events there too unless ``env`` names a store."""
     if env is None:
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -33,7 +36,7 @@ def office(directory: Path, env: dict[str, str] | None = None) -> OfficeApplicat
     return OfficeApplication(
         env,
         ReadModel(directory / "views.db"),
-        FilesystemBlobStore(directory / "blobs", 1_000_000),
+        FilesystemBlobStore(blobs_dir or directory / "blobs", 1_000_000),
     )
 
 
