@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, cast
 from uuid import UUID
@@ -138,7 +138,7 @@ class ServiceBase(Application[UUID]):
 
     def _get(self, aggregate_id: UUID, kind: type, what_vi: str, what_en: str) -> Any:
         try:
-            aggregate: Any = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id, projector_func=_replayed)
         except AggregateNotFoundError:
             raise NotFoundError(f"Không tìm thấy {what_vi}.", f"No such {what_en}.") from None
         if not isinstance(aggregate, kind):
@@ -177,3 +177,11 @@ def required_text(value: str, field: str) -> str:
         vi, en = REQUIRED_FIELDS[field]
         raise InvalidInputError(f"Cần nhập {vi}.", f"A {en} is required.")
     return value.strip()
+
+
+def _replayed(aggregate: Any, events: Iterable[Any]) -> Any:
+    """eventsourcing's `project_aggregate` without its per-event `isinstance` check against a
+    runtime Protocol (a sixth of the time of replaying a document's events)."""
+    for domain_event in events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
