@@ -85,7 +85,8 @@ def test_the_recorded_text_is_indexed_without_parsing_the_pdf(
     ]
     app.refresh_views()
     monkeypatch.setattr(projection_module, "extract_pdf_text", no_pdf_parsing)
-    with CountingIndex(tmp_path / "index") as index:
+    index = CountingIndex(tmp_path / "index")
+    with index:
         SearchProjection(index, tmp_path / "position").catch_up(app)
         assert index.upserts == [5]  # one commit for the catch-up's batch
         hits = index.find(SearchQuery(text="mai am"), EVERYWHERE).hits
