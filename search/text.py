@@ -12,7 +12,9 @@ import io
 import logging
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from pypdf import PdfReader
 
@@ -102,9 +104,28 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
         start = end
 
 
+_FOLDED_CHARS: dict[int, str] = {}
+"""`fold` of each character met so far, as a `str.translate` table."""
+_MAX_FOLDED_CHARS = 65_536
+
+
+def _fold_chars(text: str) -> str:
+    """`text` folded character by character (in C, through `str.translate`): what excerpts
+    match on. It differs from `fold(text)` only where NFC would join characters again after
+    their diacritics are gone, which Vietnamese text never needs."""
+    table = _FOLDED_CHARS
+    missing = [char for char in set(text) if ord(char) not in table]
+    if missing:
+        if len(table) > _MAX_FOLDED_CHARS:
+            table.clear()
+        for char in missing:
+            table[ord(char)] = fold(char)
+    return text.translate(table)
+
+
 def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """Fold `text` and map each folded character back to the index of its source character."""
-    folded = fold(text)
+    folded = _fold_chars(text)
     if len(folded) == len(text):  # the usual case: one folded character per character
         return folded, list(range(len(text) + 1))
     pieces: list[str] = []
@@ -139,6 +160,12 @@ def _window(text: str, anchor: int, width: int) -> str:
 
 def _matcher(words: Iterable[str], prefixes: Iterable[str]) -> re.Pattern[str] | None:
     """Whole folded words, or folded prefixes followed by any word characters."""
+    return _compiled_matcher(tuple(words), tuple(prefixes))
+
+
+@lru_cache(maxsize=256)
+def _compiled_matcher(words: tuple[str, ...], prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
+    """`_matcher`, built once per query (a page's hits share it)."""
     whole = sorted({word for word in words if word}, key=len, reverse=True)
     starts = sorted({prefix for prefix in prefixes if prefix}, key=len, reverse=True)
     options = []
@@ -165,14 +192,14 @@ def _matches(flat: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
 def letterhead_end(flat: str, subject: str) -> int:
     """Where the text of an issued document starts after its letterhead (0 if none): after
     the subject that follows the motto ("Độc lập - Tự do - Hạnh phúc"), or after the motto."""
-    head = fold(flat[:_LETTERHEAD_LIMIT])
+    head = _fold_chars(flat[:_LETTERHEAD_LIMIT])
     motto = head.find(_MOTTO)
     if motto == -1 or len(head) != len(flat[:_LETTERHEAD_LIMIT]):
         return 0 if motto == -1 else _letterhead_end_slow(flat, subject)
     end = motto + len(_MOTTO)
     folded_subject = " ".join(fold(subject).split())
     if folded_subject:
-        at = fold(flat[: end + _LETTERHEAD_LIMIT]).find(folded_subject, end)
+        at = _fold_chars(flat[: end + _LETTERHEAD_LIMIT]).find(folded_subject, end)
         if at != -1:
             return at + len(folded_subject)
     return end
@@ -216,13 +243,22 @@ def snippet(
 
 
 def _best_anchor(found: list[tuple[int, int, str]], width: int) -> int:
-    """The start of the match whose window holds the most distinct words."""
+    """The start of the match whose window holds the most distinct words (the earliest of
+    equals). `found` is in text order, so each window is a run of it: one pass with counts."""
     reach = width * 2 // 3
     best, best_count = found[0][0], 0
+    counts: Counter[str] = Counter()
+    end = 0
     for index, (start, _, _) in enumerate(found):
-        distinct = {word for s, _, word in found[index:] if s < start + reach}
-        if len(distinct) > best_count:
-            best, best_count = start, len(distinct)
+        while end < len(found) and found[end][0] < start + reach:
+            counts[found[end][2]] += 1
+            end += 1
+        if len(counts) > best_count:
+            best, best_count = start, len(counts)
+        word = found[index][2]
+        counts[word] -= 1
+        if not counts[word]:
+            del counts[word]
     return best
 
 
