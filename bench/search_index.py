@@ -224,9 +224,15 @@ def index_from_events(
     app.views.catch_up(app.notifications)
     print(f"read model caught up in {time.perf_counter() - started:.0f} s")
     projection = SearchProjection(index, work / "search-position")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     indexed = projection.catch_up(app)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    print(
+        f"CPU time of this process in the projection: {cpu:.1f} s, {count / cpu:,.0f} docs per "
+        "CPU-second (the machine is shared: wall time stretches with the load; "
+        "Elasticsearch's own CPU is not counted)"
+    )
     app.close()
     print(f"the projection made {indexed:,} upserts (a document whose events span two batches")
     print("  is indexed twice)")
@@ -241,16 +247,19 @@ def measure_queries(index: SearchIndex, corpus: Corpus, repeats: int) -> None:
         queries = query_set(reader)
         totals = [index.find(query, reader.scope).total for query in queries]  # warm-up
         latencies: list[float] = []
+        cpu = time.process_time()
         for _ in range(repeats):
             for query in queries:
                 started = time.perf_counter()
                 index.find(query, reader.scope)
                 latencies.append((time.perf_counter() - started) * 1000)
+        cpu_ms = (time.process_time() - cpu) * 1000 / len(latencies)
         overall += latencies
         print(
             f"  {reader.name:20} {len(latencies):5} queries "
             f"(hits per query: median {statistics.median(totals):,.0f}, max {max(totals):,}): "
             + _percentiles(latencies)
+            + f"; CPU {cpu_ms:.1f} ms/query"
         )
     print(f"  {'all scopes':20} {len(overall):5} queries: " + _percentiles(overall))
 
