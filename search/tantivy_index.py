@@ -43,7 +43,7 @@ from search.hits import (
     keyword_values,
     source_of,
 )
-from search.normalize import fold, normalize
+from search.normalize import fold, fold_normalized, normalize
 from search.port import IndexedDocument, SearchHit, SearchIndex, SearchResult, SearchScope
 from search.query import (
     FACET_NAMES,
@@ -301,8 +301,9 @@ def _to_tantivy(document: IndexedDocument) -> tantivy.Document:
         for value in values:
             record.add_text(name, value)
     for name, text in texts.items():
-        record.add_text(f"{name}_exact", normalize(text))
-        record.add_text(f"{name}_folded", fold(text))
+        exact = normalize(text)
+        record.add_text(f"{name}_exact", exact)
+        record.add_text(f"{name}_folded", fold_normalized(exact))
     record.add_date("issued_at", document.issued_at)
     for name, key in key_values(document).items():
         record.add_unsigned(name, key)
