@@ -5,7 +5,11 @@ PDF in the blob store, so that the real `search.projection.SearchProjection` ind
 The PDFs are rendered by the real template (`signing.template.render_document`) from a pool
 of `pdf_pool` synthetic documents (rendering takes ~0.1–0.3 s each); document *i* is issued
 with the PDF of pool entry *i mod pool*, while its subject, type, number, issuer, recipients,
-signer and date are its own. Receipts are not written: the projection skips their events.
+signer and date are its own. Each document records the text blob a real draft records
+(`signing.layout_text` of its pool entry's layout, `OutgoingDocument.text_sha256`); with
+`with_text=False` it does not, as documents drafted before that blob existed, and the
+projection extracts the issued PDF's text. Receipts are not written: the projection skips their
+events.
 """
 
 from __future__ import annotations
@@ -17,11 +21,11 @@ from eventsourcing.domain import Aggregate
 
 from bench.search_corpus import Corpus, Draft, SyntheticTree
 from documents.application import OfficeApplication
-from documents.blobs import sha256_hex
+from documents.blobs import sha256_hex, text_blob
 from documents.outgoing import OutgoingDocument
 from documents.registers import OUTGOING, Register
 from documents.units import Unit, unit_id_for
-from signing.template import DocumentLayout, render_document
+from signing.template import DocumentLayout, layout_text, render_document
 
 __all__ = ["write_documents", "write_units"]
 
@@ -52,27 +56,34 @@ def write_units(app: OfficeApplication, tree: SyntheticTree) -> int:
     return len(tree.rows)
 
 
-def render(draft: Draft) -> bytes:
-    return render_document(
-        DocumentLayout(
-            parent_name=None,
-            issuer_name=draft.issuer.name.upper(),
-            symbol=draft.number_symbol.split("/", 1)[1],
-            place=draft.issuer.place,
-            type_title=draft.type_name.upper() if draft.type_code != "cong_van" else "",
-            subject=draft.subject,
-            body=draft.body,
-            signer_authority="TM. BAN CHẤP HÀNH",
-            signer_title="CHỦ TỊCH",
-            signer_name=draft.signer_name,
-            recipients=["Như trên", "Lưu: VT"],
-        )
+def layout(draft: Draft) -> DocumentLayout:
+    return DocumentLayout(
+        parent_name=None,
+        issuer_name=draft.issuer.name.upper(),
+        symbol=draft.number_symbol.split("/", 1)[1],
+        place=draft.issuer.place,
+        type_title=draft.type_name.upper() if draft.type_code != "cong_van" else "",
+        subject=draft.subject,
+        body=draft.body,
+        signer_authority="TM. BAN CHẤP HÀNH",
+        signer_title="CHỦ TỊCH",
+        signer_name=draft.signer_name,
+        recipients=["Như trên", "Lưu: VT"],
     )
 
 
-def write_documents(app: OfficeApplication, corpus: Corpus, count: int, pdf_pool: int) -> int:
+def write_documents(
+    app: OfficeApplication, corpus: Corpus, count: int, pdf_pool: int, with_text: bool = True
+) -> int:
     """`count` issued documents; returns how many events were written."""
-    pool = [app.blobs.put(render(draft)) for draft in corpus.drafts(pdf_pool)]
+    layouts = [layout(draft) for draft in corpus.drafts(pdf_pool)]
+    pool = [
+        (
+            app.blobs.put(render_document(entry)),
+            app.blobs.put(text_blob(layout_text(entry))) if with_text else None,
+        )
+        for entry in layouts
+    ]
     rng = random.Random(11)
     registers: dict[tuple[UUID, int], Register] = {}
     pending: list[Aggregate] = []
@@ -98,10 +109,11 @@ def _flush(
 
 def _issued(
     draft: Draft,
-    pdf_sha256: str,
+    pdf: tuple[str, str | None],
     registers: dict[tuple[UUID, int], Register],
     rng: random.Random,
 ) -> OutgoingDocument:
+    pdf_sha256, text_sha256 = pdf
     person = uuid4()
     issuer = UUID(draft.issuer.id)
     document = OutgoingDocument(
@@ -116,6 +128,7 @@ def _issued(
         body_source="template",
         signer_authority=None,
         signer_id=person,
+        text_sha256=text_sha256,
     )
     document.submit(by=person)
     document.sign(

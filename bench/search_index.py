@@ -3,9 +3,10 @@
 Two ways in, on either backend (`--backend tantivy|elasticsearch`):
 
 - `--from-events N`: end to end. Units and N issued documents are appended to a SQLite event
-  store as real aggregates (`bench.search_events`, real PDFs in the blob store), the read model
-  catches up (the unit tree), then the real `SearchProjection.catch_up` reads the events,
-  replays each document, extracts its PDF's text and writes the index: documents/s.
+  store as real aggregates (`bench.search_events`, real PDFs and their text blobs in the blob
+  store), the read model catches up (the unit tree), then the real `SearchProjection.catch_up`
+  reads the events, replays each document, reads its text blob (`--without-text`: extracts its
+  PDF's text, as for documents drafted before text blobs) and writes the index: documents/s.
 - `--documents N` (default 100,000): the index-write path. `IndexedDocument`s are generated
   (`bench.search_corpus`, ~2 KB bodies, issuers from the 126,000-unit tree) and upserted in the
   projection's batches of 200, each batch committed and visible as the projection does.
@@ -198,7 +199,9 @@ def index_documents(index: SearchIndex, corpus: Corpus, count: int) -> float:
     return spent
 
 
-def index_from_events(index: SearchIndex, corpus: Corpus, count: int, work: Path) -> float:
+def index_from_events(
+    index: SearchIndex, corpus: Corpus, count: int, work: Path, with_text: bool = True
+) -> float:
     """End to end: events appended, read model caught up, then the projection; returns the
     projection's seconds."""
     from bench.search_events import write_documents, write_units
@@ -214,16 +217,22 @@ def index_from_events(index: SearchIndex, corpus: Corpus, count: int, work: Path
     )
     started = time.perf_counter()
     units = write_units(app, corpus.tree)
-    events = write_documents(app, corpus, count, pdf_pool=min(count, 50))
+    events = write_documents(app, corpus, count, pdf_pool=min(count, 50), with_text=with_text)
     seconds = time.perf_counter() - started
     print(f"appended {units:,} units and {events:,} document events in {seconds:.0f} s")
     started = time.perf_counter()
     app.views.catch_up(app.notifications)
     print(f"read model caught up in {time.perf_counter() - started:.0f} s")
     projection = SearchProjection(index, work / "search-position")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     indexed = projection.catch_up(app)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    print(
+        f"CPU time of this process in the projection: {cpu:.1f} s, {count / cpu:,.0f} docs per "
+        "CPU-second (the machine is shared: wall time stretches with the load; "
+        "Elasticsearch's own CPU is not counted)"
+    )
     app.close()
     print(f"the projection made {indexed:,} upserts (a document whose events span two batches")
     print("  is indexed twice)")
@@ -238,16 +247,19 @@ def measure_queries(index: SearchIndex, corpus: Corpus, repeats: int) -> None:
         queries = query_set(reader)
         totals = [index.find(query, reader.scope).total for query in queries]  # warm-up
         latencies: list[float] = []
+        cpu = time.process_time()
         for _ in range(repeats):
             for query in queries:
                 started = time.perf_counter()
                 index.find(query, reader.scope)
                 latencies.append((time.perf_counter() - started) * 1000)
+        cpu_ms = (time.process_time() - cpu) * 1000 / len(latencies)
         overall += latencies
         print(
             f"  {reader.name:20} {len(latencies):5} queries "
             f"(hits per query: median {statistics.median(totals):,.0f}, max {max(totals):,}): "
             + _percentiles(latencies)
+            + f"; CPU {cpu_ms:.1f} ms/query"
         )
     print(f"  {'all scopes':20} {len(overall):5} queries: " + _percentiles(overall))
 
@@ -263,6 +275,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", choices=("tantivy", "elasticsearch"), default="tantivy")
     parser.add_argument("--documents", type=int, default=100_000, help="index-write path")
     parser.add_argument("--from-events", type=int, metavar="N", help="end to end, N documents")
+    parser.add_argument(
+        "--without-text",
+        action="store_true",
+        help="end to end: documents without a text blob (drafted before it existed): pypdf",
+    )
     parser.add_argument("--repeats", type=int, default=5, help="runs of the query set per scope")
     parser.add_argument("--elasticsearch-url", help="an existing node (else one is started)")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
@@ -285,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
         path = "end to end from events" if end_to_end else "index-write path"
         print(f"{args.backend}: {count:,} documents, {path}, {len(tree.units):,} units")
         if end_to_end:
-            seconds = index_from_events(index, corpus, count, work)
+            seconds = index_from_events(index, corpus, count, work, not args.without_text)
         else:
             seconds = index_documents(index, corpus, count)
         print(f"indexed {count:,} documents in {seconds:.1f} s: {count / seconds:,.0f} docs/s")

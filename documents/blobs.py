@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Protocol
 
@@ -29,6 +30,15 @@ class BlobStore(Protocol):
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def text_blob(text: str) -> bytes:
+    """A document's text as stored beside its PDF: NFC, UTF-8 (content-addressed like a file)."""
+    return unicodedata.normalize("NFC", text).encode("utf-8")
+
+
+def read_text_blob(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
 
 
 def check_size(data: bytes, max_bytes: int) -> None:

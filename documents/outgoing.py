@@ -98,6 +98,7 @@ class OutgoingDocument(Aggregate):
         recipients_sha256: str | None = None,
         recipient_count: int | None = None,
         recipient_unit_ids: list[UUID] | None = None,
+        text_sha256: str | None = None,
     ) -> None:
         self.issuer_unit_id = issuer_unit_id
         self.doc_type = doc_type
@@ -116,6 +117,9 @@ class OutgoingDocument(Aggregate):
         self.body_source = body_source
         self.signer_authority = signer_authority
         self.signer_id = signer_id
+        self.text_sha256 = text_sha256
+        """The body's text as a UTF-8 blob (typed, or extracted once from the upload), so that
+        search never extracts it again from the issued PDF; None in drafts recorded before."""
         self.status = DocumentStatus.DRAFT
         self.signed_sha256: str | None = None
         self.signer_name: str | None = None
@@ -168,14 +172,19 @@ class OutgoingDocument(Aggregate):
         self._expect(*EDITABLE, action_vi="trình ký", action_en="submit")
         self._submitted(by=by, reviewers=list(reviewers or []))
 
-    def revise(self, by: UUID, body_sha256: str, body_size: int) -> None:
+    def revise(
+        self, by: UUID, body_sha256: str, body_size: int, text_sha256: str | None = None
+    ) -> None:
         self._expect(*EDITABLE, action_vi="sửa dự thảo", action_en="revise")
-        self._revised(by=by, body_sha256=body_sha256, body_size=body_size)
+        self._revised(by=by, body_sha256=body_sha256, body_size=body_size, text_sha256=text_sha256)
 
     @event("Revised")
-    def _revised(self, by: UUID, body_sha256: str, body_size: int) -> None:
+    def _revised(
+        self, by: UUID, body_sha256: str, body_size: int, text_sha256: str | None = None
+    ) -> None:
         self.body_sha256 = body_sha256
         self.body_size = body_size
+        self.text_sha256 = text_sha256
         self.versions.append(body_sha256)
         self.status = DocumentStatus.DRAFT
 

@@ -42,7 +42,7 @@ from search.hits import (
     sort_seconds,
     source_of,
 )
-from search.normalize import fold, normalize
+from search.normalize import fold, fold_normalized, normalize
 from search.port import IndexedDocument, SearchHit, SearchIndex, SearchResult, SearchScope
 from search.query import (
     FACET_NAMES,
@@ -338,10 +338,6 @@ class ElasticsearchSearchIndex:
             )
 
 
-def _analysed(text: str, form: Any) -> str:
-    return " ".join(terms(form(text)))
-
-
 def _to_elasticsearch(document: IndexedDocument) -> dict[str, Any]:
     meta = " ".join(
         (document.number_symbol, document.doc_type, document.issuer_name, document.signer_name)
@@ -350,8 +346,9 @@ def _to_elasticsearch(document: IndexedDocument) -> dict[str, Any]:
     record: dict[str, Any] = dict(keyword_values(document))
     record["document_id"] = document.document_id  # a single value: it is also the _id
     for name, text in texts.items():
-        record[f"{name}_exact"] = _analysed(text, normalize)
-        record[f"{name}_folded"] = _analysed(text, fold)
+        exact = normalize(text)
+        record[f"{name}_exact"] = " ".join(terms(exact))
+        record[f"{name}_folded"] = " ".join(terms(fold_normalized(exact)))
     # To the second, as tantivy keeps it, so that both engines break ties alike.
     record["issued_at"] = datetime.fromtimestamp(sort_seconds(document.issued_at), UTC).isoformat()
     record["source"] = source_of(document)

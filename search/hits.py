@@ -23,7 +23,6 @@ __all__ = [
     "facet_values",
     "hit_from_source",
     "keyword_values",
-    "rank_key",
     "sort_seconds",
     "source_of",
 ]
@@ -107,17 +106,6 @@ def sort_seconds(moment: datetime) -> int:
 def effective_sort(parsed: ParsedText, sort: Sort) -> Sort:
     """Without words there is no relevance: newest first."""
     return Sort.NEWEST if parsed.blank and sort is Sort.RELEVANCE else sort
-
-
-def rank_key(score: float, source: Mapping[str, Any], sort: Sort) -> tuple[float, int, str]:
-    """The order of hits: by `sort`, then newest (oldest for `Sort.OLDEST`), then by id."""
-    seconds = sort_seconds(datetime.fromisoformat(source["issued_at"]))
-    document_id = source["document_id"]
-    if sort is Sort.RELEVANCE:
-        return (-score, -seconds, document_id)
-    if sort is Sort.NEWEST:
-        return (0.0, -seconds, document_id)
-    return (0.0, seconds, document_id)
 
 
 def facet_values(buckets: Mapping[str, int]) -> list[FacetValue]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "has_diacritics", "normalize"]
+__all__ = ["fold", "fold_normalized", "has_diacritics", "normalize"]
 
 # Combining marks of the Latin-script diacritic blocks. Marks of other scripts (Thai or
 # Devanagari vowel signs, say) are part of their letters, not diacritics, and are kept.
@@ -35,7 +35,12 @@ def normalize(text: str) -> str:
 
 def fold(text: str) -> str:
     """Return `normalize(text)` without diacritics, đ folded to d: the loose form of a term."""
-    decomposed = unicodedata.normalize("NFD", normalize(text))
+    return fold_normalized(normalize(text))
+
+
+def fold_normalized(normalized: str) -> str:
+    """`fold` of text that is already `normalize`d (indexing needs both forms of each text)."""
+    decomposed = unicodedata.normalize("NFD", normalized)
     stripped = _DIACRITIC_MARKS.sub("", decomposed)
     for letter, plain in _STROKED_LETTERS:  # str.replace is much faster than str.translate
         if letter in stripped:

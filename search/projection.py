@@ -7,20 +7,28 @@ below it are found in the index by that scope and indexed again from the current
 so the index stays what a rebuild would give (the read model catches up first; see
 `api.context.WebContext.refresh`).
 
-Its position is recorded beside the index after each batch is committed; upserts are keyed by
-document id, so replaying a batch after a crash changes nothing. Delete the index directory and
-the position file to rebuild from the event store.
+Its position is recorded beside the index after each batch is committed (one commit per batch
+of up to `BATCH` notifications: a commit is what an index write costs most); upserts are keyed
+by document id, so replaying a batch after a crash changes nothing. Delete the index directory
+and the position file to rebuild from the event store.
+
+The body's text is the text blob the draft recorded (`OutgoingDocument.text_sha256`: the typed
+layout, or the upload's text extracted once), so an issued PDF is parsed again only for
+documents drafted before that blob existed (pypdf: ~50 ms a document, 85% of a rebuild).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import cast
 from uuid import UUID
 
 from documents.application import OfficeApplication
+from documents.blobs import read_text_blob
+from documents.errors import NotFoundError
 from documents.outgoing import OutgoingDocument
 from documents.reference import document_type
+from documents.units import UnitTree
 from search.port import IndexedDocument, SearchIndex, SearchScope
 from search.query import SearchQuery
 from search.text import extract_pdf_text
@@ -34,6 +42,8 @@ INDEXED_EVENTS = {
 }
 REORGANISING_EVENTS = {"Unit.Moved", "Unit.MergedInto"}
 """Events that change the ancestors of a unit and of everything below it."""
+BATCH = 1_000
+"""Notifications read, and documents written in one commit, per step of a catch-up."""
 
 
 class SearchProjection:
@@ -56,7 +66,7 @@ class SearchProjection:
         tmp.write_text(str(position))
         tmp.replace(self.position_file)
 
-    def catch_up(self, app: OfficeApplication, batch_size: int = 200) -> int:
+    def catch_up(self, app: OfficeApplication, batch_size: int = BATCH) -> int:
         indexed = 0
         while True:
             position = self.position()
@@ -65,19 +75,19 @@ class SearchProjection:
                 return indexed
             document_ids: dict[UUID, None] = {}
             reorganised: list[str] = []
-            for notification in notifications:
-                event: Any = app.notifications.to_domain_event(notification)
-                name = type(event).__qualname__
+            for notification in notifications:  # by topic: no event is decoded
+                name = notification.topic.rpartition(":")[2]
                 if name in INDEXED_EVENTS:
-                    document_ids[event.originator_id] = None
+                    document_ids[cast(UUID, notification.originator_id)] = None
                 elif name in REORGANISING_EVENTS:
-                    reorganised.append(str(event.originator_id))
+                    reorganised.append(str(notification.originator_id))
             if reorganised:
                 document_ids.update(dict.fromkeys(self._documents_under(reorganised)))
             issued = [d for d in map(app.document, document_ids) if d.issued_at is not None]
+            tree = app.views.unit_tree() if issued else None
             for start in range(0, len(issued), batch_size):  # a reorganisation can touch many
                 chunk = issued[start : start + batch_size]
-                self.index.upsert([indexed_document(app, d) for d in chunk])
+                self.index.upsert([indexed_document(app, d, tree) for d in chunk])
                 indexed += len(chunk)
             self._record(notifications[-1].id)
 
@@ -87,8 +97,22 @@ class SearchProjection:
         return [UUID(hit.document_id) for hit in self.index.scan(SearchQuery(), scope)]
 
 
-def indexed_document(app: OfficeApplication, document: OutgoingDocument) -> IndexedDocument:
-    tree = app.views.unit_tree()
+def body_text(app: OfficeApplication, document: OutgoingDocument) -> str:
+    """The text recorded with the draft, else (older documents) the issued PDF's text."""
+    text_sha256: str | None = getattr(document, "text_sha256", None)
+    if text_sha256 is not None:
+        try:
+            return read_text_blob(app.blobs.get(text_sha256))
+        except NotFoundError:  # a blob lost from the store: the PDF still has the text
+            pass
+    assert document.issued_sha256, "only issued documents are indexed"
+    return extract_pdf_text(app.blobs.get(document.issued_sha256))
+
+
+def indexed_document(
+    app: OfficeApplication, document: OutgoingDocument, tree: UnitTree | None = None
+) -> IndexedDocument:
+    tree = tree if tree is not None else app.views.unit_tree()
     parties = [document.issuer_unit_id, *app.recipients_of(document)]
     scope = {ancestor for unit in parties if unit in tree for ancestor in tree.ancestors(unit)}
     issuer = tree.get(document.issuer_unit_id)
@@ -99,7 +123,7 @@ def indexed_document(app: OfficeApplication, document: OutgoingDocument) -> Inde
         number_symbol=document.number_symbol or "",
         doc_type=document_type(document.doc_type).name,
         subject=document.subject,
-        body_text=extract_pdf_text(app.blobs.get(document.issued_sha256)),
+        body_text=body_text(app, document),
         issuer_unit_id=str(document.issuer_unit_id),
         issuer_name=document.issuer_name or issuer.name,
         signer_name=document.signer_name or "",

@@ -9,10 +9,15 @@ as in Elasticsearch, so nothing long is indexed as a single term.
 Queries are built with tantivy's Query API, never parsed, so user text cannot be a syntax
 error: every folded word, prefix (word*) and "quoted phrase" must occur in some folded field;
 exact words and the whole-query phrase only add score; filters and the scope are score-neutral.
-Facets are terms aggregations over fast keyword fields, counted under the same scope. Ties, and
-the page boundary, are settled in Python (newest, then by id) exactly as Elasticsearch sorts.
+Facets are terms aggregations over fast keyword fields, counted under the same scope. The order
+of hits, ties included (newest, then by id, as Elasticsearch sorts), is settled in the engine
+on fast fields (`search.tantivy_ranking`); only the returned page's stored sources are read.
 One writer per directory per process is shared by every `TantivySearchIndex` over that
 directory; another process that writes meanwhile gets `IndexLockedError`.
+
+The directory records the version of the schema it was built with (`SCHEMA_FILE`): an index of
+another schema or version raises `IndexSchemaError`, or is emptied when asked
+(`replace_other_schema`) so that the projection replays every event into it.
 """
 
 from __future__ import annotations
@@ -36,22 +41,31 @@ from search.hits import (
     facet_values,
     hit_from_source,
     keyword_values,
-    rank_key,
     source_of,
 )
-from search.normalize import fold, normalize
+from search.normalize import fold, fold_normalized, normalize
 from search.port import IndexedDocument, SearchHit, SearchIndex, SearchResult, SearchScope
 from search.query import (
     FACET_NAMES,
     ParsedText,
     SearchFilters,
     SearchQuery,
-    Sort,
     day_bounds,
     parse_text,
 )
+from search.tantivy_ranking import add_key_fields, key_values, ranked, source_at
 
-__all__ = ["IndexLockedError", "IndexSchemaError", "TantivySearchIndex"]
+__all__ = [
+    "SCHEMA_FILE",
+    "SCHEMA_VERSION",
+    "IndexLockedError",
+    "IndexSchemaError",
+    "TantivySearchIndex",
+]
+
+SCHEMA_VERSION = 2
+"""2: `newest_key`/`oldest_key` fast fields (ties settled in the engine)."""
+SCHEMA_FILE = "eoffice-schema"
 
 _ANALYZER = "eoffice_vi"
 _WRITER_HEAP_BYTES = 64_000_000
@@ -101,8 +115,16 @@ def _schema() -> tantivy.Schema:
     for name in (*_EXACT_FIELDS, *_FOLDED_FIELDS):
         builder.add_text_field(name, tokenizer_name=_ANALYZER)
     builder.add_date_field("issued_at", indexed=True, fast=True)
+    add_key_fields(builder)
     builder.add_bytes_field("source", stored=True)
     return builder.build()
+
+
+def _recorded_version(directory: Path) -> int | None:
+    try:
+        return int((directory / SCHEMA_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 class _Shared:
@@ -111,8 +133,14 @@ class _Shared:
     def __init__(self, directory: Path, replace_other_schema: bool) -> None:
         self.schema = _schema()
         self.schema_changed = False
+        existed = (directory / "meta.json").exists()
         try:
             self.index = tantivy.Index(self.schema, path=str(directory))
+            if existed and _recorded_version(directory) != SCHEMA_VERSION:
+                raise ValueError(
+                    f"schema does not match: version {_recorded_version(directory)}, "
+                    f"expected {SCHEMA_VERSION}"
+                )
         except ValueError as error:
             if "schema does not match" not in str(error):
                 raise
@@ -122,6 +150,8 @@ class _Shared:
             directory.mkdir(parents=True)
             self.index = tantivy.Index(self.schema, path=str(directory))
             self.schema_changed = True
+        if _recorded_version(directory) != SCHEMA_VERSION:
+            (directory / SCHEMA_FILE).write_text(str(SCHEMA_VERSION))
         self.analyzer = _analyzer()
         self.index.register_tokenizer(_ANALYZER, self.analyzer)
         self.lock = threading.Lock()
@@ -220,9 +250,9 @@ class TantivySearchIndex:
         shared.index.reload()  # cheap; sees commits made by other processes too
         searcher = shared.index.searcher()
         sort = effective_sort(parsed, query.sort)
-        ranked, total = _ranked(searcher, combined, sort, query.offset + query.limit)
-        page = ranked[query.offset : query.offset + query.limit]
-        hits = [hit_from_source(source, score, parsed) for score, source in page]
+        order, total = ranked(searcher, shared.schema, combined, sort, query.offset + query.limit)
+        page = order[query.offset : query.offset + query.limit]
+        hits = [hit_from_source(source_at(searcher, at), score, parsed) for score, at in page]
         return SearchResult(hits=hits, total=total, facets=_facets(searcher, combined))
 
     def scan(self, query: SearchQuery, scope: SearchScope) -> Iterator[SearchHit]:
@@ -237,9 +267,9 @@ class TantivySearchIndex:
         total = _count(searcher.search(combined, 1, count=True))
         if not total:
             return
-        ranked, _ = _ranked(searcher, combined, sort, total)
-        for score, source in ranked:
-            yield hit_from_source(source, score, parsed, with_snippet=False)
+        order, _ = ranked(searcher, shared.schema, combined, sort, total)
+        for score, address in order:
+            yield hit_from_source(source_at(searcher, address), score, parsed, with_snippet=False)
 
     def _open(self) -> _Shared:
         if self._shared is None:
@@ -271,51 +301,19 @@ def _to_tantivy(document: IndexedDocument) -> tantivy.Document:
         for value in values:
             record.add_text(name, value)
     for name, text in texts.items():
-        record.add_text(f"{name}_exact", normalize(text))
-        record.add_text(f"{name}_folded", fold(text))
+        exact = normalize(text)
+        record.add_text(f"{name}_exact", exact)
+        record.add_text(f"{name}_folded", fold_normalized(exact))
     record.add_date("issued_at", document.issued_at)
+    for name, key in key_values(document).items():
+        record.add_unsigned(name, key)
     record.add_bytes("source", json.dumps(source_of(document), ensure_ascii=False).encode())
     return record
-
-
-def _ranked(
-    searcher: tantivy.Searcher, query: tantivy.Query, sort: Sort, need: int
-) -> tuple[list[tuple[float, dict[str, Any]]], int]:
-    """The first `need` hits as (score, source) in `sort` order, and the total. Asks for more
-    than `need` while the last hit ties with the one at `need`, so that ties are broken as in
-    Elasticsearch (newest, then by id) rather than by tantivy's document addresses."""
-    wanted = max(need, 1)
-    while True:
-        if sort is Sort.RELEVANCE:
-            result = searcher.search(query, wanted, count=True)
-        else:
-            order = tantivy.Order.Desc if sort is Sort.NEWEST else tantivy.Order.Asc
-            result = searcher.search(
-                query, wanted, count=True, order_by_field="issued_at", order=order
-            )
-        pairs = result.hits
-        if len(pairs) < wanted or _tie_key(pairs[-1][0], sort) != _tie_key(
-            pairs[need - 1][0], sort
-        ):
-            break
-        wanted *= 2
-    scored = []
-    for key, address in pairs:
-        stored = searcher.doc(address).get_first("source")
-        if isinstance(stored, bytes):  # written by every upsert; never expected otherwise
-            score = float(key) if sort is Sort.RELEVANCE else 0.0
-            scored.append((score, json.loads(stored)))
-    scored.sort(key=lambda item: rank_key(item[0], item[1], sort))
-    return scored[:need], _count(result)
 
 
 def _count(result: tantivy.SearchResult) -> int:
     count: int | None = getattr(result, "count", None)  # missing from tantivy's type stubs
     return int(count or 0)
-
-
-def _tie_key(key: Any, sort: Sort) -> Any:
-    return key if sort is Sort.RELEVANCE else int(key) // 1_000_000_000
 
 
 def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[Any]]:

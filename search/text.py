@@ -12,7 +12,9 @@ import io
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 
 from pypdf import PdfReader
 
@@ -102,11 +104,33 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
         start = end
 
 
-def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
+_FOLDED_CHARS: dict[int, str] = {}
+"""`fold` of each character met so far, as a `str.translate` table."""
+_KNOWN_CHARS: set[str] = set()
+_MAX_FOLDED_CHARS = 65_536
+
+
+def _fold_chars(text: str) -> str:
+    """`text` folded character by character (in C, through `str.translate`): what excerpts
+    match on. It differs from `fold(text)` only where NFC would join characters again after
+    their diacritics are gone, which Vietnamese text never needs."""
+    missing = set(text).difference(_KNOWN_CHARS)
+    if missing:
+        if len(_KNOWN_CHARS) > _MAX_FOLDED_CHARS:
+            _KNOWN_CHARS.clear()
+            _FOLDED_CHARS.clear()
+            missing = set(text)
+        for char in missing:
+            _FOLDED_CHARS[ord(char)] = fold(char)
+        _KNOWN_CHARS.update(missing)
+    return text.translate(_FOLDED_CHARS)
+
+
+def _fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """Fold `text` and map each folded character back to the index of its source character."""
-    folded = fold(text)
+    folded = _fold_chars(text)
     if len(folded) == len(text):  # the usual case: one folded character per character
-        return folded, list(range(len(text) + 1))
+        return folded, range(len(text) + 1)
     pieces: list[str] = []
     origin: list[int] = []
     cache: dict[str, str] = {}
@@ -139,6 +163,12 @@ def _window(text: str, anchor: int, width: int) -> str:
 
 def _matcher(words: Iterable[str], prefixes: Iterable[str]) -> re.Pattern[str] | None:
     """Whole folded words, or folded prefixes followed by any word characters."""
+    return _compiled_matcher(tuple(words), tuple(prefixes))
+
+
+@lru_cache(maxsize=256)
+def _compiled_matcher(words: tuple[str, ...], prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
+    """`_matcher`, built once per query (a page's hits share it)."""
     whole = sorted({word for word in words if word}, key=len, reverse=True)
     starts = sorted({prefix for prefix in prefixes if prefix}, key=len, reverse=True)
     options = []
@@ -151,44 +181,40 @@ def _matcher(words: Iterable[str], prefixes: Iterable[str]) -> re.Pattern[str] |
 
 def _matches(flat: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
     """(start, end, folded word) of each match in `flat`, offsets into `flat`."""
+    return _matches_in(*_fold_with_offsets(flat[:_SCAN_LIMIT]), pattern)
+
+
+def _matches_in(
+    folded: str, origin: Sequence[int], pattern: re.Pattern[str]
+) -> list[tuple[int, int, str]]:
+    """`_matches` on a text already folded (`origin` maps back to it)."""
     found: list[tuple[int, int, str]] = []
-    for start, chunk in _chunks(flat[:_SCAN_LIMIT]):
-        folded, origin = _fold_with_offsets(chunk)
-        for match in pattern.finditer(folded):
-            begin, end = start + origin[match.start()], start + origin[match.end()]
-            found.append((begin, end, match.group()))
-            if len(found) >= _MAX_MATCHES:
-                return found
+    for match in pattern.finditer(folded):
+        found.append((origin[match.start()], origin[match.end()], match.group()))
+        if len(found) >= _MAX_MATCHES:
+            break
     return found
 
 
 def letterhead_end(flat: str, subject: str) -> int:
     """Where the text of an issued document starts after its letterhead (0 if none): after
     the subject that follows the motto ("Độc lập - Tự do - Hạnh phúc"), or after the motto."""
-    head = fold(flat[:_LETTERHEAD_LIMIT])
-    motto = head.find(_MOTTO)
-    if motto == -1 or len(head) != len(flat[:_LETTERHEAD_LIMIT]):
-        return 0 if motto == -1 else _letterhead_end_slow(flat, subject)
-    end = motto + len(_MOTTO)
-    folded_subject = " ".join(fold(subject).split())
-    if folded_subject:
-        at = fold(flat[: end + _LETTERHEAD_LIMIT]).find(folded_subject, end)
-        if at != -1:
-            return at + len(folded_subject)
-    return end
+    folded, origin = _fold_with_offsets(flat[: 3 * _LETTERHEAD_LIMIT])
+    return _letterhead_end_in(folded, origin, len(flat), subject)
 
 
-def _letterhead_end_slow(flat: str, subject: str) -> int:
-    """`letterhead_end` where folding changes the length (rare letters): via offsets."""
-    folded, origin = _fold_with_offsets(flat[: 2 * _LETTERHEAD_LIMIT])
+def _letterhead_end_in(folded: str, origin: Sequence[int], length: int, subject: str) -> int:
+    """`letterhead_end` on the folded text (`origin` maps back to the text of `length`)."""
     motto = folded.find(_MOTTO, 0, _LETTERHEAD_LIMIT)
     if motto == -1:
         return 0
-    end = motto + len(_MOTTO)
+    stop = motto + len(_MOTTO)
     folded_subject = " ".join(fold(subject).split())
-    at = folded.find(folded_subject, end) if folded_subject else -1
-    stop = at + len(folded_subject) if at != -1 else end
-    return origin[stop] if stop < len(origin) else len(flat)
+    if folded_subject:
+        at = folded.find(folded_subject, stop, stop + _LETTERHEAD_LIMIT)
+        if at != -1:
+            stop = at + len(folded_subject)
+    return origin[stop] if stop < len(origin) else length
 
 
 def snippet(
@@ -199,9 +225,10 @@ def snippet(
     else of `subject`; else the start of the body past the letterhead."""
     pattern = _matcher(words, prefixes)
     flat = _flatten(body)
-    start = letterhead_end(flat, subject) if flat else 0
+    folded, origin = _fold_with_offsets(flat[:_SCAN_LIMIT])  # once, for all that follows
+    start = _letterhead_end_in(folded, origin, len(flat), subject) if flat else 0
     if pattern is not None:
-        found = _matches(flat, pattern)
+        found = _matches_in(folded, origin, pattern)
         past = [(a - start, b - start, word) for a, b, word in found if a >= start]
         if past:  # the window must not reach back into the letterhead
             return _window(flat[start:], _best_anchor(past, width), width)
@@ -216,13 +243,22 @@ def snippet(
 
 
 def _best_anchor(found: list[tuple[int, int, str]], width: int) -> int:
-    """The start of the match whose window holds the most distinct words."""
+    """The start of the match whose window holds the most distinct words (the earliest of
+    equals). `found` is in text order, so each window is a run of it: one pass with counts."""
     reach = width * 2 // 3
     best, best_count = found[0][0], 0
+    counts: Counter[str] = Counter()
+    end = 0
     for index, (start, _, _) in enumerate(found):
-        distinct = {word for s, _, word in found[index:] if s < start + reach}
-        if len(distinct) > best_count:
-            best, best_count = start, len(distinct)
+        while end < len(found) and found[end][0] < start + reach:
+            counts[found[end][2]] += 1
+            end += 1
+        if len(counts) > best_count:
+            best, best_count = start, len(counts)
+        word = found[index][2]
+        counts[word] -= 1
+        if not counts[word]:
+            del counts[word]
     return best
 
 

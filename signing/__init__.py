@@ -28,7 +28,13 @@ from signing.keys import KeyMaterial, SigningKey
 from signing.levels import SignatureLevel, TrustServices
 from signing.pki import DevPki, PersonIdentity, UnitIdentity, ensure_dev_pki
 from signing.signature_block import SignerBlock
-from signing.template import DocumentLayout, check_pdf, prepare_uploaded_pdf, render_document
+from signing.template import (
+    DocumentLayout,
+    check_pdf,
+    layout_text,
+    prepare_uploaded_pdf,
+    render_document,
+)
 from signing.validation import SignatureReport, ValidationReport, validate_pdf
 from signing.wording import VIETNAM_TZ
 
@@ -60,6 +66,7 @@ __all__ = [
     "fill_number_and_seal",
     "make_copy",
     "prepare_uploaded_pdf",
+    "layout_text",
     "render_document",
     "seal_invisibly",
     "seal_image",

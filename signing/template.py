@@ -70,6 +70,30 @@ class DocumentLayout:
     """The "Nơi nhận" lines."""
 
 
+def layout_text(layout: DocumentLayout) -> str:
+    """The text printed by `render_document`, in reading order, as a text extractor reads it
+    from the PDF (without the number and date, which come at issuance): what search indexes,
+    known without parsing the PDF again."""
+    title = layout.type_title.strip()
+    lines = [
+        *(line for line in (layout.parent_name, layout.issuer_name) if line),
+        *MOTTO,
+        f"Số: {_symbol_suffix(layout)}",
+        *([title, layout.subject.strip()] if title else [" ".join(_subject_text(layout))]),
+        *(paragraph.strip() for paragraph in layout.body.split("\n") if paragraph.strip()),
+        *(line for line in (layout.signer_authority, layout.signer_title) if line),
+        layout.signer_name,
+        "Nơi nhận:",
+        *(f"- {line.strip()}" for line in layout.recipients if line.strip()),
+    ]
+    return nfc("\n".join(lines))
+
+
+def _subject_text(layout: DocumentLayout) -> list[str]:
+    subject = nfc(layout.subject).strip()
+    return [subject if subject.lower().startswith("v/v") else f"V/v {subject}"]
+
+
 def render_document(layout: DocumentLayout) -> bytes:
     """The document as a PDF ready for the personal signature."""
     register_fonts()

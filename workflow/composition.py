@@ -12,7 +12,13 @@ from documents.policy import Action, Actor
 from documents.reference import document_type, refuse_secret_documents
 from documents.units import UnitLevel, UnitTree
 from search.text import extract_pdf_text
-from signing import DocumentLayout, InvalidPdfError, prepare_uploaded_pdf, render_document
+from signing import (
+    DocumentLayout,
+    InvalidPdfError,
+    layout_text,
+    prepare_uploaded_pdf,
+    render_document,
+)
 from workflow.attachments import checked_attachments
 from workflow.services import OfficeServices
 
@@ -44,6 +50,8 @@ def _symbol(doc_type: str, issuer_abbreviation: str) -> str:
 class PreparedBody:
     pdf: bytes
     text: str
+    """The text search indexes (kept beside the PDF): the printed layout of a typed body, the
+    text extracted once from an upload."""
     source: str  # "typed" or "upload"
 
 
@@ -114,7 +122,7 @@ def prepare_body(services: OfficeServices, actor: Actor, request: DraftRequest) 
             "Lưu: VT.",
         ],
     )
-    return PreparedBody(render_document(layout), body_text, "typed")
+    return PreparedBody(render_document(layout), layout_text(layout), "typed")
 
 
 def draft(services: OfficeServices, actor: Actor, request: DraftRequest) -> UUID:

@@ -190,7 +190,7 @@ class ServiceBase(Application[UUID]):
 
     def _get(self, aggregate_id: UUID, kind: type, what_vi: str, what_en: str) -> Any:
         try:
-            aggregate: Any = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id, projector_func=_replayed)
         except AggregateNotFoundError:
             raise NotFoundError(f"Không tìm thấy {what_vi}.", f"No such {what_en}.") from None
         if not isinstance(aggregate, kind):
@@ -229,3 +229,11 @@ def required_text(value: str, field: str) -> str:
         vi, en = REQUIRED_FIELDS[field]
         raise InvalidInputError(f"Cần nhập {vi}.", f"A {en} is required.")
     return value.strip()
+
+
+def _replayed(aggregate: Any, events: Iterable[Any]) -> Any:
+    """eventsourcing's `project_aggregate` without its per-event `isinstance` check against a
+    runtime Protocol (a sixth of the time of replaying a document's events)."""
+    for domain_event in events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate

@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from documents.accounts import Account
-from documents.blobs import sha256_hex
+from documents.blobs import sha256_hex, text_blob
 from documents.deadlines import (
     REMIND_DAYS_BEFORE,
     check_deadline_for_issue,
@@ -98,6 +98,7 @@ class OutgoingService(NumberingService):
         recipients = self._checked_recipients(recipient_unit_ids, actor.unit_id, tree)
         self.check_signer(signer_id, actor.unit_id)
         sha256 = self.blobs.put(body_pdf)
+        text_sha256 = self._put_text(body_text)
         document = OutgoingDocument(
             issuer_unit_id=actor.unit_id,
             doc_type=doc_type,
@@ -111,6 +112,7 @@ class OutgoingService(NumberingService):
             body_source=body_source,
             signer_authority=signer_authority,
             signer_id=signer_id,
+            text_sha256=text_sha256,
         )
         for attachment in attachments:
             document.attach(
@@ -306,6 +308,11 @@ class OutgoingService(NumberingService):
         document.mark_dispatched(recipient_count)
         self.save_and_refresh(document)
 
+    def _put_text(self, text: str) -> str | None:
+        """The body's text as a blob beside its PDF, for search; None when there is none (a
+        scan): the search projection then reads the PDF."""
+        return self.blobs.put(text_blob(text)) if text.strip() else None
+
     def revise_document(
         self, actor: Actor, document_id: UUID, body_pdf: bytes, body_text: str
     ) -> None:
@@ -314,7 +321,10 @@ class OutgoingService(NumberingService):
         self.authorize(actor, Action.REVISE, document)
         refuse_secret_documents(None, body_text)
         document.revise(
-            by=actor.account_id, body_sha256=sha256_hex(body_pdf), body_size=len(body_pdf)
+            by=actor.account_id,
+            body_sha256=sha256_hex(body_pdf),
+            body_size=len(body_pdf),
+            text_sha256=self._put_text(body_text),
         )
         self.blobs.put(body_pdf)
         self.save_and_refresh(document)

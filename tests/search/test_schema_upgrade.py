@@ -16,7 +16,12 @@ from search.elasticsearch_index import ElasticsearchSearchIndex
 from search.hits import source_of
 from search.port import SearchScope
 from search.query import SearchQuery
-from search.tantivy_index import IndexSchemaError, TantivySearchIndex
+from search.tantivy_index import (
+    SCHEMA_FILE,
+    SCHEMA_VERSION,
+    IndexSchemaError,
+    TantivySearchIndex,
+)
 from tests.search.builders import make_document, utc
 from tests.servers.elasticsearch import ElasticsearchServer
 
@@ -95,3 +100,16 @@ def test_the_runtime_replays_the_projection_into_a_replaced_index(tmp_path: Path
         close = getattr(runtime.search_index, "close", None)
         if close is not None:
             close()
+
+
+def test_tantivy_index_of_an_older_version_is_replaced_when_asked(tmp_path: Path) -> None:
+    """Same fields, older meaning (e.g. before the tie-break keys): the recorded version says."""
+    directory = tmp_path / "index"
+    with TantivySearchIndex(directory) as index:
+        index.upsert([make_document("d1")])
+    (directory / SCHEMA_FILE).write_text(str(SCHEMA_VERSION - 1))
+    with pytest.raises(IndexSchemaError):
+        TantivySearchIndex(directory)
+    with TantivySearchIndex(directory, replace_other_schema=True) as index:
+        assert index.schema_changed and index.count() == 0
+    assert (directory / SCHEMA_FILE).read_text() == str(SCHEMA_VERSION)

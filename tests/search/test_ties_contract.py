@@ -1,0 +1,121 @@
+"""Ties are ordered identically on tantivy and Elasticsearch: equal scores (or, by date, the same
+second) go newest first (oldest for the oldest-first sort), then by document id — on every
+page, across page boundaries, and in `scan`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from search.elasticsearch_index import ElasticsearchSearchIndex
+from search.port import IndexedDocument, SearchIndex, SearchScope
+from search.query import SearchQuery, Sort
+from search.tantivy_index import TantivySearchIndex
+from tests.search.builders import make_document
+from tests.servers.elasticsearch import ElasticsearchServer
+
+EVERYWHERE = SearchScope(unit_ids=[], everything=True)
+BASE = datetime(2025, 4, 2, 8, 0, 0, tzinfo=UTC)
+
+
+def _corpus() -> list[IndexedDocument]:
+    """34 documents with the same text: three share one second (two of them the same first four
+    characters of their id, "aaaa"), others share a second two by two, sub-second times that
+    fall in one second, ids shorter than four bytes, and four that score higher."""
+    ids = [
+        *(f"aaaa-{n:02d}" for n in range(6)),
+        *(str(uuid.UUID(int=n * 0x1234_5678_9ABC_DEF0_1111)) for n in range(1, 21)),
+        "b",
+        "a",
+        "zz",
+        "aaab",
+    ]
+    documents = []
+    for index, document_id in enumerate(ids):
+        issued = BASE + timedelta(seconds=index // 2 if index >= 3 else 0)
+        if index in (10, 11):
+            issued += timedelta(microseconds=250_000 * (index - 9))
+        documents.append(
+            make_document(
+                document_id,
+                number_symbol="1/KH-CĐ",
+                subject="Kế hoạch tổ chức hội nghị",
+                body_text="Hội nghị công đoàn cơ sở." + (" Hội nghị." if index % 9 == 5 else ""),
+                issued_at=issued,
+            )
+        )
+    return documents
+
+
+CORPUS = _corpus()
+
+
+@pytest.fixture(scope="module")
+def engines(
+    tmp_path_factory: pytest.TempPathFactory, elasticsearch_server: ElasticsearchServer
+) -> Iterator[tuple[SearchIndex, SearchIndex]]:
+    directory: Path = tmp_path_factory.mktemp("ties") / "index"
+    es = ElasticsearchSearchIndex(elasticsearch_server.url, f"ties-{uuid.uuid4().hex[:8]}")
+    with TantivySearchIndex(directory) as tantivy_index:
+        for start in range(0, len(CORPUS), 10):  # several segments
+            tantivy_index.upsert(CORPUS[start : start + 10])
+        es.upsert(CORPUS)
+        try:
+            yield tantivy_index, es
+        finally:
+            es.drop()
+            es.close()
+
+
+def expected_by_date(sort: Sort) -> list[str]:
+    def key(document: IndexedDocument) -> tuple[int, str]:
+        seconds = int(document.issued_at.timestamp())
+        return (-seconds if sort is Sort.NEWEST else seconds, document.document_id)
+
+    return [document.document_id for document in sorted(CORPUS, key=key)]
+
+
+def paged(index: SearchIndex, text: str, sort: Sort, size: int) -> list[str]:
+    ids: list[str] = []
+    for offset in range(0, len(CORPUS) + size, size):
+        query = SearchQuery(text=text, sort=sort, offset=offset, limit=size)
+        ids += [hit.document_id for hit in index.find(query, EVERYWHERE).hits]
+    return ids
+
+
+@pytest.mark.parametrize("sort", [Sort.NEWEST, Sort.OLDEST])
+@pytest.mark.parametrize("size", [1, 3, 7, 50])
+def test_dates_tie_by_id_on_both_engines(
+    engines: tuple[SearchIndex, SearchIndex], sort: Sort, size: int
+) -> None:
+    for index in engines:
+        assert paged(index, "", sort, size) == expected_by_date(sort)
+        assert paged(index, "hoi nghi", sort, size) == expected_by_date(sort)
+
+
+@pytest.mark.parametrize("size", [1, 4, 7, 50])
+def test_equal_scores_tie_newest_first_then_by_id(
+    engines: tuple[SearchIndex, SearchIndex], size: int
+) -> None:
+    tantivy_index, es = engines
+    on_tantivy = paged(tantivy_index, "hoi nghi", Sort.RELEVANCE, size)
+    assert on_tantivy == paged(es, "hoi nghi", Sort.RELEVANCE, size)
+    hits = tantivy_index.find(SearchQuery(text="hoi nghi", limit=50), EVERYWHERE).hits
+    assert len({hit.score for hit in hits}) == 2  # two groups of equal scores
+    expected = sorted(
+        hits, key=lambda hit: (-hit.score, -int(hit.issued_at.timestamp()), hit.document_id)
+    )
+    assert on_tantivy == [hit.document_id for hit in expected]
+
+
+@pytest.mark.parametrize("sort", [Sort.RELEVANCE, Sort.NEWEST, Sort.OLDEST])
+def test_scan_orders_ties_as_find(engines: tuple[SearchIndex, SearchIndex], sort: Sort) -> None:
+    tantivy_index, es = engines
+    query = SearchQuery(text="hoi nghi", sort=sort, limit=50)
+    found = [hit.document_id for hit in tantivy_index.find(query, EVERYWHERE).hits]
+    assert [hit.document_id for hit in tantivy_index.scan(query, EVERYWHERE)] == found
+    assert [hit.document_id for hit in es.scan(query, EVERYWHERE)] == found
