@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from temporalio.client import Client
 
+from api.actor_cache import ActorCache
 from api.sessions import SessionSigner
 from search.port import SearchIndex
 from search.projection import SearchProjection
@@ -43,7 +44,13 @@ class WebContext:
     temporal: TemporalGateway
     max_upload_bytes: int
     approval_delays: ApprovalDelays = field(default_factory=ApprovalDelays)
+    actor_cache: ActorCache = field(default_factory=ActorCache)
+    """Who each session token is, for ``EOFFICE_SESSION_CACHE_SECONDS`` (``api/actor_cache.py``)."""
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        # a sign-out, password or role change saved by this process drops its cached sessions
+        self.services.app.save_observers.append(self.actor_cache.observe)
 
     def refresh(self) -> None:
         """Brings the read models and the search index up to the event store."""

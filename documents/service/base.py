@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any, cast
 from uuid import UUID
@@ -87,6 +87,9 @@ class ServiceBase(Application[UUID]):
         self.blobs = blobs
         self.notifications = _NotificationSource(self)
         self.group_saver = GroupSaver(self.save_remembered, self.refresh_views)
+        self.save_observers: list[Callable[[list[Any]], None]] = []
+        """Called with the domain events of every save of this process, once recorded (e.g. the
+        web app's session cache drops an account changed here)."""
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -123,6 +126,13 @@ class ServiceBase(Application[UUID]):
         self._notify(recordings)
         self.notify(processing_event.events)  # eventsourcing's deprecated hook, kept
         return recordings
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        super()._notify(recordings)
+        if self.save_observers:
+            events = [recording.domain_event for recording in recordings]
+            for observer in self.save_observers:
+                observer(events)
 
     # -- plumbing -------------------------------------------------------------------------
     def refresh_views(self) -> None:
