@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from dataclasses import dataclass, field
 
@@ -12,8 +13,11 @@ from api.actor_cache import ActorCache
 from api.sessions import SessionSigner
 from search.port import SearchIndex
 from search.projection import SearchProjection
+from search.tantivy_index import IndexLockedError
 from workflow.approval_starter import ApprovalDelays
 from workflow.services import OfficeServices
+
+log = logging.getLogger(__name__)
 
 
 class TemporalGateway:
@@ -56,4 +60,9 @@ class WebContext:
         """Brings the read models and the search index up to the event store."""
         self.services.app.refresh_views()
         with self._search_lock:
-            self.search_projection.catch_up(self.services.app)
+            try:
+                self.search_projection.catch_up(self.services.app)
+            except IndexLockedError:
+                # Several web processes on one port: the one holding the index's writer indexes
+                # these events within a second (its own catch-up) and moves the shared position.
+                log.info("the search index is written by another web process")

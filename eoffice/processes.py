@@ -47,6 +47,12 @@ def web_app(settings: Settings) -> FastAPI:
     return create_app(web_context(build_runtime(settings)))
 
 
+def web_app_from_environment() -> FastAPI:
+    """The app of one of several web processes (``EOFFICE_WEB_WORKERS`` > 1): uvicorn's factory,
+    called in each process, with the settings from the environment."""
+    return web_app(Settings())
+
+
 async def connect_temporal(settings: Settings, attempts: int = 60) -> Client:
     for attempt in range(attempts):
         try:
