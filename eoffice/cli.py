@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from eoffice.bootstrap import ConfigurationError, build_runtime
 from eoffice.settings import Settings
 
+WORKER_HEALTHCHECK_SECONDS = 120
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="eoffice", description="Công đoàn e-Office")
@@ -73,6 +75,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             "eoffice.processes:web_app_from_environment",
             factory=True,
             workers=settings.web_workers,
+            # a process still importing (~20–60 s on a loaded machine) is not a hung one
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             host=host,
             port=port,
             log_level="warning",
