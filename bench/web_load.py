@@ -71,8 +71,13 @@ async def person(
         try:
             answer = await client.get(path)
             ok = answer.status_code == 200
-        except httpx.HTTPError:
+            if not ok and errors[name] < 3:
+                where = answer.headers.get("location", "")
+                print(f"{name}: HTTP {answer.status_code} {where} {answer.text[:200]!r}")
+        except httpx.HTTPError as error:
             ok = False
+            if errors[name] < 3:
+                print(f"{name}: {error!r}")
         times[name].append(time.perf_counter() - started)
         if not ok:
             errors[name] += 1
@@ -97,6 +102,10 @@ async def load(
     for client in clients[: len(READERS)]:  # warm every page once
         for _, path in pages:
             (await client.get(path)).raise_for_status()
+    # then every client's connection just before the clock starts: one idle longer than the
+    # server's keep-alive (5 s) may be closed as the first timed request is sent on it
+    for client in clients:
+        (await client.get("/healthz")).raise_for_status()
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     load_before = os.getloadavg()

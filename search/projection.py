@@ -14,6 +14,8 @@ the position file to rebuild from the event store.
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -52,7 +54,8 @@ class SearchProjection:
         self._record(0)
 
     def _record(self, position: int) -> None:
-        tmp = self.position_file.with_suffix(".tmp")
+        # a name of this process and thread: several web processes may record at once
+        tmp = self.position_file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(str(position))
         tmp.replace(self.position_file)
 
