@@ -148,8 +148,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         stack = make_stack(Path(directory), web_workers=str(args.web_workers))
-        stack.start()
         try:
+            stack.start()  # inside: a start that fails stops what it had started
             document_id = issued_plan(stack)
             asyncio.run(
                 load(stack, document_id, args.users, args.seconds, args.think, args.web_workers)
