@@ -64,8 +64,18 @@ def check_api_csrf(request: Request, context: WebContext) -> None:
 
 
 def optional_actor(request: Request, context: Context) -> Actor | None:
-    claims = session_claims(request, context)
-    if claims is None:
+    """The signed-in person, or None. A token's answer (not revoked, the account as it is, the
+    same credentials) is kept a moment per token (``api/actor_cache.py``); the token itself is
+    verified every time."""
+    token = session_token(request)
+    claims = context.sessions.verify(token) if token else None
+    if token is None or claims is None:
+        return None
+    cached = context.actor_cache.get(token)
+    if cached is not None:
+        check_api_csrf(request, context)
+        return cached
+    if context.services.app.is_session_revoked(claims.session_id):
         return None
     check_api_csrf(request, context)
     try:
@@ -74,7 +84,9 @@ def optional_actor(request: Request, context: Context) -> Actor | None:
         return None
     if account.credentials != claims.credentials:  # the password changed: the session ended
         return None
-    return context.services.app.actor_of(account)
+    actor = context.services.app.actor_of(account)
+    context.actor_cache.put(token, actor)
+    return actor
 
 
 def client_info(request: Request) -> ClientInfo:

@@ -12,7 +12,6 @@ from uuid import UUID
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 
 from api import actions, approvals, presenters, recipient_status, unit_picker
 from api.deps import (
@@ -260,11 +259,11 @@ async def compose(
 
 
 @router.get("/documents/{document_id}")
-async def document_page(document_id: UUID, request: Request, context: Context) -> Response:
+def document_page(document_id: UUID, request: Request, context: Context) -> Response:
+    """Blocking work all of it (event store, read model, validation): a plain ``def`` runs in
+    the thread pool, leaving the event loop to the other requests."""
     base = _base(request, context)
-    await actions.in_thread(
-        context.services.app.record_access, base["actor"], document_id, AccessKind.VIEW
-    )
+    context.services.app.record_access(base["actor"], document_id, AccessKind.VIEW)
     wanted = recipient_status.filter_from_page(request.query_params)
     detail = presenters.document_detail(context, base["actor"], document_id, wanted)
     if detail["recipient_page"]:
@@ -274,7 +273,7 @@ async def document_page(document_id: UUID, request: Request, context: Context) -
         detail["recipient_statuses"] = recipient_status.status_choices()
     report = None
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
-        report = await run_in_threadpool(verified_file, context.services, detail["file_sha256"])
+        report = verified_file(context.services, detail["file_sha256"])
     signers = signer_choices(context.services, base["actor"]) if detail["can"]["sign"] else []
     return render(request, "document.html", doc=detail, report=report, signers=signers, **base)
 

@@ -106,7 +106,7 @@ def _time(value: str | None) -> str | None:
 
 def history(context: WebContext, entries: list[HistoryEntry]) -> list[dict[str, Any]]:
     app = context.services.app
-    accounts = {row["id"]: row for row in app.views.accounts()}
+    accounts = app.views.accounts_by_id(e.actor_id for e in entries if e.actor_id)
     tree = app.views.unit_tree()
     rows = []
     for entry in entries:
@@ -271,8 +271,7 @@ def document_detail(
         },
         "handlers": [
             {"username": row["username"], "full_name": row["full_name"]}
-            for row in app.views.accounts()
-            if row["unit_id"] == str(actor.unit_id)
+            for row in app.views.accounts_of_unit(actor.unit_id)
         ],
         "history": history(context, app.views.history(document_id)),
     }
@@ -302,9 +301,8 @@ def reviewer_choices(context: WebContext, document: OutgoingDocument) -> list[di
     excluded = {str(document.drafted_by), str(document.signer_id)}
     return [
         {"username": row["username"], "full_name": row["full_name"]}
-        for row in context.services.app.views.accounts()
-        if row["unit_id"] == str(document.issuer_unit_id)
-        and row["id"] not in excluded
+        for row in context.services.app.views.accounts_of_unit(document.issuer_unit_id)
+        if row["id"] not in excluded
         and {Role.DRAFTER.value, Role.LEADER.value} & set(row["roles"].split(","))
     ]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +35,7 @@ CREATE INDEX IF NOT EXISTS units_merged_into ON units (merged_into);
 CREATE TABLE IF NOT EXISTS accounts (
     id TEXT PRIMARY KEY, username TEXT UNIQUE, full_name TEXT, unit_id TEXT, roles TEXT,
     title TEXT);
+CREATE INDEX IF NOT EXISTS accounts_unit ON accounts (unit_id, username);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, issuer_unit_id TEXT, issuer_name TEXT, doc_type TEXT, subject TEXT,
     urgency TEXT,
@@ -148,6 +149,7 @@ class ReadModel(ReportViews, DispatchViews):
         path.parent.mkdir(parents=True, exist_ok=True)
         self._tree_lock = threading.Lock()
         self._tree: tuple[int, UnitTree] | None = None
+        self._local = threading.local()  # each thread's connection (``_connect``)
         with self._connect() as db:
             db.executescript(SCHEMA)
         # One idle connection held open for the model's life: when the last connection to a
@@ -175,14 +177,25 @@ class ReadModel(ReportViews, DispatchViews):
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
+        """The calling thread's connection, opened on its first use and kept for the thread's
+        life (opening one and setting its pragmas cost more than most of the queries a page
+        makes). Autocommit: a transaction is only what a caller begins; one left open by an
+        error is rolled back when the outermost use ends, so the next use starts clean."""
+        local = self._local
+        db: sqlite3.Connection | None = getattr(local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            local.db, local.depth = db, 0
+        local.depth += 1
         try:
             yield db
         finally:
-            db.close()
+            local.depth -= 1
+            if local.depth == 0 and db.in_transaction:
+                db.rollback()
 
     # -- the projection -------------------------------------------------------------------
     def position(self) -> int:
@@ -857,6 +870,20 @@ class ReadModel(ReportViews, DispatchViews):
 
     def accounts(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM accounts ORDER BY unit_id, username")
+
+    def accounts_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The accounts among ``ids`` (a page names a few people, not every account)."""
+        wanted = sorted(set(ids))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(f"SELECT * FROM accounts WHERE id IN ({marks})", *chunk):
+                found[row["id"]] = row
+        return found
+
+    def accounts_of_unit(self, unit_id: UUID) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM accounts WHERE unit_id=? ORDER BY username", str(unit_id))
 
     def document(self, document_id: UUID) -> dict[str, Any] | None:
         rows = self._rows("SELECT * FROM documents WHERE id=?", str(document_id))

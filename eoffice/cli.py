@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -14,14 +15,18 @@ from pydantic import ValidationError
 from eoffice.bootstrap import ConfigurationError, build_runtime
 from eoffice.settings import Settings
 
+WORKER_HEALTHCHECK_SECONDS = 120
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="eoffice", description="Công đoàn e-Office")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="the embedded stack with demo data (make run)")
+    run = commands.add_parser("run", help="the embedded stack with demo data (make run)")
+    run.add_argument("--web-workers", type=int, help="web processes (EOFFICE_WEB_WORKERS, 1)")
     api = commands.add_parser("api", help="the web app and JSON API")
     api.add_argument("--host")
     api.add_argument("--port", type=int)
+    api.add_argument("--web-workers", type=int, help="web processes (EOFFICE_WEB_WORKERS, 1)")
     commands.add_parser("worker", help="the Temporal worker")
     commands.add_parser("demo", help="load the demo data if not loaded yet")
     commands.add_parser("verify", help="check the event store's hash chains for tampering")
@@ -40,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
-        return _dispatch(args, Settings())
+        settings = Settings()
+        if getattr(args, "web_workers", None) is not None:
+            settings = Settings(web_workers=args.web_workers)
+        return _dispatch(args, settings)
     except ValidationError as error:
         print(f"Cấu hình không hợp lệ / invalid configuration:\n{error}", file=sys.stderr)
         return 2
@@ -59,10 +67,21 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         from eoffice.processes import web_app
 
+        host, port = args.host or settings.api_host, args.port or settings.api_port
+        if settings.web_workers == 1:
+            uvicorn.run(web_app(settings), host=host, port=port, log_level="warning")
+            return 0
+        # several processes on one port (uvicorn's supervisor hands each the listening socket);
+        # each builds its app from the same environment
+        os.environ["EOFFICE_WEB_WORKERS"] = str(settings.web_workers)
         uvicorn.run(
-            web_app(settings),
-            host=args.host or settings.api_host,
-            port=args.port or settings.api_port,
+            "eoffice.processes:web_app_from_environment",
+            factory=True,
+            workers=settings.web_workers,
+            # a process still importing (~20–60 s on a loaded machine) is not a hung one
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            host=host,
+            port=port,
             log_level="warning",
         )
         return 0

@@ -114,7 +114,11 @@ def run_embedded(settings: Settings) -> int:
         print("Đã nạp dữ liệu mẫu / demo data loaded", flush=True)
     del runtime
     children: list[subprocess.Popen[bytes]] = []
-    env = {**os.environ, "EOFFICE_DATA_DIR": str(settings.data_dir.resolve())}
+    env = {
+        **os.environ,
+        "EOFFICE_DATA_DIR": str(settings.data_dir.resolve()),
+        "EOFFICE_WEB_WORKERS": str(settings.web_workers),
+    }
     try:
         host, port = _host_port(settings.temporal_address)
         if port_open(host, port):

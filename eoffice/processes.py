@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from fastapi import FastAPI
 from temporalio.client import Client
 
+from api.actor_cache import ActorCache
 from api.app import create_app
 from api.context import TemporalGateway, WebContext
 from api.sessions import SessionSigner
@@ -35,6 +36,7 @@ def web_context(runtime: Runtime, client: Client | None = None) -> WebContext:
             client,
         ),
         max_upload_bytes=settings.max_upload_bytes,
+        actor_cache=ActorCache(settings.session_cache_seconds),
         approval_delays=ApprovalDelays(
             settings.approval_remind_after_seconds, settings.approval_escalate_after_seconds
         ),
@@ -43,6 +45,12 @@ def web_context(runtime: Runtime, client: Client | None = None) -> WebContext:
 
 def web_app(settings: Settings) -> FastAPI:
     return create_app(web_context(build_runtime(settings)))
+
+
+def web_app_from_environment() -> FastAPI:
+    """The app of one of several web processes (``EOFFICE_WEB_WORKERS`` > 1): uvicorn's factory,
+    called in each process, with the settings from the environment."""
+    return web_app(Settings())
 
 
 async def connect_temporal(settings: Settings, attempts: int = 60) -> Client:

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     may wait before its holder is reminded."""
     approval_escalate_after_seconds: int = Field(default=3 * 24 * 60 * 60, ge=1)
     """How long before the unit's leader is told that the step waits too long."""
+    session_cache_seconds: float = Field(default=2.0, ge=0, le=60)
+    """How long a web process keeps who a session token is (revocation checked, account loaded)
+    before asking the event store again. A sign-out or password change in the same process counts
+    at once; in another web process within this time. 0: ask on every request."""
+    web_workers: int = Field(default=1, ge=1, le=64)
+    """Web processes serving the API port (``eoffice run --web-workers N`` / ``eoffice api``)."""
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

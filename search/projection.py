@@ -19,6 +19,8 @@ documents drafted before that blob existed (pypdf: ~50 ms a document, 85% of a r
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 from typing import cast
 from uuid import UUID
@@ -62,7 +64,8 @@ class SearchProjection:
         self._record(0)
 
     def _record(self, position: int) -> None:
-        tmp = self.position_file.with_suffix(".tmp")
+        # a name of this process and thread: several web processes may record at once
+        tmp = self.position_file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(str(position))
         tmp.replace(self.position_file)
 

@@ -83,7 +83,8 @@ class Stack:
         self.start_worker()
         api_port = int(self.api_url.rsplit(":", 1)[1])
         self.processes["api"] = self._spawn("api", log)
-        wait_until_listening(api_port, self.processes["api"], 60)
+        # importing pyHanko, Temporal and the rest takes ~20 s alone at a load average of 20
+        wait_until_listening(api_port, self.processes["api"], 180)
 
     def _spawn(self, command: str, log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(

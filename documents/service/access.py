@@ -14,17 +14,18 @@ from documents.service.incoming import IncomingService
 
 class AccessService(IncomingService):
     def record_access(self, actor: Actor, document_id: UUID, kind: AccessKind) -> None:
-        """Records that ``actor`` viewed or downloaded the document (after authorising it)."""
+        """Records that ``actor`` viewed or downloaded the document (after authorising it).
+        Concurrent accesses of this process share one save and one catch-up (group commit,
+        ``documents/group_save.py``); it returns once its own record is stored."""
         document = self.document(document_id)
         self.authorize(actor, Action.VIEW, document)
-        self.save_and_refresh(
-            DocumentAccess(
-                document_id=document_id,
-                account_id=actor.account_id,
-                unit_id=actor.unit_id,
-                kind=kind.value,
-            )
+        access = DocumentAccess(
+            document_id=document_id,
+            account_id=actor.account_id,
+            unit_id=actor.unit_id,
+            kind=kind.value,
         )
+        self.group_saver.save(access.collect_events())
 
     def access_log(self, actor: Actor, document_id: UUID) -> list[dict[str, Any]]:
         """Who viewed or downloaded the document: for auditors whose scope covers it."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -117,6 +117,10 @@ class ServiceBase(Application[UUID]):
         self.notifications = _NotificationSource(self)
         self.encoder = StoredEventEncoder(self.mapper)
         self.group_saver = GroupSaver(self.record_events, self.refresh_views)
+        self.save_observers: list[Callable[[list[Any]], None]] = []
+        """Called with the domain events of every save of this process (``save`` and
+        ``record_events``), once recorded (e.g. the web app's session cache drops an account
+        changed here)."""
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -154,6 +158,13 @@ class ServiceBase(Application[UUID]):
         self.notify(processing_event.events)  # eventsourcing's deprecated hook, kept
         return recordings
 
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        super()._notify(recordings)
+        if self.save_observers:
+            events = [recording.domain_event for recording in recordings]
+            for observer in self.save_observers:
+                observer(events)
+
     # -- plumbing -------------------------------------------------------------------------
     def refresh_views(self) -> None:
         self.views.catch_up(self.notifications)
@@ -172,6 +183,8 @@ class ServiceBase(Application[UUID]):
         notification_ids = self.recorder.insert_events(stored)
         if notification_ids:
             self.notifications.remember_events(zip(notification_ids, events, strict=True))
+        for observer in self.save_observers:
+            observer(list(events))
 
     def record_deliveries(self, deliveries: Sequence[BuiltDelivery]) -> None:
         """Stores receipts' ``Delivered`` events built from a template (one insert, as one

@@ -250,7 +250,7 @@ class PeopleService(CopyService):
     def accounts_of_unit(self, actor: Actor, unit_id: UUID) -> list[dict[str, Any]]:
         """The unit's accounts with their roles and whether each is locked out now."""
         require_unit_admin(actor, unit_id, self.tree())
-        rows = [row for row in self.views.accounts() if row["unit_id"] == str(unit_id)]
+        rows = self.views.accounts_of_unit(unit_id)
         for row in rows:
             row["roles"] = [r for r in row["roles"].split(",") if r]
             until = self._locked_until_now(row["username"])

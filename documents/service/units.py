@@ -232,6 +232,6 @@ class UnitService(ServiceBase):
         self.refresh_views()
         return [
             self.account_by_id(UUID(row["id"]))
-            for row in self.views.accounts()
-            if row["unit_id"] == str(unit_id) and Role.LEADER in row["roles"].split(",")
+            for row in self.views.accounts_of_unit(unit_id)
+            if Role.LEADER in row["roles"].split(",")
         ]
