@@ -14,8 +14,8 @@ import pytest
 
 from tests.browser.ui import SERIOUS, Screens, axe_violations, describe, sign_in, status_text
 from tests.e2e.flow import draft_plan
-from tests.e2e.remote import start_demo_signers
-from tests.stack import Stack, free_port, make_stack
+from tests.e2e.remote import remote_signing_stack
+from tests.stack import Stack, free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -31,15 +31,8 @@ def csc_port() -> int:
 
 @pytest.fixture(scope="module")
 def remote_stack(tmp_path_factory: pytest.TempPathFactory, csc_port: int) -> Iterator[Stack]:
-    stack = make_stack(tmp_path_factory.mktemp("remote-browser-stack"))
-    try:
-        stack.start(lambda s: start_demo_signers(s, csc_port))
+    with remote_signing_stack(tmp_path_factory.mktemp("remote-browser-stack"), csc_port) as stack:
         yield stack
-    except BaseException:
-        print(stack.logs())
-        raise
-    finally:
-        stack.stop()
 
 
 def no_serious_violations(page: Page, axe_script: Path) -> None:

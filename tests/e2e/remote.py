@@ -6,13 +6,16 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from eoffice.demo_signers import CSC_CREDENTIAL, provision_demo_signers
 from signing import ensure_dev_pki
-from tests.stack import Stack, wait_until_listening
+from tests.stack import Stack, make_stack, wait_until_listening
 
 TIMEOUT_SECONDS = 60
 """Long enough for a web process to be stopped and another started while the phone waits, on a
@@ -55,3 +58,18 @@ def approve_on_the_phone_page(csc_port: int, request: dict[str, Any]) -> None:
     assert str(request["description"]) in httpx.get(f"{phone}/phone").text
     answer = httpx.post(f"{phone}/phone/page/{request['id']}/approve", follow_redirects=True)
     assert "Đã xác nhận ký" in answer.text
+
+
+@contextmanager
+def remote_signing_stack(directory: Path, csc_port: int) -> Iterator[Stack]:
+    """A stack with the demo signers and the development CSC service on ``csc_port``; its logs
+    are printed when the setup or a test fails."""
+    stack = make_stack(directory)
+    try:
+        stack.start(lambda s: start_demo_signers(s, csc_port))
+        yield stack
+    except BaseException:
+        print(stack.logs())
+        raise
+    finally:
+        stack.stop()

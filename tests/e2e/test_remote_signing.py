@@ -25,9 +25,9 @@ from tests.e2e.remote import (
     TIMEOUT_SECONDS,
     approve_on_the_phone_page,
     pending_request,
-    start_demo_signers,
+    remote_signing_stack,
 )
-from tests.stack import Stack, free_port, make_stack, wait_until_listening
+from tests.stack import Stack, free_port, wait_until_listening
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +37,8 @@ def csc_port() -> int:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, csc_port: int) -> Iterator[Stack]:
-    stack = make_stack(tmp_path_factory.mktemp("stack"))
-    try:
-        stack.start(lambda s: start_demo_signers(s, csc_port))
+    with remote_signing_stack(tmp_path_factory.mktemp("stack"), csc_port) as stack:
         yield stack
-    except BaseException:
-        print(stack.logs())
-        raise
-    finally:
-        stack.stop()
 
 
 def submitted_plan(stack: Stack) -> str:
