@@ -73,3 +73,21 @@ def remote_signing_stack(directory: Path, csc_port: int) -> Iterator[Stack]:
         raise
     finally:
         stack.stop()
+
+
+def wait_for_state(client: httpx.Client, url: str, state: str, seconds: float) -> dict[str, Any]:
+    """The signing state at ``url`` once it is ``state``, or as it is after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        reply: dict[str, Any] = client.get(url).json()
+        if reply["state"] == state or time.monotonic() > deadline:
+            return reply
+        time.sleep(0.2)
+
+
+def recorded_fingerprint(client: httpx.Client, document_id: str) -> str:
+    """The certificate fingerprint recorded with the leader's one signature."""
+    history = client.get(f"/api/v1/documents/{document_id}").json()["history"]
+    signed = [h for h in history if h["event"].endswith("ApprovedAndSigned")]
+    assert len(signed) == 1, history
+    return str(signed[0]["detail"]["certificate_sha256"])

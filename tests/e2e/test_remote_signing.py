@@ -10,9 +10,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -25,7 +23,9 @@ from tests.e2e.remote import (
     TIMEOUT_SECONDS,
     approve_on_the_phone_page,
     pending_request,
+    recorded_fingerprint,
     remote_signing_stack,
+    wait_for_state,
 )
 from tests.stack import Stack, free_port, wait_until_listening
 
@@ -48,21 +48,6 @@ def submitted_plan(stack: Stack) -> str:
     document_id: str = response.json()["id"]
     assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
     return document_id
-
-
-def wait_for_state(client: httpx.Client, url: str, state: str, seconds: float) -> dict[str, Any]:
-    deadline = time.monotonic() + seconds
-    while True:
-        reply: dict[str, Any] = client.get(url).json()
-        if reply["state"] == state or time.monotonic() > deadline:
-            return reply
-        time.sleep(0.2)
-
-
-def recorded_fingerprint(client: httpx.Client, document_id: str) -> str:
-    history = client.get(f"/api/v1/documents/{document_id}").json()["history"]
-    (signed,) = [h for h in history if h["event"].endswith("ApprovedAndSigned")]
-    return str(signed["detail"]["certificate_sha256"])
 
 
 def service_fingerprint(stack: Stack) -> str:

@@ -18,7 +18,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +26,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from signing import DevPki, ensure_dev_pki, validate_pdf
 from tests.e2e.flow import draft_plan
+from tests.e2e.remote import recorded_fingerprint, wait_for_state
 from tests.servers.softhsm import SoftHsmToken, softhsm_token
 from tests.signing.pdfsig import assert_pdfsig_valid
 from tests.stack import Stack, free_port, make_stack, wait_until_listening
@@ -199,22 +199,6 @@ class Phone(threading.Thread):
                 self.approved.set()
                 return
             time.sleep(0.1)
-
-
-def wait_for_state(client: httpx.Client, url: str, state: str, seconds: float) -> dict[str, Any]:
-    deadline = time.monotonic() + seconds
-    while True:
-        reply: dict[str, Any] = client.get(url).json()
-        if reply["state"] == state or time.monotonic() > deadline:
-            return reply
-        time.sleep(0.2)
-
-
-def recorded_fingerprint(client: httpx.Client, document_id: str) -> str:
-    history = client.get(f"/api/v1/documents/{document_id}").json()["history"]
-    signed = [h for h in history if h["event"].endswith("ApprovedAndSigned")]
-    assert len(signed) == 1, history
-    return str(signed[0]["detail"]["certificate_sha256"])
 
 
 def assert_signed_with(

@@ -40,8 +40,11 @@ PARENTS = {
     "bentre-tp": "bentre",
     "bentre-kcn": "bentre",
 }
-TREE = UnitTree(
-    UnitInfo(
+MERGED = {"thanhhoa-cs": "bentre-tp", "thanhhoa-cu": "thanhhoa-cs"}  # unit: merged into
+
+
+def unit_info(code: str, parent: str | None, merged_into: str | None = None) -> UnitInfo:
+    return UnitInfo(
         id=unit(code),
         code=code,
         name=f"Đơn vị {code}",
@@ -50,27 +53,16 @@ TREE = UnitTree(
         level="province",
         parent_id=unit(parent) if parent else None,
         place="",
+        status="merged" if merged_into else "active",
+        merged_into=unit(merged_into) if merged_into else None,
     )
-    for code, parent in PARENTS.items()
-)
-MERGED = {"thanhhoa-cs": "bentre-tp", "thanhhoa-cu": "thanhhoa-cs"}  # unit: merged into
+
+
 TREE = UnitTree(
     [
-        *TREE.all(),
-        *(
-            UnitInfo(
-                id=unit(code),
-                code=code,
-                name=f"Đơn vị {code}",
-                short_name=code,
-                abbreviation=code.upper(),
-                level="province",
-                parent_id=unit("thanhhoa"),  # a merged unit keeps its place
-                place="",
-                status="merged",
-                merged_into=unit(into),
-            )
-            for code, into in MERGED.items()
+        *(unit_info(code, parent) for code, parent in PARENTS.items()),
+        *(  # a merged unit keeps its place
+            unit_info(code, "thanhhoa", merged_into=into) for code, into in MERGED.items()
         ),
     ]
 )
