@@ -30,11 +30,14 @@ class ChainError(Exception):
     """A stored event has no chain digest, or its predecessor cannot be found."""
 
 
-def link_digest(previous: str, stored: StoredEvent) -> str:
-    digest = hashlib.sha256()
-    for part in (previous, str(stored.originator_id), str(stored.originator_version), stored.topic):
-        digest.update(part.encode())
-        digest.update(b"\0")
+def link_digest(previous: str, stored: StoredEvent, originator: str | None = None) -> str:
+    """The chain digest of ``stored``: SHA-256 over the previous digest, the aggregate id
+    (``originator``, its text form, when the caller has it already), the version and the topic,
+    each followed by a NUL byte, then the state."""
+    if originator is None:
+        originator = str(stored.originator_id)
+    header = f"{previous}\0{originator}\0{stored.originator_version}\0{stored.topic}\0"
+    digest = hashlib.sha256(header.encode())
     digest.update(stored.state)
     return digest.hexdigest()
 
@@ -67,18 +70,24 @@ class ChainingMapper(Mapper[UUID]):
         super().__init__(*args, **kwargs)
         self._digests: OrderedDict[tuple[str, int], str] = OrderedDict()
 
-    def _remember(self, stored: StoredEvent, digest: str) -> None:
-        key = (str(stored.originator_id), stored.originator_version)
-        self._digests[key] = digest
-        self._digests.move_to_end(key)
-        if len(self._digests) > self.CACHE_SIZE:
-            self._digests.popitem(last=False)
+    def _remember(self, stored: StoredEvent, digest: str, originator: str | None = None) -> None:
+        key = (
+            str(stored.originator_id) if originator is None else originator,
+            stored.originator_version,
+        )
+        digests = self._digests
+        if key in digests:
+            digests.move_to_end(key)
+        digests[key] = digest
+        if len(digests) > self.CACHE_SIZE:
+            digests.popitem(last=False)
 
-    def _previous(self, originator_id: UUID | str, version: int) -> str:
-        """The digest of event ``version`` (the one before the event being stored)."""
+    def _previous(self, originator_id: UUID | str, version: int, originator: str) -> str:
+        """The digest of event ``version`` (the one before the event being stored) of the
+        aggregate whose id is ``originator_id`` (``originator`` in text form)."""
         if version < 1:
             return GENESIS
-        cached = self._digests.get((str(originator_id), version))
+        cached = self._digests.get((originator, version))
         if cached is not None:
             return cached
         if self.reader is None:
@@ -97,13 +106,13 @@ class ChainingMapper(Mapper[UUID]):
 
     def chain(self, stored: StoredEvent) -> StoredEvent:
         """``stored`` (unchained, from ``encode`` or built otherwise) with its chain digest."""
-        digest = link_digest(
-            self._previous(stored.originator_id, stored.originator_version - 1), stored
-        )
+        originator = str(stored.originator_id)
+        previous = self._previous(stored.originator_id, stored.originator_version - 1, originator)
+        digest = link_digest(previous, stored, originator)
         # Remembered at once so a second event of the same aggregate in the same save chains
         # to it; a save that fails is always followed by re-reading the aggregate, which
         # replaces the entry with the digest actually stored.
-        self._remember(stored, digest)
+        self._remember(stored, digest, originator)
         return StoredEvent(
             originator_id=stored.originator_id,
             originator_version=stored.originator_version,
