@@ -85,6 +85,21 @@ class Numberer(Generic[T]):
         return request.result
 
     def _drain(self, key: Hashable) -> None:
+        """Numbers the key's waiting requests batch by batch until none is left. If the turn
+        cannot be had (e.g. the database connection for the lock fails), every request waiting
+        for the key gets that error and the next caller drains afresh: nobody is left waiting
+        for a drainer that has gone."""
+        try:
+            self._drain_batches(key)
+        except BaseException as error:
+            with self._mutex:
+                waiting = self._waiting.pop(key, [])
+                self._draining.discard(key)
+            for request in waiting:
+                request.error = error
+                request.done.set()
+
+    def _drain_batches(self, key: Hashable) -> None:
         while True:
             with self._mutex:
                 if not self._waiting.get(key):

@@ -227,6 +227,52 @@ def delivered_copy(app: OfficeApplication, issuer: UUID, unit: UUID, symbol: str
     return receipt.id
 
 
+def test_a_turn_that_cannot_be_had_fails_every_waiting_request_and_the_next_one_drains() -> None:
+    """The lock for the issuer's turn fails (its database connection is gone): the drainer and
+    every request queued behind it get the error instead of waiting for ever; a later request
+    takes the turn afresh and is numbered."""
+    turn_asked = threading.Event()
+    release = threading.Event()
+    failing = [True]
+
+    @contextmanager
+    def turn(key: Hashable) -> Iterator[None]:
+        if failing[0]:
+            turn_asked.set()
+            release.wait(timeout=10)
+            raise ConnectionError("advisory lock: connection lost")
+        yield
+
+    def number_batch(key: Hashable, items: Sequence[UUID]) -> dict[UUID, UUID | BaseException]:
+        return {item: item for item in items}
+
+    numberer: Numberer[UUID] = Numberer(number_batch, lambda item: item, turn)
+    outcomes: dict[UUID, object] = {}
+
+    def take(item: UUID) -> None:
+        try:
+            outcomes[item] = numberer.take("issuer", item)
+        except ConnectionError as error:
+            outcomes[item] = error
+
+    items = [uuid4() for _ in range(4)]
+    threads = [threading.Thread(target=take, args=(item,)) for item in items]
+    threads[0].start()
+    assert turn_asked.wait(timeout=10)
+    for thread in threads[1:]:
+        thread.start()
+    while len(numberer._waiting.get("issuer", [])) < 4:
+        time.sleep(0.001)
+    release.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert not any(thread.is_alive() for thread in threads), "requests left waiting"
+    assert all(isinstance(outcomes[item], ConnectionError) for item in items)
+    failing[0] = False
+    later = uuid4()
+    assert numberer.take("issuer", later) == later
+
+
 def test_registering_a_number_symbol_and_issuer_again_warns_without_refusing(
     app: OfficeApplication,
 ) -> None:
