@@ -114,7 +114,12 @@ def test_the_chart_shows_the_figures_of_both_quarters(
     bars = members.locator("rect")
     assert bars.count() == 2
     heights = [float(bars.nth(i).get_attribute("height") or 0) for i in range(2)]
-    assert heights == [75.0, 100.0], heights  # 300 and 400 against the tallest
+    assert heights == [67.5, 90.0], heights  # 300 and 400: three quarters of the tallest
+    # the tallest bar's figure is inside the chart, not cut off at its top edge
+    top_figure = members.locator("text").filter(has_text="400").bounding_box()
+    frame = members.bounding_box()
+    assert top_figure is not None and frame is not None
+    assert top_figure["y"] >= frame["y"], (top_figure, frame)
     screens.take(page, "chart-desktop")
     no_serious_violations(page, axe_script)
     page.context.close()
@@ -146,7 +151,8 @@ def test_the_roll_up_downloads_as_excel_and_csv(
     with page.expect_download() as excel:
         page.get_by_role("link", name="Tải tệp Excel (.xlsx)").click()
     assert excel.value.suggested_filename.endswith(".xlsx"), excel.value.suggested_filename
-    sheet = openpyxl.load_workbook(excel.value.path()).active
+    workbook = io.BytesIO(Path(excel.value.path()).read_bytes())  # saved without a suffix
+    sheet = openpyxl.load_workbook(workbook).active
     assert sheet is not None
     rows = [[cell.value for cell in line] for line in sheet.iter_rows()]
     header = next(row for row in rows if row[0] == "Đơn vị")
