@@ -151,13 +151,27 @@ def install_error_handlers(app: FastAPI, render_page_error: PageRenderer) -> Non
         if error.status_code == 405:
             allow = {"Allow": ", ".join(allowed_methods(request))}
             error = HTTPException(405, error.detail, {**(error.headers or {}), **allow})
-        if wants_html(request):
-            return await http_exception_handler(request, error)
         code, message_vi, message_en = HTTP_ERRORS.get(
             error.status_code, ("http_error", "Yêu cầu không được chấp nhận.", str(error.detail))
         )
+        if wants_html(request):
+            if error.status_code < 400:  # not an error (a redirect or "not modified")
+                return await http_exception_handler(request, error)
+            vi, en = PAGE_ERRORS.get(error.status_code, (message_vi, message_en))
+            page = render_page_error(request, error.status_code, vi, en)
+            page.headers.update(error.headers or {})
+            return page
         body = error_body(code, message_vi, message_en)
         return JSONResponse(body, error.status_code, headers=error.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        """A fault of the system itself (logged by the server with its traceback): a page or a
+        bilingual body that says so and what to do, never a bare "Internal Server Error"."""
+        message_vi, message_en = UNEXPECTED
+        if wants_html(request):
+            return render_page_error(request, 500, message_vi, message_en)
+        return JSONResponse(error_body("internal_error", message_vi, message_en), 500)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
@@ -178,6 +192,19 @@ HTTP_ERRORS = {
     404: ("not_found", "Không có đường dẫn này.", "No such path."),
     405: ("method_not_allowed", "Không hỗ trợ phương thức này.", "Method not allowed."),
 }
+
+PAGE_ERRORS = {
+    404: ("Không có trang này.", "There is no such page."),
+    405: (
+        "Trang này không nhận thao tác vừa gửi.",
+        "This page does not accept what was just sent.",
+    ),
+}
+"""The framework's own errors as a person browsing the pages reads them."""
+UNEXPECTED = (
+    "Hệ thống gặp lỗi ngoài dự kiến khi xử lý yêu cầu này.",
+    "The system failed unexpectedly while handling this request.",
+)
 
 FIELD_LABELS = {
     "recipients": ("nơi nhận", "recipients"),

@@ -24,6 +24,7 @@ from api.deps import (
     optional_actor,
     session_claims,
 )
+from api.error_hints import next_step
 from api.errors import NotAuthenticatedError, status_for
 from api.forms import DraftFormData, parse_page_list
 from api.routes_v1 import sign_in
@@ -71,9 +72,29 @@ def render(request: Request, name: str, status: int = 200, **values: Any) -> HTM
 
 
 def render_error(request: Request, status: int, message_vi: str, message_en: str) -> Response:
+    """The error page: what went wrong, what to do next (`api.error_hints`), and the menu when
+    the person is signed in (so that the way on is one click away)."""
+    hint_vi, hint_en = next_step(status)
     return render(
-        request, "error.html", status, message_vi=message_vi, message_en=message_en, code=status
+        request,
+        "error.html",
+        status,
+        message_vi=message_vi,
+        message_en=message_en,
+        hint_vi=hint_vi,
+        hint_en=hint_en,
+        code=status,
+        **_menu_of(request),
     )
+
+
+def _menu_of(request: Request) -> dict[str, Any]:
+    """The header's values for a signed-in person, or nothing: an error page must render even
+    when finding the person is what failed (an expired session, a bad form token, a store down)."""
+    try:
+        return _base(request, request.app.state.context)
+    except Exception:  # noqa: BLE001 -- the page shows without the menu instead
+        return {}
 
 
 def page_actor(request: Request, context: Context) -> Actor:

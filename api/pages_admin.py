@@ -15,14 +15,14 @@ from fastapi.responses import RedirectResponse, Response
 from api.actions import in_thread, parse_unit_ref, read_upload
 from api.deps import Client, Context, check_csrf
 from api.errors import status_for
-from api.pages import _base, render
+from api.pages import _base, render, render_error
 from api.passwords import ARGON2
 from documents.accounts import Role
 from documents.clock import to_vietnam
 from documents.errors import DomainError, ForbiddenError, InvalidInputError
 from documents.policy import Actor
 from documents.unit_import import ImportRejectedError
-from documents.units import RegisterMode, UnitLevel
+from documents.units import RegisterMode, UnitLevel, UnitTree
 from search.normalize import fold
 from workflow.signing_keys import provide_signing_keys
 
@@ -215,8 +215,8 @@ async def unit_action(
     unit_id = parse_unit_ref(unit)
     commands = {
         "rename": lambda: app.rename_unit(actor, unit_id, name, short_name, abbreviation),
-        "move": lambda: app.move_unit(actor, unit_id, _unit_field(parent)),
-        "merge": lambda: app.merge_units(actor, unit_id, _unit_field(into)),
+        "move": lambda: app.move_unit(actor, unit_id, _unit_field(parent, app.tree())),
+        "merge": lambda: app.merge_units(actor, unit_id, _unit_field(into, app.tree())),
         "dissolve": lambda: app.dissolve_unit(actor, unit_id, reason),
         "register-mode": lambda: app.set_register_mode(actor, unit_id, mode),
         "signature-level": lambda: app.set_signature_level(actor, unit_id, level),
@@ -225,14 +225,7 @@ async def unit_action(
         ),
     }
     if action not in commands:
-        return render(
-            request,
-            "error.html",
-            404,
-            code=404,
-            message_vi="Không có thao tác này.",
-            message_en="No such action.",
-        )
+        return render_error(request, 404, "Không có thao tác này.", "No such action.")
     try:
         await in_thread(commands[action])
         if action == "create-account":  # a leader or clerk gets what the role signs with
@@ -243,10 +236,21 @@ async def unit_action(
     return RedirectResponse(f"/admin/units/{code}?done={action}", status_code=303)
 
 
-def _unit_field(value: str) -> UUID:
+def _unit_field(value: str, tree: UnitTree) -> UUID:
+    """The unit a form names by its code; an unknown code is refused with the code and where
+    to look it up."""
     if not value.strip():
         raise InvalidInputError("Cần nhập mã đơn vị.", "A unit code is required.")
-    return parse_unit_ref(value)
+    unit_id = parse_unit_ref(value)
+    if unit_id not in tree:
+        code = value.strip()
+        raise InvalidInputError(
+            f"Không có đơn vị mã «{code}». Tìm đơn vị theo tên ở trang Quản trị đơn vị để "
+            "xem đúng mã rồi nhập lại.",
+            f"There is no unit with the code '{code}'. Find the unit by name on the unit "
+            "administration page to see its code, then enter it again.",
+        )
+    return unit_id
 
 
 @router.post("/accounts/{username}/{action}")
@@ -271,14 +275,7 @@ async def account_action(
         "unlock": lambda: app.unlock(actor, username, client),
     }
     if action not in commands:
-        return render(
-            request,
-            "error.html",
-            404,
-            code=404,
-            message_vi="Không có thao tác này.",
-            message_en="No such action.",
-        )
+        return render_error(request, 404, "Không có thao tác này.", "No such action.")
     try:
         await in_thread(commands[action])
         if action == "grant":  # a new leader or clerk gets what the role signs with

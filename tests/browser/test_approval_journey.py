@@ -60,6 +60,9 @@ def test_a_reviewer_approves_from_the_to_do_then_the_leader_signs(
 
     drafter = sign_in(browser, stack.api_url, "thanhhoa.chuyenvien")
     drafter.goto(document_path)
+    # the PDF is on the page, folded away (no file fetched) for whoever has nothing to decide
+    assert drafter.locator("#pdf-view").get_attribute("open") is None
+    assert drafter.locator("#pdf-frame").get_attribute("src") is None
     drafter.locator("select[name=reviewers]").first.select_option(REVIEWER)
     no_serious_violations(drafter, axe_script)
     screens.take(drafter, "drafter-chooses-a-reviewer")
@@ -72,6 +75,14 @@ def test_a_reviewer_approves_from_the_to_do_then_the_leader_signs(
     reviewer.get_by_role("link", name=re.compile(re.escape(SUBJECT))).first.click()
     reviewer.wait_for_url(re.compile(r"/documents/[0-9a-f-]{36}$"))
     assert reviewer.locator("#action-sign").count() == 0
+    # the reviewer reads the PDF on the page itself
+    assert reviewer.locator("#pdf-view").get_attribute("open") is not None
+    frame = reviewer.get_by_title("Nội dung văn bản (PDF)")
+    source = frame.get_attribute("src") or ""
+    assert source == f"/api/v1/documents/{created.json()['id']}/file#view=FitH", source
+    pdf = reviewer.request.get(source.split("#")[0])
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    assert pdf.headers["content-disposition"].startswith("inline")
     no_serious_violations(reviewer, axe_script)
     screens.take(reviewer, "reviewer-document")
     reviewer.locator("form[action$='/step/approve'] textarea").fill("Đồng ý, đề nghị ký")
@@ -82,6 +93,7 @@ def test_a_reviewer_approves_from_the_to_do_then_the_leader_signs(
 
     leader = sign_in(browser, stack.api_url, "thanhhoa.lanhdao")
     leader.goto(document_path)
+    assert leader.locator("#pdf-view").get_attribute("open") is not None  # the signer reads it
     screens.take(leader, "leader-after-review")
     act(leader, "sign")
     assert status_text(leader) == "Lãnh đạo đã ký"

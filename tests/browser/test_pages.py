@@ -4,6 +4,7 @@ serious or critical accessibility violation."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -135,6 +136,44 @@ def test_page_on_a_desktop(
     page = open_page(browser, stack, signed_in, user, path, DESKTOP)
     screens.take(page, name)
     assert page.title().endswith(" · Văn phòng điện tử Công đoàn"), page.title()
+    serious = serious_violations(page, axe_script)
+    assert not serious, describe(serious)
+    page.context.close()
+
+
+# Pages whose title is the screen's name alone (the others lead with a document's, a round's, a
+# folder's or a unit's own name, which stays as written).
+FIXED_TITLES = {name for name, _, path in PAGES if "{" not in path and "/units/" not in path}
+
+
+@pytest.mark.parametrize(("name", "user", "path"), PAGES, ids=IDS)
+def test_page_in_english(
+    browser: Browser,
+    stack: Stack,
+    dispatched_plan: str,
+    report_round: str,
+    archive_folder: str,
+    axe_script: Path,
+    screens: Screens,
+    signed_in: dict[str, Any],
+    name: str,
+    user: str | None,
+    path: str,
+) -> None:
+    """Every main page switched to English: the language is declared, the menu and the title
+    are English (no Vietnamese left in a screen's own title), and axe-core still passes."""
+    path = path.format(doc=dispatched_plan, round=report_round, folder=archive_folder)
+    page = open_page(browser, stack, signed_in, user, "/login", DESKTOP)
+    page.context.add_cookies([{"name": "lang", "value": "en", "url": stack.api_url}])
+    page.goto(path)
+    screens.take(page, f"{name}-english")
+    assert page.locator("html").get_attribute("lang") == "en"
+    title = page.title()
+    assert title.endswith(" · Trade Union e-Office"), title
+    if name in FIXED_TITLES:
+        assert re.sub("[·—]", "", title).isascii(), title  # the separators aside
+    if user is not None:
+        assert page.get_by_role("link", name="To do", exact=True).is_visible()
     serious = serious_violations(page, axe_script)
     assert not serious, describe(serious)
     page.context.close()

@@ -44,6 +44,17 @@ def test_the_status_table_is_paged_and_filtered(
     )
     page = sign_in(browser, stack.api_url, "bentre.vanthu")
     page.goto(f"/documents/{document_id}")
+    # the progress bar is filled by the page's script from the dispatch's progress endpoint
+    page.wait_for_function(
+        """() => {
+            const box = document.getElementById("dispatch-progress");
+            const bar = box.querySelector("progress");
+            return box.dataset.running === "0" && bar.max === 60 && bar.value === 60;
+        }"""
+    )
+    progress = page.locator("#dispatch-progress")
+    assert progress.locator("[data-figure=delivered]").inner_text() == "60"
+    assert progress.locator("[data-figure=total]").inner_text() == "60"
     section = page.locator("#recipient-status")
     rows = section.locator("#recipient-table tbody tr")
     assert rows.count() == 50

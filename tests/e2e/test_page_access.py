@@ -1,0 +1,52 @@
+"""No page or download shows what the API refuses: for a dispatched plan of the Bến Tre
+federation, each person (its drafter, a recipient's clerk, a unit below that did not receive it,
+another province's clerk and leader, the national auditor) gets the same answer from the
+document's page as from its API, and a refused page names nothing of the document."""
+
+from __future__ import annotations
+
+from contextlib import closing
+
+import pytest
+
+from tests.e2e.flow import PLAN_SUBJECT, issued_plan
+from tests.stack import Stack
+
+# username -> whether the policy lets them read the document
+READERS = {
+    "bentre.chuyenvien": True,  # drafted it
+    "bentre.vanthu": True,  # issued it
+    "bentre-tp.vanthu": True,  # a recipient
+    "thcs-phutan.vanthu": False,  # below a recipient, not sent to
+    "thanhhoa.vanthu": False,  # another province
+    "thanhhoa.lanhdao": False,
+    "kiemtra": True,  # the national auditor
+}
+
+
+@pytest.fixture(scope="module")
+def plan(stack: Stack) -> str:
+    return issued_plan(stack)
+
+
+@pytest.mark.parametrize(("username", "allowed"), READERS.items(), ids=list(READERS))
+def test_the_page_answers_as_the_api_does(
+    stack: Stack, plan: str, username: str, allowed: bool
+) -> None:
+    with closing(stack.client(username)) as person:
+        api = person.get(f"/api/v1/documents/{plan}")
+        page = person.get(f"/documents/{plan}")
+        downloads = [
+            person.get(f"/api/v1/documents/{plan}/file"),
+            person.get(f"/api/v1/documents/{plan}/validation"),
+        ]
+    expected = 200 if allowed else 403
+    assert api.status_code == expected, api.text
+    assert page.status_code == expected, page.text[:500]
+    assert [d.status_code for d in downloads] == [expected, expected]
+    if allowed:
+        assert PLAN_SUBJECT in page.text
+    else:
+        assert PLAN_SUBJECT not in page.text
+        assert "Không thực hiện được (403)" in page.text
+        assert not downloads[0].content.startswith(b"%PDF")
