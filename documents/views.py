@@ -672,7 +672,10 @@ class ReadModel(ReportViews, DispatchViews):
         return row[0], row[1]
 
     def _on_Receipt_Registered(self, db: sqlite3.Connection, pos: int, e: Any) -> None:
-        # Earlier arrivals of the same (number, symbol, issuer) in the register it went into:
+        # Earlier arrivals of the same (number, symbol, issuer) in the register it went into —
+        # of the same year of issue where both issue dates are known (numbers start again at 1
+        # every year; a document from another system has no issue date here, so it is compared
+        # on number, symbol and issuer alone):
         # the receiving unit's, or its heir's if it merged since (the merge chain's end), which
         # holds the arrivals of every unit merged into it too — as the units were then.
         earlier = db.execute(
@@ -685,7 +688,11 @@ class ReadModel(ReportViews, DispatchViews):
             "SELECT o.arrival_number FROM receipts r JOIN receipts o "
             "ON o.unit_id IN (SELECT id FROM family) "
             "AND o.number_symbol=r.number_symbol AND o.issuer_unit_id=r.issuer_unit_id "
-            "AND o.id<>r.id AND o.arrival_number IS NOT NULL WHERE r.id=:receipt "
+            "AND o.id<>r.id AND o.arrival_number IS NOT NULL "
+            "LEFT JOIN documents rd ON rd.id=r.document_id "
+            "LEFT JOIN documents od ON od.id=o.document_id "
+            "WHERE r.id=:receipt AND (rd.issued_at IS NULL OR od.issued_at IS NULL "
+            " OR substr(rd.issued_at, 1, 4)=substr(od.issued_at, 1, 4)) "
             "ORDER BY o.arrival_number",
             {"receipt": str(e.originator_id)},
         ).fetchall()

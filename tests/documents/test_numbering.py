@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID, uuid4
@@ -15,7 +16,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from documents.application import OfficeApplication
-from documents.clock import now_vietnam
+from documents.clock import VIETNAM_TZ, now_vietnam
 from documents.errors import ConflictError
 from documents.numbering import Numberer
 from documents.outgoing import DocumentStatus
@@ -210,11 +211,13 @@ def test_documents_issued_in_the_old_single_event_shape_still_load(
     assert row is not None and (row["status"], row["number_symbol"]) == ("issued", "07/KH-PROV-A")
 
 
-def delivered_copy(app: OfficeApplication, issuer: UUID, unit: UUID, symbol: str) -> UUID:
+def delivered_copy(
+    app: OfficeApplication, issuer: UUID, unit: UUID, symbol: str, document_id: UUID | None = None
+) -> UUID:
     """A receipt of a document numbered ``symbol`` by ``issuer`` (e.g. the same document sent
     again under another id, or imported twice)."""
     receipt = Receipt(
-        document_id=uuid4(),
+        document_id=document_id or uuid4(),
         recipient_unit_id=unit,
         issuer_unit_id=issuer,
         number_symbol=symbol,
@@ -309,3 +312,32 @@ def test_registering_a_number_symbol_and_issuer_again_warns_without_refusing(
     assert app.views.duplicate_of(third) == [1, 2]
     warned = {row["id"] for row in app.views.inbox(ids["upper-a1"]) if row["duplicate_of"]}
     assert warned == {str(third), str(again)}
+
+
+def test_the_same_number_and_symbol_issued_in_another_year_is_no_duplicate(
+    app: OfficeApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Numbers start again at 1 every year: 01/KH-PROV-A of 2025 and of 2026 are two documents.
+    A copy whose issue date is unknown here is compared on number, symbol and issuer alone."""
+    ids = with_tree(app)
+    issued: list[UUID] = []
+    symbols: list[str | None] = []
+    for year in (2025, 2026, 2026):
+        moment = datetime(year, 12, 31, 23, 30, tzinfo=VIETNAM_TZ)  # UTC is a year behind
+        monkeypatch.setattr("documents.service.numbering.now_vietnam", lambda m=moment: m)
+        document_id = signed(app, ids)
+        symbols.append(app.take_number(document_id).number_symbol)
+        issued.append(document_id)
+    app.refresh_views()
+    assert symbols == ["01/KH-PROV-A", "01/KH-PROV-A", "02/KH-PROV-A"]
+    clerk = actor(app, "upper-a1.clerk")
+    last_year, this_year = (
+        delivered_copy(app, ids["prov-a"], ids["upper-a1"], "01/KH-PROV-A", issued[i])
+        for i in (0, 1)
+    )
+    # the same symbol from outside the platform (no issue date known): compared without a year
+    undated = delivered_copy(app, ids["prov-a"], ids["upper-a1"], "01/KH-PROV-A")
+    for receipt_id in (last_year, this_year, undated):
+        app.register_receipt(clerk, receipt_id, True, "ok")
+    assert app.duplicate_warning(this_year) is None
+    assert app.views.duplicate_of(undated) == [1, 2]
