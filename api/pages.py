@@ -27,6 +27,7 @@ from api.deps import (
 from api.error_hints import next_step
 from api.errors import NotAuthenticatedError, status_for
 from api.forms import DraftFormData, parse_page_list
+from api.redirects import back_to_referer
 from api.routes_v1 import sign_in
 from api.sessions import SESSION_SECONDS
 from api.validation_cache import verified_file
@@ -123,7 +124,7 @@ def _back(url: str) -> RedirectResponse:
 
 @router.get("/lang/{lang}")
 def set_language(lang: str, request: Request) -> Response:
-    response = _back(request.headers.get("referer") or "/")
+    response = back_to_referer(request)
     response.set_cookie(LANG_COOKIE, "en" if lang == "en" else "vi", samesite="lax")
     return response
 
@@ -296,7 +297,21 @@ def document_page(document_id: UUID, request: Request, context: Context) -> Resp
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
         report = verified_file(context.services, detail["file_sha256"])
     signers = signer_choices(context.services, base["actor"]) if detail["can"]["sign"] else []
-    return render(request, "document.html", doc=detail, report=report, signers=signers, **base)
+    # the figures as they stand, in the page itself: progress.js only keeps them up to date
+    progress = (
+        context.services.app.dispatch_progress(base["actor"], document_id)
+        if detail["can"]["progress"]
+        else None
+    )
+    return render(
+        request,
+        "document.html",
+        doc=detail,
+        report=report,
+        signers=signers,
+        progress=progress,
+        **base,
+    )
 
 
 @router.post("/documents/{document_id}/step/{step}")

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from api.actions import in_thread, parse_unit_ref
 from api.deps import Client, Context, check_csrf
@@ -22,8 +22,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/account/password")
-def password_page(request: Request, context: Context) -> Response:
-    return render(request, "password.html", **_base(request, context))
+def password_page(request: Request, context: Context, done: bool = False) -> Response:
+    """The form; ``done`` after a change (which redirects here)."""
+    return render(request, "password.html", done=done, **_base(request, context))
 
 
 @router.post("/account/password")
@@ -56,9 +57,8 @@ async def change_password(
     except DomainError as error:
         return render(request, "password.html", status_for(error), error=error, **base)
     token = context.sessions.issue(account.id, account.credentials)
-    # rendered for the new session: its forms carry the new session's CSRF token
-    csrf = context.sessions.csrf_token(token)
-    response = render(request, "password.html", done=True, **{**base, "csrf": csrf})
+    # post, redirect, get: the page that says so is rendered for the new session's cookie
+    response = RedirectResponse("/account/password?done=1", status_code=303)
     set_session_cookie(request, response, token)
     return response
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from api.actions import in_thread, parse_unit_ref, read_upload
@@ -90,8 +90,16 @@ def admin_home() -> Response:
 
 
 @router.get("/units")
-def units_page(request: Request, context: Context, q: str = "") -> Response:
-    return _units_page(request, context, q)
+def units_page(
+    request: Request,
+    context: Context,
+    q: str = "",
+    imported: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
+    """The tree; ``imported`` is the count an import just made (it redirects here: post,
+    redirect, get — reloading the page does not send the file again)."""
+    shown = {} if imported is None else {"imported": imported}
+    return _units_page(request, context, q, **shown)
 
 
 def _units_page(
@@ -146,7 +154,7 @@ async def import_units(
         return _units_page(request, context, status=422, row_errors=rejected.errors)
     except DomainError as error:
         return _units_page(request, context, status=status_for(error), error=error)
-    return _units_page(request, context, imported=count)
+    return RedirectResponse(f"/admin/units?imported={count}", status_code=303)
 
 
 @router.get("/units/{unit}")

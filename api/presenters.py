@@ -128,6 +128,10 @@ def history(context: WebContext, entries: list[HistoryEntry]) -> list[dict[str, 
     return rows
 
 
+NOT_SENT = (*EDITABLE, DocumentStatus.SUBMITTED, DocumentStatus.SIGNED)
+"""Statuses of a document not yet issued: it has no recipient's copy, so no status to list."""
+
+
 def document_detail(
     context: WebContext,
     actor: Actor,
@@ -143,8 +147,9 @@ def document_detail(
     recipients = parties.recipient_unit_ids
     status = DocumentStatus(document.status)
     own = holds(actor.unit_id, document.issuer_unit_id, tree)
+    sent = status not in NOT_SENT
     status_page = None
-    if own or actor.has(Role.AUDITOR):
+    if sent and (own or actor.has(Role.AUDITOR)):
         try:
             status_page = recipient_page(
                 context, actor, document_id, recipients_wanted or RecipientFilter()
@@ -211,6 +216,9 @@ def document_detail(
         "recipient_count": document.recipient_count,
         "recipient_status": status_page["rows"] if status_page else [],
         "recipient_page": status_page and {k: v for k, v in status_page.items() if k != "rows"},
+        "sent": sent,
+        # the issuer's side sees why there is no status table yet (a line, not an empty table)
+        "not_sent_yet": own and not sent,
         "my_receipt": my_receipt
         and {
             "id": my_receipt["id"],

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from api import actions
 from api.deps import Context, check_csrf
 from api.pages import _base, page_actor, render
+from api.redirects import back_to_referer
 from api.report_presenters import round_json, submission_json
 from documents.errors import InvalidInputError
 from documents.report_forms import Aggregation, FieldType, builtin_forms, form_from_data
@@ -263,7 +264,7 @@ async def review_page(
         await actions.in_thread(app.return_report, actor, round_id, unit_id, reason)
     else:
         raise InvalidInputError("Không có thao tác này.", "No such action.")
-    return _back(str(request.headers.get("referer") or f"/reports/{round_id}"))
+    return back_to_referer(request, f"/reports/{round_id}")
 
 
 @router.post("/reports/{round_id}/close")

@@ -70,7 +70,9 @@ def test_a_person_changes_their_password(
     page.get_by_label("Mật khẩu hiện tại").fill(PASSWORD)
     page.get_by_label("Mật khẩu mới", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Nhập lại mật khẩu mới").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Đổi mật khẩu").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đổi mật khẩu").click()
+    assert page.url.endswith("/account/password?done=1"), page.url  # post, redirect, get
     assert "Đã đổi mật khẩu" in page.locator("#password-changed").inner_text()
     screens.take(page, "password-changed")
     measured = horizontal_overflow(page)
