@@ -245,7 +245,8 @@ class TantivySearchIndex:
         shared = self._open()
         parsed = parse_text(query.text)
         combined = _combined(shared.schema, parsed, query.filters, scope)
-        if combined is None:
+        matching = _combined(shared.schema, parsed, query.filters, scope, scoring=False)
+        if combined is None or matching is None:
             return SearchResult(hits=[], total=0, facets=empty_facets())
         shared.index.reload()  # cheap; sees commits made by other processes too
         searcher = shared.index.searcher()
@@ -253,7 +254,7 @@ class TantivySearchIndex:
         order, total = ranked(searcher, shared.schema, combined, sort, query.offset + query.limit)
         page = order[query.offset : query.offset + query.limit]
         hits = [hit_from_source(source_at(searcher, at), score, parsed) for score, at in page]
-        return SearchResult(hits=hits, total=total, facets=_facets(searcher, combined))
+        return SearchResult(hits=hits, total=total, facets=_facets(searcher, matching))
 
     def scan(self, query: SearchQuery, scope: SearchScope) -> Iterator[SearchHit]:
         shared = self._open()
@@ -337,9 +338,10 @@ def _boosted(queries: Iterator[tuple[tantivy.Query, float]]) -> tantivy.Query:
     )
 
 
-def _text_query(schema: tantivy.Schema, parsed: ParsedText) -> tantivy.Query:
+def _text_query(schema: tantivy.Schema, parsed: ParsedText, scoring: bool = True) -> tantivy.Query:
     """Every folded word, prefix and phrase in some folded field; exact words and prefixes and
-    the whole-query phrase only add score. Blank text matches everything."""
+    the whole-query phrase only add score (left out unless `scoring`: the same documents
+    match without them). Blank text matches everything."""
     if parsed.blank:
         return tantivy.Query.all_query()
     term = tantivy.Query.term_query
@@ -355,6 +357,8 @@ def _text_query(schema: tantivy.Schema, parsed: ParsedText) -> tantivy.Query:
             for name, boost in _PHRASE_FIELDS.items()
         )
         clauses.append((tantivy.Occur.Must, _boosted(any_field)))
+    if not scoring:
+        return tantivy.Query.boolean_query(clauses)
     for word in parsed.exact_words:
         exact = ((term(schema, name, word), boost) for name, boost in _EXACT_FIELDS.items())
         clauses.append((tantivy.Occur.Should, _boosted(exact)))
@@ -414,9 +418,14 @@ def _filter_query(schema: tantivy.Schema, filters: SearchFilters) -> list[tantiv
 
 
 def _combined(
-    schema: tantivy.Schema, parsed: ParsedText, filters: SearchFilters, scope: SearchScope
+    schema: tantivy.Schema,
+    parsed: ParsedText,
+    filters: SearchFilters,
+    scope: SearchScope,
+    scoring: bool = True,
 ) -> tantivy.Query | None:
-    """Text, scope and filters; None when the scope admits nothing."""
+    """Text, scope and filters; None when the scope admits nothing. Without `scoring`, the
+    clauses that only add score are left out: the same documents, found faster (facets)."""
     scope_filter = _scope_filter(schema, scope)
     if scope_filter is None:
         return None
@@ -425,7 +434,10 @@ def _combined(
         tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in narrowing]), 0.0
     )
     return tantivy.Query.boolean_query(
-        [(tantivy.Occur.Must, _text_query(schema, parsed)), (tantivy.Occur.Must, neutral)]
+        [
+            (tantivy.Occur.Must, _text_query(schema, parsed, scoring)),
+            (tantivy.Occur.Must, neutral),
+        ]
     )
 
 
