@@ -17,7 +17,8 @@ clerk, the auditor of a provincial federation (its subtree) and the national aud
 tree through the scope filter): p50/p95/p99 latency per scope and overall.
 
 Run: `.venv/bin/python -m bench.search_index --backend tantivy --documents 100000`.
-Elasticsearch is started as the tests start it (`tests/servers/elasticsearch.py`, 512 MB heap)
+Elasticsearch is started by the tests' helper (`tests/servers/elasticsearch.py`) with a 1 GB heap
+and the full JIT (`BENCH_JAVA_OPTS`; the tests use C1 only, for a fast start)
 unless `--elasticsearch-url` is given.
 """
 
@@ -150,12 +151,16 @@ def open_index(backend: str, work: Path, es_url: str | None) -> Iterator[tuple[S
 
     with contextlib.ExitStack() as stack:
         if es_url is None:
-            from tests.servers.elasticsearch import find_installation, running_elasticsearch
+            from tests.servers.elasticsearch import (
+                BENCH_JAVA_OPTS,
+                find_installation,
+                running_elasticsearch,
+            )
 
             installation = find_installation()
             if installation is None:
                 raise SystemExit("Elasticsearch is not installed: scripts/install-elasticsearch.sh")
-            server = stack.enter_context(running_elasticsearch(installation))
+            server = stack.enter_context(running_elasticsearch(installation, BENCH_JAVA_OPTS))
             print(f"Elasticsearch {server.version} up in {server.startup_seconds:.0f} s")
             es_url = server.url
         es = stack.enter_context(ElasticsearchSearchIndex(es_url, f"bench-{time.time_ns()}"))

@@ -44,8 +44,12 @@ INDEXED_EVENTS = {
 }
 REORGANISING_EVENTS = {"Unit.Moved", "Unit.MergedInto"}
 """Events that change the ancestors of a unit and of everything below it."""
-BATCH = 1_000
-"""Notifications read, and documents written in one commit, per step of a catch-up."""
+BATCH = 5_000
+"""Notifications read per step of a catch-up (an issued document has ~7 events): its
+documents are written in one commit. 1,000 gave a commit and a read of the unit tree every
+~140 documents; 5,000 cuts a rebuild's CPU by a fifth (docs/benchmarks.md, session 6)."""
+MAX_UPSERT = 1_000
+"""Documents per `upsert` (one commit; one bulk request of ~10 MB on Elasticsearch)."""
 
 
 class SearchProjection:
@@ -88,8 +92,8 @@ class SearchProjection:
                 document_ids.update(dict.fromkeys(self._documents_under(reorganised)))
             issued = [d for d in map(app.document, document_ids) if d.issued_at is not None]
             tree = app.views.unit_tree() if issued else None
-            for start in range(0, len(issued), batch_size):  # a reorganisation can touch many
-                chunk = issued[start : start + batch_size]
+            for start in range(0, len(issued), MAX_UPSERT):  # a reorganisation can touch many
+                chunk = issued[start : start + MAX_UPSERT]
                 self.index.upsert([indexed_document(app, d, tree) for d in chunk])
                 indexed += len(chunk)
             self._record(notifications[-1].id)

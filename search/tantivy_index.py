@@ -244,25 +244,30 @@ class TantivySearchIndex:
     def find(self, query: SearchQuery, scope: SearchScope) -> SearchResult:
         shared = self._open()
         parsed = parse_text(query.text)
-        combined = _combined(shared.schema, parsed, query.filters, scope)
-        if combined is None:
+        if _scope_filter(shared.schema, scope) is None:
             return SearchResult(hits=[], total=0, facets=empty_facets())
         shared.index.reload()  # cheap; sees commits made by other processes too
         searcher = shared.index.searcher()
+        narrow = _is_narrow(searcher, scope)
+        combined = _combined(shared.schema, parsed, query.filters, scope, narrow=narrow)
+        matching = _combined(shared.schema, parsed, query.filters, scope, scoring=False)
+        assert combined is not None and matching is not None  # the scope admits something
         sort = effective_sort(parsed, query.sort)
         order, total = ranked(searcher, shared.schema, combined, sort, query.offset + query.limit)
         page = order[query.offset : query.offset + query.limit]
         hits = [hit_from_source(source_at(searcher, at), score, parsed) for score, at in page]
-        return SearchResult(hits=hits, total=total, facets=_facets(searcher, combined))
+        return SearchResult(hits=hits, total=total, facets=_facets(searcher, matching))
 
     def scan(self, query: SearchQuery, scope: SearchScope) -> Iterator[SearchHit]:
         shared = self._open()
         parsed = parse_text(query.text)
-        combined = _combined(shared.schema, parsed, query.filters, scope)
-        if combined is None:
+        if _scope_filter(shared.schema, scope) is None:
             return
         shared.index.reload()
         searcher = shared.index.searcher()
+        narrow = _is_narrow(searcher, scope)
+        combined = _combined(shared.schema, parsed, query.filters, scope, narrow=narrow)
+        assert combined is not None  # the scope admits something
         sort = effective_sort(parsed, query.sort)
         total = _count(searcher.search(combined, 1, count=True))
         if not total:
@@ -337,9 +342,21 @@ def _boosted(queries: Iterator[tuple[tantivy.Query, float]]) -> tantivy.Query:
     )
 
 
-def _text_query(schema: tantivy.Schema, parsed: ParsedText) -> tantivy.Query:
+def _text_query(
+    schema: tantivy.Schema,
+    parsed: ParsedText,
+    scoring: bool = True,
+    within: tantivy.Query | None = None,
+) -> tantivy.Query:
     """Every folded word, prefix and phrase in some folded field; exact words and prefixes and
-    the whole-query phrase only add score. Blank text matches everything."""
+    the whole-query phrase only add score (left out unless `scoring`: the same documents
+    match without them). Blank text matches everything.
+
+    `within` (the scope and filters, scoring 0), when given, is joined to each field's
+    whole-query phrase: tantivy's union of optional clauses reads up to 4,096 documents ahead
+    of where it is asked to go, so it would check the phrase in thousands of documents outside
+    a narrow scope (9 ms instead of 0.6 ms for a clerk's "cong doan" at 100,000 documents).
+    The scores are the same to the bit (x + 0.0)."""
     if parsed.blank:
         return tantivy.Query.all_query()
     term = tantivy.Query.term_query
@@ -355,6 +372,8 @@ def _text_query(schema: tantivy.Schema, parsed: ParsedText) -> tantivy.Query:
             for name, boost in _PHRASE_FIELDS.items()
         )
         clauses.append((tantivy.Occur.Must, _boosted(any_field)))
+    if not scoring:
+        return tantivy.Query.boolean_query(clauses)
     for word in parsed.exact_words:
         exact = ((term(schema, name, word), boost) for name, boost in _EXACT_FIELDS.items())
         clauses.append((tantivy.Occur.Should, _boosted(exact)))
@@ -370,8 +389,14 @@ def _text_query(schema: tantivy.Schema, parsed: ParsedText) -> tantivy.Query:
             )
             for name, boost in _PHRASE_FIELDS.items()
         )
+        if within is not None:
+            phrases = ((_both(within, phrase), boost) for phrase, boost in phrases)
         clauses.append((tantivy.Occur.Should, _boosted(phrases)))
     return tantivy.Query.boolean_query(clauses)
+
+
+def _both(first: tantivy.Query, second: tantivy.Query) -> tantivy.Query:
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, first), (tantivy.Occur.Must, second)])
 
 
 def _prefix(schema: tantivy.Schema, prefix: str, fields: dict[str, float]) -> tantivy.Query:
@@ -414,9 +439,16 @@ def _filter_query(schema: tantivy.Schema, filters: SearchFilters) -> list[tantiv
 
 
 def _combined(
-    schema: tantivy.Schema, parsed: ParsedText, filters: SearchFilters, scope: SearchScope
+    schema: tantivy.Schema,
+    parsed: ParsedText,
+    filters: SearchFilters,
+    scope: SearchScope,
+    scoring: bool = True,
+    narrow: bool = False,
 ) -> tantivy.Query | None:
-    """Text, scope and filters; None when the scope admits nothing."""
+    """Text, scope and filters; None when the scope admits nothing. Without `scoring`, the
+    clauses that only add score are left out: the same documents, found faster (facets).
+    `narrow`: the scope admits few documents, see `_text_query`."""
     scope_filter = _scope_filter(schema, scope)
     if scope_filter is None:
         return None
@@ -425,8 +457,28 @@ def _combined(
         tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in narrowing]), 0.0
     )
     return tantivy.Query.boolean_query(
-        [(tantivy.Occur.Must, _text_query(schema, parsed)), (tantivy.Occur.Must, neutral)]
+        [
+            (tantivy.Occur.Must, _text_query(schema, parsed, scoring, neutral if narrow else None)),
+            (tantivy.Occur.Must, neutral),
+        ]
     )
+
+
+NARROW_SHARE = 0.25
+"""A scope whose keys are on fewer than this share of the documents is narrow."""
+
+
+def _is_narrow(searcher: tantivy.Searcher, scope: SearchScope) -> bool:
+    """Whether `scope` admits few documents, bounded from above by the document frequency of
+    its keys (a term dictionary lookup each). Only the cost of a search depends on it: a
+    narrow scope is joined to the whole-query phrase (`_text_query`); over a wide one that
+    would only add work (17% more for the national scope at 100,000 documents)."""
+    if scope.everything:
+        return False
+    keys = [("party_unit_ids", unit) for unit in (*scope.unit_ids, *scope.subtree_root_ids)]
+    keys += [("scope_unit_ids", root) for root in scope.subtree_root_ids]
+    bound = sum(searcher.doc_freq(field, value) for field, value in keys)
+    return bound < NARROW_SHARE * searcher.num_docs
 
 
 def _scope_filter(schema: tantivy.Schema, scope: SearchScope) -> tantivy.Query | None:

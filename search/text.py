@@ -104,25 +104,25 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
         start = end
 
 
-_FOLDED_CHARS: dict[int, str] = {}
-"""`fold` of each character met so far, as a `str.translate` table."""
-_KNOWN_CHARS: set[str] = set()
+class _FoldedChars(dict[int, str]):
+    """`fold` of each character met so far, as a `str.translate` table: a character is folded
+    (in Python) the first time `translate` meets it, then looked up (in C)."""
+
+    def __missing__(self, code: int) -> str:
+        if len(self) >= _MAX_FOLDED_CHARS:
+            self.clear()
+        folded = self[code] = fold(chr(code))
+        return folded
+
+
 _MAX_FOLDED_CHARS = 65_536
+_FOLDED_CHARS = _FoldedChars()
 
 
 def _fold_chars(text: str) -> str:
-    """`text` folded character by character (in C, through `str.translate`): what excerpts
-    match on. It differs from `fold(text)` only where NFC would join characters again after
-    their diacritics are gone, which Vietnamese text never needs."""
-    missing = set(text).difference(_KNOWN_CHARS)
-    if missing:
-        if len(_KNOWN_CHARS) > _MAX_FOLDED_CHARS:
-            _KNOWN_CHARS.clear()
-            _FOLDED_CHARS.clear()
-            missing = set(text)
-        for char in missing:
-            _FOLDED_CHARS[ord(char)] = fold(char)
-        _KNOWN_CHARS.update(missing)
+    """`text` folded character by character (through `str.translate`): what excerpts match
+    on. It differs from `fold(text)` only where NFC would join characters again after their
+    diacritics are gone, which Vietnamese text never needs."""
     return text.translate(_FOLDED_CHARS)
 
 
