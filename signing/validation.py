@@ -20,7 +20,7 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
-from signing import name_prep, path_cache, pdf_parsing
+from signing import name_prep, path_cache, pdf_parsing, reverse_paths
 from signing.assurance import Evidence, context_for, level_reached, pages_added, revocation_status
 from signing.collection_pause import collection_paused
 from signing.errors import InvalidPdfError
@@ -34,6 +34,7 @@ __all__ = ["SignatureReport", "ValidationReport", "is_untouched", "validate_pdf"
 pdf_parsing.install()
 name_prep.install()
 path_cache.install()
+reverse_paths.install()
 
 _ISSUANCE_FIELDS = {NUMBER_FIELD, DATE_FIELD, SEAL_FIELD}
 _ALLOWED = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
