@@ -20,7 +20,7 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
-from signing import name_prep, path_cache, pdf_parsing, reverse_paths
+from signing import name_prep, object_reader, path_cache, pdf_parsing, reverse_paths
 from signing.assurance import Evidence, context_for, level_reached, pages_added, revocation_status
 from signing.collection_pause import collection_paused
 from signing.errors import InvalidPdfError
@@ -32,6 +32,7 @@ from signing.wording import short_vietnam, to_vietnam_time
 __all__ = ["SignatureReport", "ValidationReport", "is_untouched", "validate_pdf"]
 
 pdf_parsing.install()
+object_reader.install()
 name_prep.install()
 path_cache.install()
 reverse_paths.install()
