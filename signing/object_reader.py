@@ -14,6 +14,7 @@ pyHanko's. Installed once, by ``signing.validation``."""
 
 from __future__ import annotations
 
+import binascii
 import re
 import threading
 from typing import Any
@@ -29,10 +30,6 @@ _MARGIN = 32  # lookahead that any token may need past its end (pyHanko peeks 20
 _MAX_DEPTH = 64
 
 _SPACE = re.compile(rb"[ \n\r\t\f\x00]*")
-_NAME_TOKEN = re.compile(rb"[^ \n\r\t\f\x00()<>\[\]{}/%]*")
-_PLAIN_NAME = re.compile(rb"[\x21-\x22\x24-\x7e]*")
-_NUMBER = re.compile(rb"[+,\-.0-9]*")  # pyHanko reads a number up to a byte outside [+-.0-9]
-_HEX_BODY = re.compile(rb"[0-9a-fA-F \n\r\t\f\x00]*")
 _STRING_SPECIAL = re.compile(rb"[()\\]")
 _SIMPLE_ESCAPES = {
     ord("n"): b"\n",
@@ -43,8 +40,25 @@ _SIMPLE_ESCAPES = {
 }
 _LITERAL_ESCAPES = frozenset(b"() /%<>[]#_&$\\")
 _WHITESPACE = b" \n\r\t\f\x00"
-_INDIRECT = generic.INDIRECT_PATTERN
+_NAME_ENDS = frozenset(_WHITESPACE + b"()<>[]{}/%")
 _NO = generic.ContentOpReading.NO
+# a name's plain bytes: printable, no '#', no delimiter
+_PLAIN = rb"\x21\x22\x24\x26\x27\x2a-\x2e\x30-\x3b\x3d\x3f-\x5a\x5c\x5e-\x7a\x7c\x7e"
+_TOKEN = re.compile(
+    rb"[ \n\r\t\f\x00]*(?:"
+    rb"/([" + _PLAIN + rb"]*)"  # 1: a name
+    rb"|(\d+)\s+(\d+)\s+R(?=[^a-zA-Z])"  # 2, 3: a reference (pyHanko's pattern)
+    rb"|([+\-.0-9][+,\-.0-9]*)"  # 4: a number
+    rb"|(<<)|(>>)|(\[)|(\])"  # 5-8
+    rb"|\(([^()\\]*)\)"  # 9: a literal string without escapes or parentheses
+    rb"|(\()"  # 10: any other literal string
+    rb"|<([0-9a-fA-F \n\r\t\f\x00]*)>"  # 11: a hex string
+    rb"|(true|false|null)"  # 12
+    rb")"
+)
+_NAME, _REF_ID, _REF_GENERATION, _NUMBER_TOKEN = 1, 2, 3, 4
+_DICT_START, _DICT_END, _ARRAY_START, _ARRAY_END = 5, 6, 7, 8
+_SIMPLE_LITERAL, _LITERAL_START, _HEX, _KEYWORD = 9, 10, 11, 12
 
 
 class _Fallback(Exception):
@@ -58,8 +72,9 @@ class _NeedMore(Exception):
 class _Parser:
     def __init__(self, data: bytes, at_end: bool, container_ref: Any) -> None:
         self.data = data
-        # how far a token may look: to the end when the data end the stream, else short of it
-        self.limit = len(data) if at_end else len(data) - _MARGIN
+        # where a token may end: short of the data's end, so that whatever pyHanko would look
+        # at after it is there (one byte before the stream's end, when the data end it)
+        self.limit = len(data) - 1 if at_end else len(data) - _MARGIN
         self.at_end = at_end
         self.container_ref = container_ref
 
@@ -68,21 +83,6 @@ class _Parser:
             if self.at_end:
                 raise _Fallback
             raise _NeedMore
-
-    def skip_space(self, position: int) -> int:
-        end = _SPACE.match(self.data, position).end()  # type: ignore[union-attr]
-        self.need(end + 1)
-        if self.data[end] == 0x25:  # '%': a comment
-            raise _Fallback
-        return end
-
-    def name(self, position: int) -> tuple[generic.NameObject, int]:
-        data = self.data
-        end = _NAME_TOKEN.match(data, position + 1).end()  # type: ignore[union-attr]
-        self.need(end + 1)
-        if _PLAIN_NAME.fullmatch(data, position + 1, end) is None:
-            raise _Fallback
-        return generic.NameObject("/" + data[position + 1 : end].decode("ascii")), end
 
     def literal(self, position: int) -> tuple[bytes, int]:
         """pyHanko's ``_read_string_literal_bytes`` on the data from ``position`` (on ``(``)."""
@@ -135,129 +135,120 @@ class _Parser:
                 else:
                     raise _Fallback
 
-    def hex_string(self, position: int) -> tuple[bytes, int]:
+    def parse(self, top_dictionary: bool) -> tuple[Any, int]:
+        """The object at the start of the data, and where it ends: for ``top_dictionary``, the
+        entries of the dictionary there (the caller reads a stream payload after it)."""
         data = self.data
-        close = data.find(b">", position + 1)
-        if close < 0:
-            self.need(len(data) + 1)
-            raise _Fallback
-        self.need(close + 1)
-        if _HEX_BODY.fullmatch(data, position + 1, close) is None:
-            raise _Fallback
-        digits = data[position + 1 : close].translate(None, _WHITESPACE)
-        if len(digits) % 2:
-            digits += b"0"
-        return bytes.fromhex(digits.decode("ascii")), close + 1
-
-    def number(self, position: int) -> tuple[Any, int]:
-        data = self.data
-        end = _NUMBER.match(data, position).end()  # type: ignore[union-attr]
-        self.need(end + 1)
-        text = data[position:end].decode("ascii")
-        try:
-            if "." in text:
-                return generic.FloatObject(text), end
-            return generic.NumberObject(text), end
-        except Exception:  # what pyHanko raises on this token, it raises itself
-            raise _Fallback from None
-
-    def value(self, position: int, depth: int) -> tuple[Any, int]:
-        """The object starting exactly at ``position`` (pyHanko's ``read_object``)."""
-        data = self.data
-        self.need(position + 1)
-        first = data[position]
-        result: Any
-        if first == 0x2F:  # /
-            result, end = self.name(position)
-        elif first == 0x3C:  # <
-            self.need(position + 2)
-            if data[position + 1] == 0x3C:
-                result, end = self.dictionary(position, depth + 1)
-                after = _SPACE.match(data, end).end()  # type: ignore[union-attr]
-                self.need(after + 6)
-                if data[after] == 0x25 or data[after : after + 6] == b"stream":
-                    raise _Fallback  # a comment or a stream inside another object
-                result = generic.DictionaryObject(result)
-            else:
-                raw, end = self.hex_string(position)
-                result = generic.pdf_string(raw)
-        elif first == 0x5B:  # [
-            result, end = self.array(position, depth + 1)
-        elif first == 0x28:  # (
-            raw, end = self.literal(position)
-            result = generic.pdf_string(raw)
-        elif first == 0x74:  # t
-            self.need(position + 4)
-            if data[position : position + 4] != b"true":
+        if data[:1] in (b"", b" ", b"\n", b"\r", b"\t", b"\f", b"\x00"):
+            raise _Fallback  # pyHanko reads an object from exactly where it is asked to
+        limit, at_end = self.limit, self.at_end
+        container_ref = self.container_ref
+        match = _TOKEN.match
+        # open containers: an ArrayObject, or [entries, key awaiting its value or None]
+        stack: list[Any] = []
+        position = 0
+        while True:
+            token = match(data, position)
+            if token is None:
+                start = _SPACE.match(data, position).end()  # type: ignore[union-attr]
+                if not at_end and (
+                    start >= limit or (data[start] == 0x3C and data.find(b">", start) < 0)
+                ):
+                    raise _NeedMore  # cut short by the end of the data read so far
                 raise _Fallback
-            result, end = generic.BooleanObject(True), position + 4
-        elif first == 0x66:  # f
-            self.need(position + 5)
-            if data[position : position + 5] != b"false":
-                raise _Fallback
-            result, end = generic.BooleanObject(False), position + 5
-        elif first == 0x6E:  # n
-            self.need(position + 4)
-            if data[position : position + 4] != b"null":
-                raise _Fallback
-            result, end = generic.NullObject(), position + 4
-        elif first in b"+-.":
-            result, end = self.number(position)
-        elif 0x30 <= first <= 0x39:
-            self.need(position + 20)
-            reference = _INDIRECT.match(data, position, position + 20)
-            if reference is None:
-                result, end = self.number(position)
-            else:
-                if b"\x0b" in reference.group(0):  # not PDF whitespace: pyHanko's own way
+            end = token.end()
+            if end > limit:
+                raise _NeedMore if not at_end else _Fallback
+            kind = token.lastindex
+            value: Any
+            if stack and type(stack[-1]) is list and stack[-1][1] is None:
+                # a dictionary awaits a key, or its end
+                if kind == _NAME:
+                    stack[-1][1] = generic.NameObject("/" + token.group(_NAME).decode("ascii"))
+                    position = end
+                    continue
+                if kind != _DICT_END:
                     raise _Fallback
-                idnum, generation = int(reference.group(1)), int(reference.group(2))
+                entries = stack.pop()[0]
+                if not stack:
+                    if top_dictionary:
+                        return entries, end
+                    raise _Fallback  # pragma: no cover - a top dictionary is always asked for
+                after = _SPACE.match(data, end).end()  # type: ignore[union-attr]
+                if after + 6 > limit:
+                    raise _NeedMore if not at_end else _Fallback
+                if data[after] == 0x25 or data[after : after + 6] == b"stream":
+                    raise _Fallback  # a comment, or a stream inside another object
+                value = generic.DictionaryObject(entries)
+            elif kind == _NAME:
+                value = generic.NameObject("/" + token.group(_NAME).decode("ascii"))
+            elif kind == _NUMBER_TOKEN:
+                text = token.group(_NUMBER_TOKEN).decode("ascii")
+                try:
+                    value = generic.FloatObject(text) if "." in text else generic.NumberObject(text)
+                except Exception:  # what pyHanko raises on this token, it raises itself
+                    raise _Fallback from None
+            elif kind == _REF_GENERATION:
+                if end - token.start(_REF_ID) + 1 > 20 or b"\x0b" in token.group(0):
+                    raise _Fallback  # past pyHanko's 20-byte look, or not PDF whitespace
+                idnum = int(token.group(_REF_ID))
                 if idnum <= 0:
                     raise _Fallback
-                result = generic.IndirectObject(
-                    idnum, generation, self.container_ref.get_pdf_handler()
+                value = generic.IndirectObject(
+                    idnum, int(token.group(_REF_GENERATION)), container_ref.get_pdf_handler()
                 )
-                end = reference.end() - 1
-        else:
-            raise _Fallback
-        result.container_ref = self.container_ref
-        return result, end
-
-    def array(self, position: int, depth: int) -> tuple[generic.ArrayObject, int]:
-        if depth > _MAX_DEPTH:
-            raise _Fallback
-        items = generic.ArrayObject()
-        cursor = position + 1
-        while True:
-            cursor = self.skip_space(cursor)
-            if self.data[cursor] == 0x5D:  # ]
-                return items, cursor + 1
-            item, cursor = self.value(cursor, depth)
-            items.append(item)
-
-    def dictionary(self, position: int, depth: int) -> tuple[dict[Any, Any], int]:
-        """The entries of the dictionary at ``position``, and the position after ``>>``."""
-        if depth > _MAX_DEPTH:
-            raise _Fallback
-        data = self.data
-        entries: dict[Any, Any] = {}
-        cursor = position + 2
-        while True:
-            cursor = self.skip_space(cursor)
-            first = data[cursor]
-            if first == 0x3E:  # >
-                self.need(cursor + 2)
-                if data[cursor + 1] != 0x3E:
+            elif kind == _ARRAY_START:
+                if len(stack) >= _MAX_DEPTH:
                     raise _Fallback
-                return entries, cursor + 2
-            if first != 0x2F:
+                stack.append(generic.ArrayObject())
+                position = end
+                continue
+            elif kind == _ARRAY_END:
+                if not stack or type(stack[-1]) is list:
+                    raise _Fallback
+                value = stack.pop()
+            elif kind == _DICT_START:
+                if len(stack) >= _MAX_DEPTH:
+                    raise _Fallback
+                if not stack and not top_dictionary:
+                    raise _Fallback  # pragma: no cover - the caller asks for a dictionary
+                stack.append([{}, None])
+                position = end
+                continue
+            elif kind == _SIMPLE_LITERAL:
+                value = generic.pdf_string(token.group(_SIMPLE_LITERAL))
+            elif kind == _LITERAL_START:
+                raw, end = self.literal(token.start(_LITERAL_START))
+                value = generic.pdf_string(raw)
+            elif kind == _HEX:
+                digits = token.group(_HEX).translate(None, _WHITESPACE)
+                if len(digits) % 2:
+                    digits += b"0"
+                value = generic.pdf_string(binascii.unhexlify(digits))
+            elif kind == _KEYWORD:
+                word = token.group(_KEYWORD)
+                value = (
+                    generic.NullObject()
+                    if word == b"null"
+                    else generic.BooleanObject(word == b"true")
+                )
+            else:  # a dictionary's end where no dictionary awaits a key
                 raise _Fallback
-            key, cursor = self.name(cursor)
-            cursor = self.skip_space(cursor)
-            item, cursor = self.value(cursor, depth)
-            if key in entries:
-                raise _Fallback
-            entries[key] = item
+            value.container_ref = container_ref
+            position = end
+            if not stack:
+                if kind == _NAME and data[end] not in _NAME_ENDS:
+                    raise _Fallback  # pyHanko's name goes on (and fails on that byte)
+                return value, end
+            top = stack[-1]
+            if type(top) is list:
+                entries, key = top
+                if key in entries:
+                    raise _Fallback  # a duplicate key: pyHanko warns or refuses
+                entries[key] = value
+                top[1] = None
+            else:
+                top.append(value)
 
 
 def read_object(
@@ -277,9 +268,9 @@ def read_object(
         parser = _Parser(data, len(data) < size, container_ref)
         try:
             if data[:2] == b"<<":  # a dictionary, or a stream
-                entries, end = parser.dictionary(0, 1)
+                entries, end = parser.parse(top_dictionary=True)
                 break
-            result, end = parser.value(0, 0)
+            result, end = parser.parse(top_dictionary=False)
             stream.seek(start + end)
             return result
         except _NeedMore:

@@ -20,7 +20,14 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
-from signing import name_prep, object_reader, path_cache, pdf_parsing, reverse_paths
+from signing import (
+    historical_objects,
+    name_prep,
+    object_reader,
+    path_cache,
+    pdf_parsing,
+    reverse_paths,
+)
 from signing.assurance import Evidence, context_for, level_reached, pages_added, revocation_status
 from signing.collection_pause import collection_paused
 from signing.errors import InvalidPdfError
@@ -36,6 +43,7 @@ object_reader.install()
 name_prep.install()
 path_cache.install()
 reverse_paths.install()
+historical_objects.install()
 
 _ISSUANCE_FIELDS = {NUMBER_FIELD, DATE_FIELD, SEAL_FIELD}
 _ALLOWED = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
