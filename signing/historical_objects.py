@@ -29,6 +29,17 @@ _Stream = generic.StreamObject
 _Dictionary = generic.DictionaryObject
 _Array = generic.ArrayObject
 _Proxy = generic.DecryptedObjectProxy
+_PRIMITIVES = frozenset(
+    {
+        generic.NameObject,
+        generic.NumberObject,
+        generic.FloatObject,
+        generic.TextStringObject,
+        generic.ByteStringObject,
+        generic.BooleanObject,
+        generic.NullObject,
+    }
+)
 
 
 def subsume(resolver: HistoricalResolver, obj: Any) -> Any:
@@ -42,16 +53,22 @@ def subsume(resolver: HistoricalResolver, obj: Any) -> Any:
         return _Indirect(obj.idnum, obj.generation, resolver)
     if not isinstance(obj, _Dictionary | _Array):
         return obj  # a primitive: pyHanko shares it too
+
+    def copy(value: Any) -> Any:
+        # a plain primitive read with its container is shared as is: what ``subsume`` gives
+        if type(value) in _PRIMITIVES and value.container_ref is container:
+            return value
+        return subsume(resolver, value)
+
     copied: Any
     if isinstance(obj, _Stream):
         copied = _Stream(
-            {key: subsume(resolver, value) for key, value in obj.items()},
-            encoded_data=obj.encoded_data,
+            {key: copy(value) for key, value in obj.items()}, encoded_data=obj.encoded_data
         )
     elif isinstance(obj, _Dictionary):
-        copied = _Dictionary({key: subsume(resolver, value) for key, value in obj.items()})
+        copied = _Dictionary({key: copy(value) for key, value in obj.items()})
     else:
-        copied = _Array(subsume(resolver, value) for value in obj)
+        copied = _Array(copy(value) for value in obj)
     copied.container_ref = _Reference(container.idnum, container.generation, resolver)
     return copied
 

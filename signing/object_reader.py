@@ -56,6 +56,9 @@ _TOKEN = re.compile(
     rb"|(true|false|null)"  # 12
     rb")"
 )
+# the rest of an array holding only numbers (no ',' that pyHanko would refuse to start with,
+# no NUL that str.split would keep)
+_NUMBERS_ONLY = re.compile(rb"([ \n\r\t\f+\-.0-9]*)\]")
 _NAME, _REF_ID, _REF_GENERATION, _NUMBER_TOKEN = 1, 2, 3, 4
 _DICT_START, _DICT_END, _ARRAY_START, _ARRAY_END = 5, 6, 7, 8
 _SIMPLE_LITERAL, _LITERAL_START, _HEX, _KEYWORD = 9, 10, 11, 12
@@ -198,11 +201,28 @@ class _Parser:
                     idnum, int(token.group(_REF_GENERATION)), container_ref.get_pdf_handler()
                 )
             elif kind == _ARRAY_START:
-                if len(stack) >= _MAX_DEPTH:
-                    raise _Fallback
-                stack.append(generic.ArrayObject())
-                position = end
-                continue
+                numbers = _NUMBERS_ONLY.match(data, end)
+                if numbers is None:
+                    if len(stack) >= _MAX_DEPTH:
+                        raise _Fallback
+                    stack.append(generic.ArrayObject())
+                    position = end
+                    continue
+                # an array of plain numbers (widths, rectangles, byte ranges) in one go: no
+                # reference can hide there (pyHanko's needs an R before the ']')
+                end = numbers.end()
+                if end > limit:
+                    raise _NeedMore if not at_end else _Fallback
+                value = generic.ArrayObject()
+                for text in numbers.group(1).decode("ascii").split():
+                    try:
+                        item = (
+                            generic.FloatObject(text) if "." in text else generic.NumberObject(text)
+                        )
+                    except Exception:  # what pyHanko raises on this token, it raises itself
+                        raise _Fallback from None
+                    item.container_ref = container_ref
+                    value.append(item)
             elif kind == _ARRAY_END:
                 if not stack or type(stack[-1]) is list:
                     raise _Fallback
