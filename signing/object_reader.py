@@ -182,7 +182,7 @@ class _Parser:
                     raise _NeedMore if not at_end else _Fallback
                 if data[after] == 0x25 or data[after : after + 6] == b"stream":
                     raise _Fallback  # a comment, or a stream inside another object
-                value = generic.DictionaryObject(entries)
+                value = _dictionary(entries)
             elif kind == _NAME:
                 value = generic.NameObject("/" + token.group(_NAME).decode("ascii"))
             elif kind == _NUMBER_TOKEN:
@@ -271,6 +271,14 @@ class _Parser:
                 top.append(value)
 
 
+def _dictionary(entries: dict[Any, Any]) -> generic.DictionaryObject:
+    """``DictionaryObject(entries)`` for keys that are all ``NameObject`` already (what its
+    constructor would make of them), without a call per key."""
+    result = generic.DictionaryObject()
+    dict.update(result, entries)
+    return result
+
+
 def read_object(
     stream: Any,
     container_ref: Any,
@@ -304,7 +312,7 @@ def read_object(
     result = (
         generic.StreamObject(entries, encoded_data=payload)
         if payload is not None
-        else generic.DictionaryObject(entries)
+        else _dictionary(entries)
     )
     result.container_ref = container_ref
     return result
