@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -20,7 +19,15 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
-from signing import name_prep, path_cache, pdf_parsing
+from signing import (
+    certificate_cache,
+    historical_objects,
+    name_prep,
+    object_reader,
+    path_cache,
+    pdf_parsing,
+    reverse_paths,
+)
 from signing.assurance import Evidence, context_for, level_reached, pages_added, revocation_status
 from signing.collection_pause import collection_paused
 from signing.errors import InvalidPdfError
@@ -32,8 +39,12 @@ from signing.wording import short_vietnam, to_vietnam_time
 __all__ = ["SignatureReport", "ValidationReport", "is_untouched", "validate_pdf"]
 
 pdf_parsing.install()
+object_reader.install()
 name_prep.install()
 path_cache.install()
+reverse_paths.install()
+historical_objects.install()
+certificate_cache.install()
 
 _ISSUANCE_FIELDS = {NUMBER_FIELD, DATE_FIELD, SEAL_FIELD}
 _ALLOWED = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
@@ -107,7 +118,7 @@ def _validate(
     pdf: bytes, trust_roots: Sequence[x509.Certificate], online: bool
 ) -> ValidationReport:
     reader = open_pdf(pdf)
-    roots = [asn1_x509.Certificate.load(root.public_bytes(Encoding.DER)) for root in trust_roots]
+    roots = [certificate_cache.certificate(root.public_bytes(Encoding.DER)) for root in trust_roots]
     try:
         signatures = list(reader.embedded_regular_signatures)
     except Exception as exc:  # a parser boundary: unreadable signature dictionaries
