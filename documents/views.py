@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from documents.clock import to_vietnam
+from documents.delivered_rows import DeliveredRow, delivered_rows
 from documents.dispatch_views import DISPATCH_SCHEMA, DISPATCH_TABLES, DispatchViews
 from documents.folders import transfer_due_date
 from documents.report_views import REPORT_SCHEMA, REPORT_TABLES, ReportViews
@@ -285,9 +286,11 @@ class ReadModel(ReportViews, DispatchViews):
             for position, event in run:
                 self._apply(db, kind, position, event)
             return
+        prepare = getattr(self, "_prepare_many_" + kind, None)  # what both batch handlers take
+        batch = run if prepare is None else prepare(run)
         for prefix, handler in zip(PREFIXES, many, strict=True):
             if handler is not None:
-                handler(db, run)
+                handler(db, batch)
             elif (single := getattr(self, prefix + kind, None)) is not None:
                 for position, event in run:
                     single(db, position, event)
@@ -665,39 +668,33 @@ class ReadModel(ReportViews, DispatchViews):
             (_iso(e.timestamp), str(e.originator_id)),
         )
 
-    def _on_many_Receipt_Delivered(
-        self, db: sqlite3.Connection, run: list[tuple[int, Any]]
-    ) -> None:
+    _prepare_many_Receipt_Delivered = staticmethod(delivered_rows)
+
+    def _on_many_Receipt_Delivered(self, db: sqlite3.Connection, rows: list[DeliveredRow]) -> None:
         """A delivery batch: its inbox rows and history lines, each in one ``executemany``."""
         db.executemany(
             "INSERT OR IGNORE INTO receipts VALUES "
             "(?, ?, ?, ?, 'delivered', ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, NULL, NULL)",
             [
                 (
-                    str(e.originator_id),
-                    str(e.document_id),
-                    str(e.recipient_unit_id),
-                    str(e.issuer_unit_id),
-                    e.number_symbol,
-                    e.subject,
-                    e.doc_type,
-                    e.urgency,
-                    _iso(e.timestamp),
+                    r.receipt_id,
+                    r.document_id,
+                    r.unit_id,
+                    r.issuer_unit_id,
+                    r.event.number_symbol,
+                    r.event.subject,
+                    r.event.doc_type,
+                    r.event.urgency,
+                    r.at,
                 )
-                for _, e in run
+                for r in rows
             ],
         )
         db.executemany(
             "INSERT OR IGNORE INTO history VALUES (?, ?, ?, NULL, ?, ?, '{}')",
             [
-                (
-                    position,
-                    str(e.document_id),
-                    _iso(e.timestamp),
-                    str(e.recipient_unit_id),
-                    type(e).__qualname__,
-                )
-                for position, e in run
+                (r.position, r.document_id, r.at, r.unit_id, type(r.event).__qualname__)
+                for r in rows
             ],
         )
 
