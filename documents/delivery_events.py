@@ -16,9 +16,8 @@ The domain events handed to the read-model catch-up are built the way the mapper
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -26,8 +25,8 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
 from documents.dispatch_list import DispatchList
-from documents.integrity import GENESIS, TRAILER, link_digest
-from documents.receipts import Receipt, receipt_id_for
+from documents.integrity import GENESIS, TRAILER, first_link_digests, link_digest
+from documents.receipts import Receipt, receipt_ids_for
 
 _RECIPIENT = UUID("d1e1a1e5-0000-4000-8000-7e3b1a7e0001")
 """Placeholder recipient while encoding the template (never a real unit: not a uuid5)."""
@@ -35,8 +34,7 @@ _TIME = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 """Placeholder timestamp while encoding the template."""
 
 
-@dataclass(frozen=True)
-class BuiltDelivery:
+class BuiltDelivery(NamedTuple):
     """One recipient's ``Delivered`` event: as stored, and as the read model applies it."""
 
     stored: StoredEvent
@@ -112,46 +110,62 @@ class DeliveryTemplate:
         self, unit_ids: Sequence[UUID], timestamp: datetime | None = None
     ) -> list[BuiltDelivery]:
         """The events delivering the document to ``unit_ids`` (one per unit, version 1), all
-        timestamped ``timestamp`` (now by default: the time of the batch's save)."""
+        timestamped ``timestamp`` (now by default: the time of the batch's save).
+
+        Per recipient only what differs is made: its receipt id, the state with its id put in,
+        the chain digest over what is common hashed once (``first_link_digests``)."""
         moment = timestamp or self._event_class.create_timestamp()
-        values = {"time": self._encode(moment)}
+        before, after = self._around_recipient(moment)
         compressor, cipher = self._mapper.compressor, self._mapper.cipher
-        built: list[BuiltDelivery] = []
+        receipt_ids = receipt_ids_for(self._document_id, unit_ids)
+        states: list[bytes] = []
         for unit_id in unit_ids:
-            receipt_id = receipt_id_for(self._document_id, unit_id)
-            values["recipient"] = unit_id.hex.encode("ascii")
-            pieces = [self._parts[0]]
-            for slot, part in zip(self._slots, self._parts[1:], strict=True):
-                pieces.append(values[slot])
-                pieces.append(part)
-            state = b"".join(pieces)
+            state = before + unit_id.hex.encode() + after
             if compressor:
                 state = compressor.compress(state)
             if cipher:
                 state = cipher.encrypt(state)
-            stored = StoredEvent(
-                originator_id=receipt_id, originator_version=1, topic=self._topic, state=state
-            )
-            digest = link_digest(GENESIS, stored).encode("ascii")
-            event = object.__new__(self._event_class)
-            event_state = dict(self._state)
-            event_state["timestamp"] = moment
+            states.append(state)
+        digests = first_link_digests(
+            self._topic,
+            zip([str(receipt_id) for receipt_id in receipt_ids], states, strict=True),
+        )
+        # the event as the mapper decodes it: the template's state, the recipient's values
+        decoded = dict(self._state)
+        decoded["timestamp"] = moment
+        decoded["originator_id"] = None
+        decoded["originator_version"] = 1
+        event_class, topic, new = self._event_class, self._topic, object.__new__
+        built: list[BuiltDelivery] = []
+        for unit_id, receipt_id, state, digest in zip(
+            unit_ids, receipt_ids, states, digests, strict=True
+        ):
+            event = new(event_class)
+            event_state = decoded.copy()
             event_state["recipient_unit_id"] = unit_id
             event_state["originator_id"] = receipt_id
-            event_state["originator_version"] = 1
             object.__setattr__(event, "__dict__", event_state)
-            built.append(
-                BuiltDelivery(
-                    StoredEvent(
-                        originator_id=receipt_id,
-                        originator_version=1,
-                        topic=self._topic,
-                        state=state + TRAILER + digest,
-                    ),
-                    event,
-                )
+            stored = StoredEvent(
+                originator_id=receipt_id,
+                originator_version=1,
+                topic=topic,
+                state=state + TRAILER + digest.encode("ascii"),
             )
+            built.append(BuiltDelivery(stored, event))
         return built
+
+    def _around_recipient(self, moment: datetime) -> tuple[bytes, bytes]:
+        """The encoded state before and after the recipient's id, with ``moment`` put in."""
+        values = {"time": self._encode(moment)}
+        pieces: list[list[bytes]] = [[self._parts[0]]]
+        for slot, part in zip(self._slots, self._parts[1:], strict=True):
+            if slot == "recipient":
+                pieces.append([])
+            else:
+                pieces[-1].append(values[slot])
+            pieces[-1].append(part)
+        before, after = (b"".join(piece) for piece in pieces)
+        return before, after
 
 
 def _split(encoded: bytes, placeholders: dict[str, bytes]) -> tuple[list[bytes], list[str]]:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
+from documents.delivered_rows import DeliveredRow
+
 DISPATCH_SCHEMA = """
 CREATE TABLE IF NOT EXISTS dispatch_progress (
     document_id TEXT PRIMARY KEY, deadline TEXT, remind_days_before INTEGER DEFAULT 1,
@@ -85,34 +87,33 @@ class DispatchViews:
         self._history(db, pos, e.originator_id, e, e.by, deadline=e.deadline.isoformat())
 
     def _follow_many_Receipt_Delivered(
-        self, db: sqlite3.Connection, run: list[tuple[int, Any]]
+        self, db: sqlite3.Connection, run: list[DeliveredRow]
     ) -> None:
         """A delivery batch: the follow-up rows in one ``executemany``, the counts raised once
         per document, level and forwarding unit. A receipt counted before is not counted again."""
-        receipts: dict[str, Any] = {}
-        for _, e in run:
-            receipts.setdefault(str(e.originator_id), e)
+        receipts: dict[str, DeliveredRow] = {}
+        for row in run:
+            receipts.setdefault(row.receipt_id, row)
         known = set(
             _select_in(db, "SELECT receipt_id FROM receipt_follow_up WHERE receipt_id IN", receipts)
         )
-        new = [(receipt_id, e) for receipt_id, e in receipts.items() if receipt_id not in known]
+        new = [row for receipt_id, row in receipts.items() if receipt_id not in known]
         if not new:
             return
-        units = {str(e.recipient_unit_id) for _, e in new}
+        units = {row.unit_id for row in new}
         levels = dict(_select_in(db, "SELECT id, level FROM units WHERE id IN", units))
         rows: list[tuple[str, str, str, str | None, str]] = []
         progress: Counter[tuple[str, str]] = Counter()
         travel: Counter[tuple[str, str, str]] = Counter()
         forwarders: Counter[tuple[str, str]] = Counter()
-        for receipt_id, e in new:
-            via = getattr(e, "via_unit_id", None)  # absent from receipts before forwarding
-            document_id, unit_id = str(e.document_id), str(e.recipient_unit_id)
-            level = levels.get(unit_id, "")
-            rows.append((receipt_id, document_id, unit_id, _s(via), level))
+        for row in new:
+            via, document_id = row.via_unit_id, row.document_id
+            level = levels.get(row.unit_id, "")
+            rows.append((row.receipt_id, document_id, row.unit_id, via, level))
             progress[document_id, "delivered" if via is None else "forwarded"] += 1
             travel[document_id, level, "direct" if via is None else "forwarded"] += 1
             if via is not None:
-                forwarders[document_id, str(via)] += 1
+                forwarders[document_id, via] += 1
         db.executemany(
             "INSERT OR IGNORE INTO receipt_follow_up (receipt_id, document_id, unit_id, "
             "via_unit_id, level) VALUES (?, ?, ?, ?, ?)",

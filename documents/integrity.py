@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from uuid import UUID
@@ -40,6 +40,18 @@ def link_digest(previous: str, stored: StoredEvent, originator: str | None = Non
     digest = hashlib.sha256(header.encode())
     digest.update(stored.state)
     return digest.hexdigest()
+
+
+def first_link_digests(topic: str, events: Iterable[tuple[str, bytes]]) -> Iterator[str]:
+    """``link_digest`` of the first events (version 1) of new aggregates sharing a topic, each
+    given as (aggregate id as text, stored state): the common parts are hashed once."""
+    common = hashlib.sha256(GENESIS.encode() + b"\0")
+    after_id = b"\0" + b"1" + b"\0" + topic.encode() + b"\0"  # version 1
+    for originator_id, state in events:
+        digest = common.copy()
+        digest.update(originator_id.encode() + after_id)
+        digest.update(state)
+        yield digest.hexdigest()
 
 
 def split_state(state: bytes) -> tuple[bytes, str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -76,6 +77,18 @@ def duplicate_warning(number_symbol: str, earlier: Sequence[int]) -> tuple[str, 
 def receipt_id_for(document_id: UUID, unit_id: UUID) -> UUID:
     """Derived id: delivering the same document to the same unit twice is the same receipt."""
     return uuid5(NAMESPACE_URL, f"/receipts/{document_id}/{unit_id}")
+
+
+def receipt_ids_for(document_id: UUID, unit_ids: Iterable[UUID]) -> list[UUID]:
+    """``receipt_id_for`` of many units of one document: the same uuid5s, with the SHA-1 of the
+    namespace and the document's part of the name computed once."""
+    common = hashlib.sha1(NAMESPACE_URL.bytes + f"/receipts/{document_id}/".encode())
+    ids: list[UUID] = []
+    for unit_id in unit_ids:
+        digest = common.copy()
+        digest.update(str(unit_id).encode())
+        ids.append(UUID(bytes=digest.digest()[:16], version=5))
+    return ids
 
 
 class Receipt(Aggregate):

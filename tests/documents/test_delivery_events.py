@@ -12,7 +12,7 @@ import pytest
 
 from documents.delivery_events import DeliveryTemplate
 from documents.dispatch_list import DispatchList
-from documents.receipts import Receipt, ReceiptStatus, receipt_id_for
+from documents.receipts import Receipt, ReceiptStatus, receipt_id_for, receipt_ids_for
 from tests.documents.builders import actor, office, with_tree
 from tests.documents.test_dispatch_follow_up import issued
 
@@ -111,3 +111,10 @@ def test_a_retried_batch_delivers_nobody_twice(tmp_path: Path) -> None:
     assert len(app.views.receipts_of(document_id)) == 3
     assert app.views.dispatch_progress(document_id)["delivered"] == 3
     assert app.verify_integrity().intact
+
+
+def test_receipt_ids_of_a_batch_are_the_derived_ids() -> None:
+    document_id = uuid4()
+    units = [uuid4() for _ in range(5)]
+
+    assert receipt_ids_for(document_id, units) == [receipt_id_for(document_id, u) for u in units]
