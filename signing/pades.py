@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import ssl
 import threading
+import time
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -93,7 +94,7 @@ def sign_into_field(writer: IncrementalPdfFileWriter, request: SignatureRequest)
     update (then, from B-LT up, the validation data and, at B-LTA, the document timestamp as
     further updates); returns the whole signed PDF."""
     thread = _this_thread()
-    setup = pdf_signer_for(request, fast_signer(request.key.signer()), session=thread.session)
+    setup = pdf_signer_for(request, fast_signer(request.key.signer()), reuse=thread)
     output = io.BytesIO()
     with signing_failures():
         thread.run(
@@ -121,12 +122,12 @@ class SignerSetup:
 
 
 def pdf_signer_for(
-    request: SignatureRequest, signer: Signer, *, session: LazySession | None = None
+    request: SignatureRequest, signer: Signer, *, reuse: _ThreadState | None = None
 ) -> SignerSetup:
-    """The PdfSigner that signs ``request`` with ``signer`` at the request's level. The
-    timestamp and revocation requests go through ``session`` (kept by the caller, used only in
-    the event loop it was first used in) or, without one, through sessions of their own, opened
-    and closed for this signature."""
+    """The PdfSigner that signs ``request`` with ``signer`` at the request's level. With
+    ``reuse`` (the calling thread's, run in its event loop), the timestamp and revocation
+    requests go through its HTTP session and its timestamper for the TSA; without, through a
+    timestamper and sessions of their own, opened and closed for this signature."""
     level = request.level
     services = _services_for(level, request.services)
     timestamper = None
@@ -134,7 +135,12 @@ def pdf_signer_for(
     if services is not None:
         assert services.tsa_url is not None
         timeout = services.timeout_seconds
-        timestamper = HTTPTimeStamper(services.tsa_url, timeout=timeout, session=session)
+        session = reuse.session if reuse is not None else None
+        timestamper = (
+            reuse.timestamper(services.tsa_url, timeout)
+            if reuse is not None
+            else HTTPTimeStamper(services.tsa_url, timeout=timeout)
+        )
         if level.rank >= SignatureLevel.B_LT.rank:
             backend = AIOHttpFetcherBackend(session, per_request_timeout=timeout)  # type: ignore[arg-type]
             context = ValidationContext(
@@ -221,12 +227,30 @@ class _HttpSession(LazySession):
         return session
 
 
+TIMESTAMPER_SECONDS = 300.0
+"""How long a thread keeps its timestamper for a TSA. pyHanko's timestamper asks the TSA once
+for a sample token (never embedded: it tells which TSA certificates to check and embed the
+validation data of) and remembers it; every token embedded in a document is requested anew,
+with its own nonce. Renewed every few minutes, so that a new TSA certificate is picked up."""
+
+
 class _ThreadState:
-    """A thread's event loop and HTTP session, closed together when the thread ends."""
+    """A thread's event loop, HTTP session and timestampers, closed together when the thread
+    ends."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self.session = _HttpSession()
+        self._timestampers: dict[tuple[str, float], tuple[HTTPTimeStamper, float]] = {}
+
+    def timestamper(self, url: str, timeout: float) -> HTTPTimeStamper:
+        """This thread's timestamper for the TSA at ``url``, on its session."""
+        now = time.monotonic()
+        kept = self._timestampers.get((url, timeout))
+        if kept is None or kept[1] <= now:
+            stamper = HTTPTimeStamper(url, timeout=timeout, session=self.session)
+            kept = self._timestampers[(url, timeout)] = (stamper, now + TIMESTAMPER_SECONDS)
+        return kept[0]
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """``asyncio.run`` without a new event loop (and thread pool) per signature. As
