@@ -8,42 +8,48 @@ signature (``extract_certificate_info``) and for each trust root, the object alr
 exactly the same bytes, kept for a bounded number of certificates. A certificate is an
 immutable value: the same bytes are the same certificate, whatever document carries them;
 nothing about its validity is kept here (path validation, revocation and trust are decided
-afresh by each validation). Installed once, by ``signing.validation``."""
+afresh by each validation). The objects are kept per thread (``signing.per_thread``):
+asn1crypto finishes parsing an object lazily, in steps another thread could see half done.
+Installed once, by ``signing.validation``."""
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign import general
 from pyhanko.sign.validation import ades, dss, generic_cms
 
-__all__ = ["certificate", "install", "shared"]
+from signing.per_thread import PerThreadMap
+
+__all__ = ["certificate", "clear", "install", "shared"]
 
 _MAX_ENTRIES = 512
 _lock = threading.Lock()
-_parsed: OrderedDict[bytes, asn1_x509.Certificate] = OrderedDict()
+# per thread: asn1crypto's lazy parsing is not safe on an object shared between threads
+_parsed: PerThreadMap[bytes, asn1_x509.Certificate] = PerThreadMap(_MAX_ENTRIES)
 _original = general.extract_certificate_info
 _installed = False
 
 
+def clear() -> None:
+    """Forget every thread's certificates."""
+    _parsed.clear()
+
+
 def shared(cert: asn1_x509.Certificate) -> asn1_x509.Certificate:
-    """The object already parsed from the same encoding as ``cert`` (``cert`` itself the first
-    time, or when its outer length is indefinite: BER, which asn1crypto re-encodes)."""
+    """The object this thread already parsed from the same encoding as ``cert`` (``cert``
+    itself the first time, or when its outer length is indefinite: BER, which asn1crypto
+    re-encodes)."""
     header = cert._header
     if header is not None and header[-1:] == b"\x80":
         return cert
     encoded = cert.dump()  # an untagged copy (no header yet) gets its DER header here
-    with _lock:
-        known = _parsed.get(encoded)
-        if known is not None:
-            _parsed.move_to_end(encoded)
-            return known
-        _parsed[encoded] = cert
-        while len(_parsed) > _MAX_ENTRIES:
-            _parsed.popitem(last=False)
+    known = _parsed.get(encoded)
+    if known is not None:
+        return known
+    _parsed.put(encoded, cert)
     return cert
 
 

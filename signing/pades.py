@@ -6,14 +6,19 @@ document timestamp over everything)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import io
+import ssl
 import threading
+import time
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import aiohttp
+import certifi
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -35,6 +40,7 @@ from pyhanko_certvalidator.errors import (
 )
 from pyhanko_certvalidator.fetchers import OwnedFetcherBackend
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
 
 from signing.cms import fast_signer
 from signing.errors import SigningError
@@ -87,10 +93,11 @@ def sign_into_field(writer: IncrementalPdfFileWriter, request: SignatureRequest)
     """Sign, writing everything pending in ``writer`` and the signature as one incremental
     update (then, from B-LT up, the validation data and, at B-LTA, the document timestamp as
     further updates); returns the whole signed PDF."""
-    setup = pdf_signer_for(request, fast_signer(request.key.signer()))
+    thread = _this_thread()
+    setup = pdf_signer_for(request, fast_signer(request.key.signer()), reuse=thread)
     output = io.BytesIO()
     with signing_failures():
-        _run(
+        thread.run(
             run_and_release(
                 setup.signer.async_sign_pdf(
                     writer,
@@ -114,16 +121,28 @@ class SignerSetup:
     context: ValidationContext | None
 
 
-def pdf_signer_for(request: SignatureRequest, signer: Signer) -> SignerSetup:
-    """The PdfSigner that signs ``request`` with ``signer`` at the request's level."""
+def pdf_signer_for(
+    request: SignatureRequest, signer: Signer, *, reuse: _ThreadState | None = None
+) -> SignerSetup:
+    """The PdfSigner that signs ``request`` with ``signer`` at the request's level. With
+    ``reuse`` (the calling thread's, run in its event loop), the timestamp and revocation
+    requests go through its HTTP session and its timestamper for the TSA; without, through a
+    timestamper and sessions of their own, opened and closed for this signature."""
     level = request.level
     services = _services_for(level, request.services)
     timestamper = None
     context = None
     if services is not None:
         assert services.tsa_url is not None
-        timestamper = HTTPTimeStamper(services.tsa_url, timeout=services.timeout_seconds)
+        timeout = services.timeout_seconds
+        session = reuse.session if reuse is not None else None
+        timestamper = (
+            reuse.timestamper(services.tsa_url, timeout)
+            if reuse is not None
+            else HTTPTimeStamper(services.tsa_url, timeout=timeout)
+        )
         if level.rank >= SignatureLevel.B_LT.rank:
+            backend = AIOHttpFetcherBackend(session, per_request_timeout=timeout)  # type: ignore[arg-type]
             context = ValidationContext(
                 trust_roots=[
                     asn1_x509.Certificate.load(root.public_bytes(Encoding.DER))
@@ -131,9 +150,9 @@ def pdf_signer_for(request: SignatureRequest, signer: Signer) -> SignerSetup:
                 ],
                 allow_fetching=True,
                 revocation_mode="hard-fail",
-                fetcher_backend=OwnedFetcherBackend(
-                    AIOHttpFetcherBackend(per_request_timeout=services.timeout_seconds)
-                ),
+                # the caller's session stays open after the signature; a session of its own
+                # is closed with the context (``run_and_release``)
+                fetcher_backend=backend if session is not None else OwnedFetcherBackend(backend),
             )
     meta = PdfSignatureMetadata(
         field_name=request.field_name,
@@ -182,16 +201,80 @@ def signing_failures() -> Iterator[None]:
         ) from exc
 
 
-_loops = threading.local()
+KEEPALIVE_SECONDS = 4.0
+"""How long an idle connection to a TSA or OCSP/CRL server is kept for the next signature: under
+the shortest keep-alive servers commonly use (5 s), so that the server does not close a
+connection just as a request is sent on it."""
 
 
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run`` without a new event loop (and thread pool) per signature: one loop per
-    thread, kept. As ``PdfSigner.sign_pdf``, refused inside a running loop."""
-    loop: asyncio.AbstractEventLoop | None = getattr(_loops, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = _loops.loop = asyncio.new_event_loop()
-    return loop.run_until_complete(coroutine)
+class _HttpSession(LazySession):
+    """pyHanko's lazily opened aiohttp session, kept from one signature to the next: the
+    connections to the TSA and the OCSP/CRL servers are reused (keep-alive) and the TLS context
+    (the CA bundle read from disk, ~50 ms) is made once. Only the session is shared: every
+    timestamp and every revocation response is still requested for each signature."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ssl: ssl.SSLContext | None = None
+
+    def get_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            if self._ssl is None:
+                self._ssl = ssl.create_default_context(cafile=certifi.where())
+            connector = aiohttp.TCPConnector(ssl=self._ssl, keepalive_timeout=KEEPALIVE_SECONDS)
+            self._session = aiohttp.ClientSession(connector=connector)
+        session: aiohttp.ClientSession = self._session
+        return session
+
+
+TIMESTAMPER_SECONDS = 300.0
+"""How long a thread keeps its timestamper for a TSA. pyHanko's timestamper asks the TSA once
+for a sample token (never embedded: it tells which TSA certificates to check and embed the
+validation data of) and remembers it; every token embedded in a document is requested anew,
+with its own nonce. Renewed every few minutes, so that a new TSA certificate is picked up."""
+
+
+class _ThreadState:
+    """A thread's event loop, HTTP session and timestampers, closed together when the thread
+    ends."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.session = _HttpSession()
+        self._timestampers: dict[tuple[str, float], tuple[HTTPTimeStamper, float]] = {}
+
+    def timestamper(self, url: str, timeout: float) -> HTTPTimeStamper:
+        """This thread's timestamper for the TSA at ``url``, on its session."""
+        now = time.monotonic()
+        kept = self._timestampers.get((url, timeout))
+        if kept is None or kept[1] <= now:
+            stamper = HTTPTimeStamper(url, timeout=timeout, session=self.session)
+            kept = self._timestampers[(url, timeout)] = (stamper, now + TIMESTAMPER_SECONDS)
+        return kept[0]
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """``asyncio.run`` without a new event loop (and thread pool) per signature. As
+        ``PdfSigner.sign_pdf``, refused inside a running loop."""
+        return self.loop.run_until_complete(coroutine)
+
+    def __del__(self) -> None:
+        loop = self.loop
+        if loop.is_closed() or loop.is_running():
+            return
+        # the thread is ending: a failure to close its connections has no one to be told to
+        with contextlib.suppress(Exception):
+            loop.run_until_complete(self.session.close())
+        loop.close()
+
+
+_threads = threading.local()
+
+
+def _this_thread() -> _ThreadState:
+    state: _ThreadState | None = getattr(_threads, "state", None)
+    if state is None or state.loop.is_closed():
+        state = _threads.state = _ThreadState()
+    return state
 
 
 def _certificate_error(exc: Exception) -> SigningError:

@@ -10,7 +10,8 @@ the revocation policy, the validation parameters and the validation time, taken 
 minute). Failures (untrusted, expired, revoked, broken signatures) are never kept, and a
 context that may fetch revocation data online is never served from here: revocation is checked
 for every document wherever it is checked at all. A hit replays on the validation context what
-the validation recorded there (validated certificates, soft-failed revocation checks).
+the validation recorded there (validated certificates, soft-failed revocation checks). Results
+are kept per thread (``signing.per_thread``): a path's certificates are asn1crypto objects.
 Installed once, by ``signing.validation``."""
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ import datetime as dt
 import hashlib
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from pyhanko.sign.validation import generic_cms
 from pyhanko_certvalidator.registry import SimpleTrustManager
+
+from signing.per_thread import PerThreadMap
 
 __all__ = ["clear", "install"]
 
@@ -41,15 +43,16 @@ class _Entry:
     expires: float
 
 
-_entries: OrderedDict[bytes, _Entry] = OrderedDict()
+# per thread: a path holds asn1crypto certificates, whose lazy parsing is not thread-safe
+_entries: PerThreadMap[bytes, _Entry] = PerThreadMap(_MAX_ENTRIES)
 _lock = threading.Lock()
 _original = generic_cms.find_valid_path
 _installed = False
 
 
 def clear() -> None:
-    with _lock:
-        _entries.clear()
+    """Forget every thread's paths."""
+    _entries.clear()
 
 
 def _window(moment: dt.datetime | None) -> str:
@@ -129,11 +132,10 @@ async def find_valid_path(
     key = _key(certificate, validation_context, pkix_validation_params)
     now = time.monotonic()
     if key is not None:
-        with _lock:
-            entry = _entries.get(key)
-            if entry is not None and entry.expires <= now:
-                del _entries[key]
-                entry = None
+        entry = _entries.get(key)
+        if entry is not None and entry.expires <= now:
+            _entries.pop(key)
+            entry = None
         if entry is not None:
             await paths.cancel()
             validation_context._validate_map.update(entry.validated)
@@ -154,11 +156,7 @@ async def find_valid_path(
             if before.get(signature) is not recorded
         }
         failures = list(validation_context._soft_fail_exceptions[failures_before:])
-        with _lock:
-            _entries[key] = _Entry(path, validated, failures, now + TTL_SECONDS)
-            _entries.move_to_end(key)
-            while len(_entries) > _MAX_ENTRIES:
-                _entries.popitem(last=False)
+        _entries.put(key, _Entry(path, validated, failures, now + TTL_SECONDS))
     return path
 
 
