@@ -505,11 +505,19 @@ def listed(client: httpx.Client) -> dict[str, set[str]]:
 def test_no_list_shows_a_document_the_person_may_not_view(
     world: World, role: Role, rel: Relation
 ) -> None:
-    world.target("dispatched", False, f"{ISSUER}.chuyenvien")  # made already by the matrix
-    world.target("incoming", False, f"{ISSUER}.chuyenvien")
+    """Every document made here that a register or the search lists, the person may view;
+    and the search does find the shared outgoing and incoming plans for whoever may view them
+    (so that an empty answer cannot pass for a careful one)."""
+    shared = [
+        world.target(kind, False, f"{ISSUER}.chuyenvien") for kind in ("dispatched", "incoming")
+    ]
     person = username(role, rel)
     actor = world.actors[person]
-    for where, ids in listed(world.clients[person]).items():
+    lists = listed(world.clients[person])
+    for where, ids in lists.items():
         for document_id in ids & set(world.documents):
             parties = world.documents[document_id]
             assert is_allowed(actor, Action.VIEW, parties, world.tree), (person, where)
+    for target in shared:
+        may_view = is_allowed(actor, Action.VIEW, target.parties, world.tree)
+        assert (target.document_id in lists["search"]) is may_view, (person, target)
