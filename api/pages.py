@@ -37,7 +37,7 @@ from documents.application import OfficeApplication
 from documents.clock import now_vietnam
 from documents.deadlines import MAX_REMIND_DAYS_BEFORE
 from documents.errors import ForbiddenError, InvalidInputError
-from documents.policy import Actor
+from documents.policy import Action, Actor
 from documents.reference import URGENCY_LABELS, document_types
 from documents.signins import SignInLockedError, SignInRefusedError
 from workflow.composition import revise
@@ -339,14 +339,15 @@ async def document_step(
     elif step == "recall":
         await actions.recall(context, actor, document_id, text)
     elif step == "assign":
-        receipt = app.held_receipt(document_id, actor.unit_id).id
+        receipt = app.held_receipt_for(actor, document_id, Action.DIRECT).id
         await actions.in_thread(app.assign, actor, receipt, handler, parse_date(deadline))
     elif step == "confirm_destruction":
-        receipt = app.held_receipt(document_id, actor.unit_id).id
+        receipt = app.held_receipt_for(actor, document_id, Action.RECEIVE).id
         await actions.in_thread(app.confirm_destruction, actor, receipt)
     elif step in RECEIPT_TEXT_STEPS:
-        receipt = app.held_receipt(document_id, actor.unit_id).id
-        await actions.in_thread(RECEIPT_TEXT_STEPS[step](app), actor, receipt, text)
+        action, command = RECEIPT_TEXT_STEPS[step]
+        receipt = app.held_receipt_for(actor, document_id, action).id
+        await actions.in_thread(command(app), actor, receipt, text)
     else:
         return render_error(request, 404, "Không có thao tác này.", "No such action.")
     return _back(f"/documents/{document_id}")
@@ -355,12 +356,14 @@ async def document_step(
 # Steps of the approval workflow (page step → the workflow's update).
 APPROVAL_STEPS = {"return": "return_for_changes", "approve": "approve", "withdraw": "withdraw"}
 
-# Steps on the unit's incoming copy that take one text (direction, note or reason).
-RECEIPT_TEXT_STEPS: dict[str, Callable[[OfficeApplication], Callable[[Actor, UUID, str], None]]] = {
-    "direct": lambda app: app.direct,
-    "progress": lambda app: app.report_progress,
-    "complete": lambda app: app.complete,
-    "return_to_sender": lambda app: app.return_to_sender,
+# Steps on the unit's incoming copy that take one text (direction, note or reason), with the
+# action of the policy each is (the refusal of a unit that holds no copy).
+ReceiptTextCommand = Callable[[OfficeApplication], Callable[[Actor, UUID, str], None]]
+RECEIPT_TEXT_STEPS: dict[str, tuple[Action, ReceiptTextCommand]] = {
+    "direct": (Action.DIRECT, lambda app: app.direct),
+    "progress": (Action.HANDLE, lambda app: app.report_progress),
+    "complete": (Action.HANDLE, lambda app: app.complete),
+    "return_to_sender": (Action.RECEIVE, lambda app: app.return_to_sender),
 }
 
 
@@ -413,10 +416,10 @@ async def document_action(
             context, actor, document_id, response_deadline or None, remind_days_before
         )
     elif action == "forward":  # chuyển tiếp down the unit's subtree
-        receipt = context.services.app.held_receipt(document_id, actor.unit_id)
+        receipt = context.services.app.held_receipt_for(actor, document_id, Action.RECEIVE)
         await actions.forward(context, actor, receipt.id, units or [], level or None)
     elif action in ("register", "acknowledge"):
-        receipt = context.services.app.held_receipt(document_id, actor.unit_id)
+        receipt = context.services.app.held_receipt_for(actor, document_id, Action.RECEIVE)
         receipt_command = actions.register if action == "register" else actions.acknowledge
         await receipt_command(context, actor, receipt.id)
     else:

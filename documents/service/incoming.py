@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from documents.clock import now_vietnam
-from documents.errors import ConflictError, ForbiddenError, InvalidInputError
+from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from documents.event_templates import acknowledged_event
 from documents.integrity import ChainingMapper
 from documents.policy import Action, Actor, DocumentParties, require
@@ -53,6 +53,17 @@ class IncomingService(FolderService):
         found = [self.receipt(r) for r in held if r in self.repository]  # its own first
         waiting = [r for r in found if r.status == ReceiptStatus.DELIVERED]
         return (waiting or found or [self.receipt(held[0])])[0]  # the last raises not found
+
+    def held_receipt_for(self, actor: Actor, document_id: UUID, action: Action) -> Receipt:
+        """The copy ``actor``'s unit holds, to do ``action`` on (the document page's commands
+        name the document, not the receipt). A person whose unit holds no copy gets the policy's
+        refusal, as for the receipt itself (403), not a 'not found'; not found stays for a unit
+        the policy lets act whose copy has not arrived."""
+        try:
+            return self.held_receipt(document_id, actor.unit_id)
+        except NotFoundError:
+            self.authorize(actor, action, self.document(document_id))
+            raise
 
     def register_receipt(
         self,

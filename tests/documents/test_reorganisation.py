@@ -9,6 +9,7 @@ import pytest
 
 from documents.application import OfficeApplication
 from documents.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from documents.policy import Action
 from tests.documents.builders import actor, office, with_tree
 
 
@@ -186,3 +187,36 @@ def test_the_same_document_arriving_for_both_merged_units_is_a_duplicate_in_the_
     app.refresh_views()
     assert app.views.duplicate_of(second) == [1]
     assert app.views.duplicate_of(first) == []
+
+
+def test_a_command_on_the_copy_a_unit_holds_is_refused_by_the_policy_when_it_holds_none(
+    app: OfficeApplication, ids: dict[str, UUID]
+) -> None:
+    """The document page names the document, not the receipt (``held_receipt_for``): a unit
+    that holds no copy gets the policy's refusal (403, as the receipt's own API answers), the
+    unit a recipient merged into gets the merged unit's copy, and a recipient whose copy has
+    not arrived yet (not delivered) gets not found."""
+    received = issue_plan(app, ids, "prov-a", ["upper-a1"])
+    with pytest.raises(ForbiddenError, match="tiếp nhận văn bản đến"):
+        app.held_receipt_for(actor(app, "prov-b.clerk"), received, Action.RECEIVE)
+    with pytest.raises(ForbiddenError, match="chỉ đạo"):
+        app.held_receipt_for(actor(app, "upper-a2.leader"), received, Action.DIRECT)
+    mine = app.held_receipt_for(actor(app, "upper-a1.clerk"), received, Action.RECEIVE)
+    assert mine.recipient_unit_id == ids["upper-a1"]
+    app.merge_units(actor(app, "prov-a.admin"), ids["upper-a1"], ids["upper-a2"])
+    taken_over = app.held_receipt_for(actor(app, "upper-a2.clerk"), received, Action.RECEIVE)
+    assert taken_over.id == mine.id
+    not_sent = app.draft_document(
+        actor(app, "prov-a.drafter"),
+        doc_type="ke_hoach",
+        subject="Kế hoạch chưa gửi",
+        urgency="thuong",
+        secrecy=None,
+        recipient_unit_ids=[ids["upper-a2"]],
+        body_pdf=b"%PDF-1.7 x",
+        body_source="upload",
+        body_text="",
+        signer_id=actor(app, "prov-a.leader").account_id,
+    )
+    with pytest.raises(NotFoundError):
+        app.held_receipt_for(actor(app, "upper-a2.clerk"), not_sent, Action.RECEIVE)

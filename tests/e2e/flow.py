@@ -41,25 +41,49 @@ def draft_plan(client: httpx.Client, files: Any = None, **overrides: Any) -> htt
     return client.post("/api/v1/documents", data=data, files=files)
 
 
+STAGES = ("drafted", "submitted", "signed", "dispatched")
+
+
+def plan_at(
+    stack: Stack,
+    stage: str,
+    unit: str = "bentre",
+    recipients: list[str] | None = None,
+    **overrides: Any,
+) -> str:
+    """A plan of ``unit`` taken to ``stage`` (one of ``STAGES``) by its own people: its
+    ``.chuyenvien`` drafts and submits, its ``.lanhdao`` signs, its ``.vanthu`` issues (the
+    workflow finished); returns its id."""
+    drafter = stack.client(f"{unit}.chuyenvien")
+    drafted = draft_plan(
+        drafter,
+        **{"recipients": recipients or RECIPIENTS, "signer": f"{unit}.lanhdao", **overrides},
+    )
+    assert drafted.status_code == 201, drafted.text
+    document_id: str = drafted.json()["id"]
+    steps = STAGES[1 : STAGES.index(stage) + 1]
+    if "submitted" in steps:
+        submitted = drafter.post(f"/api/v1/documents/{document_id}/submit")
+        assert submitted.status_code == 200, submitted.text
+    if "signed" in steps:
+        signed = stack.client(f"{unit}.lanhdao").post(f"/api/v1/documents/{document_id}/sign")
+        assert signed.status_code == 200, signed.text
+    if "dispatched" in steps:
+        clerk = stack.client(f"{unit}.vanthu")
+        issued = clerk.post(f"/api/v1/documents/{document_id}/issue")
+        assert issued.status_code == 202, issued.text
+        wait_for_status(clerk, document_id, "dispatched")
+    return document_id
+
+
 def signed_plan(stack: Stack, **overrides: Any) -> str:
     """A plan drafted, submitted and signed by the Bến Tre federation; returns its id."""
-    drafter = stack.client("bentre.chuyenvien")
-    response = draft_plan(drafter, **overrides)
-    assert response.status_code == 201, response.text
-    document_id: str = response.json()["id"]
-    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
-    signed = stack.client("bentre.lanhdao").post(f"/api/v1/documents/{document_id}/sign")
-    assert signed.status_code == 200, signed.text
-    return document_id
+    return plan_at(stack, "signed", **overrides)
 
 
 def issued_plan(stack: Stack, **overrides: Any) -> str:
     """A plan signed, then issued and dispatched by the clerk (workflow finished); its id."""
-    document_id = signed_plan(stack, **overrides)
-    clerk = stack.client("bentre.vanthu")
-    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
-    wait_for_status(clerk, document_id, "dispatched")
-    return document_id
+    return plan_at(stack, "dispatched", **overrides)
 
 
 def wait_for_status(
@@ -88,15 +112,8 @@ SURVIVOR, MERGED = "th-quanlao", "bv-yendinh"
 
 def issued_to_both(stack: Stack, *recipients: str) -> dict[str, Any]:
     """A plan of the Thanh Hóa federation issued to ``recipients`` (workflow finished)."""
-    drafter = stack.client("thanhhoa.chuyenvien")
-    drafted = draft_plan(
-        drafter, recipients=list(recipients), signer="thanhhoa.lanhdao", signer_authority=""
+    document_id = plan_at(stack, "dispatched", "thanhhoa", list(recipients), signer_authority="")
+    result: dict[str, Any] = (
+        stack.client("thanhhoa.vanthu").get(f"/api/v1/documents/{document_id}").json()
     )
-    assert drafted.status_code == 201, drafted.text
-    document_id = drafted.json()["id"]
-    assert drafter.post(f"/api/v1/documents/{document_id}/submit").status_code == 200
-    signed = stack.client("thanhhoa.lanhdao").post(f"/api/v1/documents/{document_id}/sign")
-    assert signed.status_code == 200, signed.text
-    clerk = stack.client("thanhhoa.vanthu")
-    assert clerk.post(f"/api/v1/documents/{document_id}/issue").status_code == 202
-    return wait_for_status(clerk, document_id, "dispatched")
+    return result
