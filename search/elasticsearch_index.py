@@ -32,20 +32,29 @@ from elasticsearch import BadRequestError, Elasticsearch
 from elasticsearch import ConnectionError as TransportConnectionError
 
 from search.hits import (
-    FACET_SIZE,
+    bounded_facets,
     document_from_source,
     effective_sort,
     empty_facets,
-    facet_values,
+    facet_buckets,
     hit_from_source,
     keyword_values,
+    selected_issuer,
     sort_seconds,
     source_of,
 )
 from search.normalize import fold, fold_normalized, normalize
-from search.port import IndexedDocument, SearchHit, SearchIndex, SearchResult, SearchScope
+from search.port import (
+    FacetValue,
+    IndexedDocument,
+    SearchHit,
+    SearchIndex,
+    SearchResult,
+    SearchScope,
+)
 from search.query import (
     FACET_NAMES,
+    TOTAL_LIMIT,
     ParsedText,
     SearchFilters,
     SearchQuery,
@@ -106,9 +115,18 @@ class ElasticsearchIndexError(RuntimeError):
 
 class ElasticsearchSearchIndex:
     """A `SearchIndex` behind the alias `index_name` on the cluster at `url` (created if
-    missing). `client` may be given instead of `url` to share a connection pool."""
+    missing). `client` may be given instead of `url` to share a connection pool. Totals are
+    exact up to `total_limit` (`track_total_hits`; tests lower it)."""
 
-    def __init__(self, url: str, index_name: str, *, client: Elasticsearch | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        index_name: str,
+        *,
+        client: Elasticsearch | None = None,
+        total_limit: int = TOTAL_LIMIT,
+    ) -> None:
+        self._total_limit = total_limit
         self._client = client if client is not None else Elasticsearch(url, request_timeout=30)
         self._alias = index_name
         self._version_pattern = re.compile(re.escape(index_name) + r"-v(\d+)")
@@ -172,6 +190,12 @@ class ElasticsearchSearchIndex:
         if body is None:
             return SearchResult(hits=[], total=0, facets=empty_facets())
         sort = effective_sort(parsed, query.sort)
+        aggregations: dict[str, Any] = {
+            name: {"terms": {"field": name, "size": facet_buckets(name)}} for name in FACET_NAMES
+        }
+        selected = selected_issuer(query.filters)
+        if selected is not None:
+            aggregations["selected_issuer"] = {"filter": {"term": {"issuer_unit_id": selected}}}
         response = self._client.search(
             index=self._alias,
             query=body,
@@ -179,21 +203,28 @@ class ElasticsearchSearchIndex:
             size=query.limit,
             sort=_SORTS[sort],
             track_scores=sort is Sort.RELEVANCE,
-            track_total_hits=True,
+            track_total_hits=self._total_limit,
             source_includes=["source"],
-            aggregations={
-                name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_NAMES
-            },
+            aggregations=aggregations,
         )
         hits = [_hit(hit, parsed, sort, with_snippet=True) for hit in response["hits"]["hits"]]
-        aggregations = response["aggregations"]
-        facets = {
-            name: facet_values(
-                {b["key"]: int(b["doc_count"]) for b in aggregations[name]["buckets"]}
-            )
+        answer = response["aggregations"]
+        buckets = {
+            name: {b["key"]: int(b["doc_count"]) for b in answer[name]["buckets"]}
             for name in FACET_NAMES
         }
-        return SearchResult(hits=hits, total=int(response["hits"]["total"]["value"]), facets=facets)
+        chosen = None
+        if selected is not None:
+            chosen = FacetValue(selected, int(answer["selected_issuer"]["doc_count"]))
+        facets, others = bounded_facets(buckets, chosen)
+        total = response["hits"]["total"]
+        return SearchResult(
+            hits=hits,
+            total=int(total["value"]),
+            facets=facets,
+            total_is_lower_bound=total["relation"] == "gte",
+            other_issuers_hits=others,
+        )
 
     def scan(self, query: SearchQuery, scope: SearchScope) -> Iterator[SearchHit]:
         parsed = parse_text(query.text)

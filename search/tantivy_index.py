@@ -30,23 +30,32 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import tantivy
 
 from search.hits import (
-    FACET_SIZE,
+    bounded_facets,
     effective_sort,
     empty_facets,
-    facet_values,
+    facet_buckets,
     hit_from_source,
     keyword_values,
+    selected_issuer,
     source_of,
 )
 from search.normalize import fold, fold_normalized, normalize
-from search.port import IndexedDocument, SearchHit, SearchIndex, SearchResult, SearchScope
+from search.port import (
+    FacetValue,
+    IndexedDocument,
+    SearchHit,
+    SearchIndex,
+    SearchResult,
+    SearchScope,
+)
 from search.query import (
     FACET_NAMES,
+    TOTAL_LIMIT,
     ParsedText,
     SearchFilters,
     SearchQuery,
@@ -181,10 +190,18 @@ _registry_lock = threading.Lock()
 class TantivySearchIndex:
     """A `SearchIndex` in `directory` (created if missing, reopened if present). An index of
     another schema raises `IndexSchemaError`, or with `replace_other_schema` is emptied and
-    `schema_changed` set: the projection must then replay every event into it."""
+    `schema_changed` set: the projection must then replay every event into it. Totals are
+    exact up to `total_limit` (tests lower it)."""
 
-    def __init__(self, directory: Path, *, replace_other_schema: bool = False) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        replace_other_schema: bool = False,
+        total_limit: int = TOTAL_LIMIT,
+    ) -> None:
         directory.mkdir(parents=True, exist_ok=True)
+        self._total_limit = total_limit
         self._key = directory.resolve()
         with _registry_lock:
             shared = _registry.get(self._key)
@@ -252,11 +269,22 @@ class TantivySearchIndex:
         combined = _combined(shared.schema, parsed, query.filters, scope, narrow=narrow)
         matching = _combined(shared.schema, parsed, query.filters, scope, scoring=False)
         assert combined is not None and matching is not None  # the scope admits something
+        buckets = _facet_buckets(searcher, matching)
+        selected = _selected(shared.schema, searcher, matching, query.filters, buckets)
+        facets, others = bounded_facets(buckets, selected)
+        found = sum(buckets["year"].values())  # one year per document: the count of hits
         sort = effective_sort(parsed, query.sort)
-        order, total = ranked(searcher, shared.schema, combined, sort, query.offset + query.limit)
+        need = query.offset + query.limit
+        order, _ = ranked(searcher, shared.schema, combined, sort, need, counting=False)
         page = order[query.offset : query.offset + query.limit]
         hits = [hit_from_source(source_at(searcher, at), score, parsed) for score, at in page]
-        return SearchResult(hits=hits, total=total, facets=_facets(searcher, matching))
+        return SearchResult(
+            hits=hits,
+            total=min(found, self._total_limit),
+            facets=facets,
+            total_is_lower_bound=found > self._total_limit,
+            other_issuers_hits=others,
+        )
 
     def scan(self, query: SearchQuery, scope: SearchScope) -> Iterator[SearchHit]:
         shared = self._open()
@@ -321,16 +349,47 @@ def _count(result: tantivy.SearchResult) -> int:
     return int(count or 0)
 
 
-def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[Any]]:
+def _facet_buckets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
+    """The counts of each facet's values (`facet_buckets` of them) over the hits of `query`."""
     spec = {
-        name: {"terms": {"field": name, "size": FACET_SIZE, "segment_size": 10 * FACET_SIZE}}
+        name: {
+            "terms": {
+                "field": name,
+                "size": facet_buckets(name),
+                "segment_size": _SEGMENT_BUCKETS * facet_buckets(name),
+            }
+        }
         for name in FACET_NAMES
     }
     answer = searcher.aggregate(query, spec)
     return {
-        name: facet_values({b["key"]: int(b["doc_count"]) for b in answer[name]["buckets"]})
+        name: {b["key"]: int(b["doc_count"]) for b in answer[name]["buckets"]}
         for name in FACET_NAMES
     }
+
+
+_SEGMENT_BUCKETS = 4
+"""Each segment reports this many times the buckets asked for, so that a value's count is
+summed from every segment where it is among the first (counts over segments are approximate
+for values that are not, as over Elasticsearch's shards)."""
+
+
+def _selected(
+    schema: tantivy.Schema,
+    searcher: tantivy.Searcher,
+    matching: tantivy.Query,
+    filters: SearchFilters,
+    buckets: dict[str, dict[str, int]],
+) -> FacetValue | None:
+    """The selected issuer (`selected_issuer`) and its hits, counted apart if it was not
+    among the buckets."""
+    unit = selected_issuer(filters)
+    if unit is None:
+        return None
+    if unit in buckets["issuer_unit_id"]:
+        return FacetValue(unit, buckets["issuer_unit_id"][unit])
+    own = _both(matching, tantivy.Query.term_query(schema, "issuer_unit_id", unit))
+    return FacetValue(unit, _count(searcher.search(own, 1, count=True)))
 
 
 def _boosted(queries: Iterator[tuple[tantivy.Query, float]]) -> tantivy.Query:
