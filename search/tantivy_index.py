@@ -8,7 +8,8 @@ as in Elasticsearch, so nothing long is indexed as a single term.
 
 Queries are built with tantivy's Query API, never parsed, so user text cannot be a syntax
 error: every folded word, prefix (word*) and "quoted phrase" must occur in some folded field;
-exact words and the whole-query phrase only add score; filters and the scope are score-neutral.
+exact words and the whole-query phrase (its adjacent word pairs, matched as terms of the
+`*_pairs` fields) only add score; filters and the scope are score-neutral.
 Facets are terms aggregations over fast keyword fields, counted under the same scope. The order
 of hits, ties included (newest, then by id, as Elasticsearch sorts), is settled in the engine
 on fast fields (`search.tantivy_ranking`); only the returned page's stored sources are read.
@@ -63,6 +64,7 @@ from search.query import (
     parse_text,
 )
 from search.tantivy_ranking import add_key_fields, key_values, ranked, source_at
+from search.terms import pairs, terms
 
 __all__ = [
     "SCHEMA_FILE",
@@ -72,11 +74,13 @@ __all__ = [
     "TantivySearchIndex",
 ]
 
-SCHEMA_VERSION = 2
-"""2: `newest_key`/`oldest_key` fast fields (ties settled in the engine)."""
+SCHEMA_VERSION = 3
+"""2: `newest_key`/`oldest_key` fast fields (ties settled in the engine); 3: `*_pairs` fields
+(the whole-query phrase boost as terms)."""
 SCHEMA_FILE = "eoffice-schema"
 
 _ANALYZER = "eoffice_vi"
+_PAIR_ANALYZER = "eoffice_pairs"
 _WRITER_HEAP_BYTES = 64_000_000
 
 # Boosts per searched field. A word typed with diacritics that matches them exactly scores
@@ -84,6 +88,10 @@ _WRITER_HEAP_BYTES = 64_000_000
 _FOLDED_FIELDS = {"subject_folded": 2.0, "meta_folded": 1.5, "body_folded": 1.0}
 _EXACT_FIELDS = {"subject_exact": 3.0, "meta_exact": 2.0, "body_exact": 1.5}
 _PHRASE_FIELDS = {"subject_folded": 3.0, "meta_folded": 2.0, "body_folded": 1.0}
+# The whole-query phrase boost: adjacent folded words of the query (`search.terms.pairs`)
+# matched as terms of these fields, without positions (a phrase query checked positions in
+# every hit: most of a wide scope's search).
+_PAIR_FIELDS = {"subject_pairs": 3.0, "meta_pairs": 2.0, "body_pairs": 1.0}
 _KEYWORD_FIELDS = (
     "document_id",
     "party_unit_ids",
@@ -116,6 +124,11 @@ def _analyzer() -> tantivy.TextAnalyzer:
     )
 
 
+def _pair_analyzer() -> tantivy.TextAnalyzer:
+    """Pairs are cut and lower-cased in Python (`search.terms.pairs`), joined by spaces."""
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+
+
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in _KEYWORD_FIELDS:
@@ -123,6 +136,8 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=fast)
     for name in (*_EXACT_FIELDS, *_FOLDED_FIELDS):
         builder.add_text_field(name, tokenizer_name=_ANALYZER)
+    for name in _PAIR_FIELDS:
+        builder.add_text_field(name, tokenizer_name=_PAIR_ANALYZER, index_option="freq")
     builder.add_date_field("issued_at", indexed=True, fast=True)
     add_key_fields(builder)
     builder.add_bytes_field("source", stored=True)
@@ -163,6 +178,7 @@ class _Shared:
             (directory / SCHEMA_FILE).write_text(str(SCHEMA_VERSION))
         self.analyzer = _analyzer()
         self.index.register_tokenizer(_ANALYZER, self.analyzer)
+        self.index.register_tokenizer(_PAIR_ANALYZER, _pair_analyzer())
         self.lock = threading.Lock()
         self.writer: tantivy.IndexWriter | None = None
         self.users = 0
@@ -335,8 +351,10 @@ def _to_tantivy(document: IndexedDocument) -> tantivy.Document:
             record.add_text(name, value)
     for name, text in texts.items():
         exact = normalize(text)
+        folded = fold_normalized(exact)
         record.add_text(f"{name}_exact", exact)
-        record.add_text(f"{name}_folded", fold_normalized(exact))
+        record.add_text(f"{name}_folded", folded)
+        record.add_text(f"{name}_pairs", " ".join(pairs(terms(folded))))
     record.add_date("issued_at", document.issued_at)
     for name, key in key_values(document).items():
         record.add_unsigned(name, key)
@@ -438,15 +456,12 @@ def _text_query(
         clauses.append((tantivy.Occur.Should, _boosted(exact)))
     for prefix in parsed.exact_prefixes:
         clauses.append((tantivy.Occur.Should, _prefix(schema, prefix, _EXACT_FIELDS)))
-    if len(parsed.sequence) > 1:
+    adjacent = list(dict.fromkeys(pairs(parsed.sequence)))
+    if adjacent:
         phrases = (
-            (
-                tantivy.Query.phrase_query(
-                    schema, name, list[str | tuple[int, str]](parsed.sequence)
-                ),
-                boost,
-            )
-            for name, boost in _PHRASE_FIELDS.items()
+            (term(schema, name, pair), boost)
+            for name, boost in _PAIR_FIELDS.items()
+            for pair in adjacent
         )
         if within is not None:
             phrases = ((_both(within, phrase), boost) for phrase, boost in phrases)
