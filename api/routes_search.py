@@ -64,9 +64,21 @@ class SearchResponse(BaseModel):
     page: int
     page_size: int
     pages: int
-    total: int
+    total: int = Field(
+        description="hits in scope; exact up to 10,000, else 10,000 with total_is_lower_bound"
+    )
+    total_is_lower_bound: bool = Field(
+        description='more than `total` hits match ("more than 10,000"); `pages` counts the '
+        "pages that can be shown, and the CSV export still has every hit"
+    )
     hits: list[Hit]
-    facets: dict[str, list[FacetCount]] = Field(description="type, year, issuer")
+    facets: dict[str, list[FacetCount]] = Field(
+        description="type and year: every value; issuer: the 20 with the most hits, then the "
+        "selected issuer (`issuer` with `subtree`) if it is not among them"
+    )
+    other_issuers_hits: int = Field(
+        description="hits of issuers not listed in facets.issuer (a 'more issuers' hint)"
+    )
 
 
 class SavedSearchRequest(BaseModel):

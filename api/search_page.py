@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import Context, check_csrf
 from api.pages import _base, page_actor, render
 from api.search_params import SEARCHABLE_STATUSES, SearchParams, parse_params, status_label
-from api.search_results import facets_json, marked, run_search, saved_url
+from api.search_results import facets_json, marked, run_search, saved_url, total_text
 from documents.errors import InvalidInputError
 from documents.reference import document_types
 from search.query import VIETNAM, Sort
@@ -63,6 +63,8 @@ async def search_page(request: Request, context: Context) -> Response:
                 last_page=last,
                 page_numbers=_pages(params.page, last),
                 status_label=status_label,
+                total_label=total_text(result.total, result.total_is_lower_bound),
+                other_issuers=total_text(result.other_issuers_hits),
             )
     except InvalidInputError as error:
         values["error"] = (error.message_vi, error.message_en)

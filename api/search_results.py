@@ -22,7 +22,7 @@ from documents.units import UnitTree
 from search.port import SearchHit, SearchResult
 from search.query import VIETNAM
 
-__all__ = ["csv_rows", "marked", "run_search", "saved_url", "search_json"]
+__all__ = ["csv_rows", "marked", "run_search", "saved_url", "search_json", "total_text"]
 
 CSV_HEADER = (
     "Số, ký hiệu",
@@ -115,9 +115,21 @@ def search_json(context: WebContext, params: SearchParams, result: SearchResult)
         "page_size": params.page_size,
         "pages": max(1, -(-result.total // params.page_size)),
         "total": result.total,
+        "total_is_lower_bound": result.total_is_lower_bound,
         "hits": [hit_json(hit) for hit in result.hits],
         "facets": facets_json(context, result),
+        "other_issuers_hits": result.other_issuers_hits,
     }
+
+
+def total_text(count: int, lower_bound: bool = False) -> tuple[str, str]:
+    """A count as Vietnamese ("10.000") and English ("10,000") write it; "hơn …" / "more than
+    …" for a total that is a lower bound."""
+    english = f"{count:,}"
+    vietnamese = english.replace(",", ".")
+    if lower_bound:
+        return f"hơn {vietnamese}", f"more than {english}"
+    return vietnamese, english
 
 
 def csv_rows(context: WebContext, actor: Actor, params: SearchParams) -> Iterator[str]:

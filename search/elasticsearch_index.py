@@ -7,7 +7,8 @@ terms. Unit ids, filters and facets are keyword fields (the scope and filters in
 `filter`, score-neutral); the original values travel in `_source` under `source`. Queries are
 built as JSON from `search.query.parse_text`, never parsed by Elasticsearch, so user text
 cannot be a syntax error: every folded word, prefix and phrase must occur in some folded field;
-exact words and the whole-query phrase only add score. Facets are terms aggregations under the
+exact words and the whole-query phrase (its adjacent word pairs, terms of the `*_pairs`
+fields) only add score. Facets are terms aggregations under the
 same filter. Ties are broken by `issued_at` (to the second; newest first), then `document_id`,
 as in tantivy. `scan` pages with `search_after`, past the 10,000-hit window of `find`.
 
@@ -32,20 +33,29 @@ from elasticsearch import BadRequestError, Elasticsearch
 from elasticsearch import ConnectionError as TransportConnectionError
 
 from search.hits import (
-    FACET_SIZE,
+    bounded_facets,
     document_from_source,
     effective_sort,
     empty_facets,
-    facet_values,
+    facet_buckets,
     hit_from_source,
     keyword_values,
+    selected_issuer,
     sort_seconds,
     source_of,
 )
 from search.normalize import fold, fold_normalized, normalize
-from search.port import IndexedDocument, SearchHit, SearchIndex, SearchResult, SearchScope
+from search.port import (
+    FacetValue,
+    IndexedDocument,
+    SearchHit,
+    SearchIndex,
+    SearchResult,
+    SearchScope,
+)
 from search.query import (
     FACET_NAMES,
+    TOTAL_LIMIT,
     ParsedText,
     SearchFilters,
     SearchQuery,
@@ -53,19 +63,21 @@ from search.query import (
     day_bounds,
     parse_text,
 )
-from search.terms import terms
+from search.terms import pairs, terms
 
 __all__ = ["ElasticsearchIndexError", "ElasticsearchSearchIndex"]
 
 _SCAN_BATCH = 500
-_SCHEMA_VERSION = 2
-"""2: keyword fields year, number_key, signer_key, issuer_path_ids; dates to the second."""
+_SCHEMA_VERSION = 3
+"""2: keyword fields year, number_key, signer_key, issuer_path_ids; dates to the second;
+3: `*_pairs` fields (the whole-query phrase boost as terms)."""
 
 # The same boosts as search.tantivy_index.
 _FOLDED_FIELDS = {"subject_folded": 2.0, "meta_folded": 1.5, "body_folded": 1.0}
 _EXACT_FIELDS = {"subject_exact": 3.0, "meta_exact": 2.0, "body_exact": 1.5}
 _PHRASE_FIELDS = {"subject_folded": 3.0, "meta_folded": 2.0, "body_folded": 1.0}
-_TEXT_FIELDS = (*_EXACT_FIELDS, *_FOLDED_FIELDS)
+_PAIR_FIELDS = {"subject_pairs": 3.0, "meta_pairs": 2.0, "body_pairs": 1.0}
+_TEXT_FIELDS = (*_EXACT_FIELDS, *_FOLDED_FIELDS, *_PAIR_FIELDS)
 _KEYWORD_FIELDS = (
     "document_id",
     "party_unit_ids",
@@ -93,7 +105,14 @@ _MAPPINGS: dict[str, Any] = {
     "_source": {"excludes": list(_TEXT_FIELDS)},
     "properties": {
         **{name: {"type": "keyword"} for name in _KEYWORD_FIELDS},
-        **{name: {"type": "text", "analyzer": "whitespace"} for name in _TEXT_FIELDS},
+        **{
+            name: {"type": "text", "analyzer": "whitespace"}
+            for name in (*_EXACT_FIELDS, *_FOLDED_FIELDS)
+        },
+        **{
+            name: {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
+            for name in _PAIR_FIELDS
+        },
         "issued_at": {"type": "date"},
         "source": {"type": "object", "enabled": False},
     },
@@ -106,9 +125,18 @@ class ElasticsearchIndexError(RuntimeError):
 
 class ElasticsearchSearchIndex:
     """A `SearchIndex` behind the alias `index_name` on the cluster at `url` (created if
-    missing). `client` may be given instead of `url` to share a connection pool."""
+    missing). `client` may be given instead of `url` to share a connection pool. Totals are
+    exact up to `total_limit` (`track_total_hits`; tests lower it)."""
 
-    def __init__(self, url: str, index_name: str, *, client: Elasticsearch | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        index_name: str,
+        *,
+        client: Elasticsearch | None = None,
+        total_limit: int = TOTAL_LIMIT,
+    ) -> None:
+        self._total_limit = total_limit
         self._client = client if client is not None else Elasticsearch(url, request_timeout=30)
         self._alias = index_name
         self._version_pattern = re.compile(re.escape(index_name) + r"-v(\d+)")
@@ -172,6 +200,12 @@ class ElasticsearchSearchIndex:
         if body is None:
             return SearchResult(hits=[], total=0, facets=empty_facets())
         sort = effective_sort(parsed, query.sort)
+        aggregations: dict[str, Any] = {
+            name: {"terms": {"field": name, "size": facet_buckets(name)}} for name in FACET_NAMES
+        }
+        selected = selected_issuer(query.filters)
+        if selected is not None:
+            aggregations["selected_issuer"] = {"filter": {"term": {"issuer_unit_id": selected}}}
         response = self._client.search(
             index=self._alias,
             query=body,
@@ -179,21 +213,28 @@ class ElasticsearchSearchIndex:
             size=query.limit,
             sort=_SORTS[sort],
             track_scores=sort is Sort.RELEVANCE,
-            track_total_hits=True,
+            track_total_hits=self._total_limit,
             source_includes=["source"],
-            aggregations={
-                name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_NAMES
-            },
+            aggregations=aggregations,
         )
         hits = [_hit(hit, parsed, sort, with_snippet=True) for hit in response["hits"]["hits"]]
-        aggregations = response["aggregations"]
-        facets = {
-            name: facet_values(
-                {b["key"]: int(b["doc_count"]) for b in aggregations[name]["buckets"]}
-            )
+        answer = response["aggregations"]
+        buckets = {
+            name: {b["key"]: int(b["doc_count"]) for b in answer[name]["buckets"]}
             for name in FACET_NAMES
         }
-        return SearchResult(hits=hits, total=int(response["hits"]["total"]["value"]), facets=facets)
+        chosen = None
+        if selected is not None:
+            chosen = FacetValue(selected, int(answer["selected_issuer"]["doc_count"]))
+        facets, others = bounded_facets(buckets, chosen)
+        total = response["hits"]["total"]
+        return SearchResult(
+            hits=hits,
+            total=int(total["value"]),
+            facets=facets,
+            total_is_lower_bound=total["relation"] == "gte",
+            other_issuers_hits=others,
+        )
 
     def scan(self, query: SearchQuery, scope: SearchScope) -> Iterator[SearchHit]:
         parsed = parse_text(query.text)
@@ -347,8 +388,10 @@ def _to_elasticsearch(document: IndexedDocument) -> dict[str, Any]:
     record["document_id"] = document.document_id  # a single value: it is also the _id
     for name, text in texts.items():
         exact = normalize(text)
+        folded = terms(fold_normalized(exact))
         record[f"{name}_exact"] = " ".join(terms(exact))
-        record[f"{name}_folded"] = " ".join(terms(fold_normalized(exact)))
+        record[f"{name}_folded"] = " ".join(folded)
+        record[f"{name}_pairs"] = " ".join(pairs(folded))
     # To the second, as tantivy keeps it, so that both engines break ties alike.
     record["issued_at"] = datetime.fromtimestamp(sort_seconds(document.issued_at), UTC).isoformat()
     record["source"] = source_of(document)
@@ -373,6 +416,16 @@ def _any_prefix(prefix: str, fields: dict[str, float]) -> dict[str, Any]:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
+def _any_of(terms: list[str], fields: dict[str, float]) -> dict[str, Any]:
+    """Scores each of `terms` in each of `fields` (the whole-query phrase's pairs)."""
+    should = [
+        {"term": {name: {"value": term, "boost": boost}}}
+        for name, boost in fields.items()
+        for term in terms
+    ]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
 def _phrase(words: list[str]) -> dict[str, Any]:
     phrase = " ".join(words)
     should = [
@@ -392,8 +445,9 @@ def _text_query(parsed: ParsedText) -> dict[str, Any]:
     must += [_phrase(phrase) for phrase in parsed.phrases]
     should = [_any_field(word, _EXACT_FIELDS) for word in parsed.exact_words]
     should += [_any_prefix(prefix, _EXACT_FIELDS) for prefix in parsed.exact_prefixes]
-    if len(parsed.sequence) > 1:
-        should.append(_phrase(parsed.sequence))
+    adjacent = list(dict.fromkeys(pairs(parsed.sequence)))
+    if adjacent:
+        should.append(_any_of(adjacent, _PAIR_FIELDS))
     return {"bool": {"must": must, "should": should}}
 
 

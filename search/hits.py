@@ -12,11 +12,16 @@ from typing import Any
 
 from search.normalize import fold
 from search.port import FacetValue, IndexedDocument, SearchHit
-from search.query import FACET_NAMES, ParsedText, Sort, local_year
+from search.query import FACET_NAMES, ParsedText, SearchFilters, Sort, local_year
 from search.text import highlights, snippet
 
 __all__ = [
     "FACET_SIZE",
+    "ISSUER_BUCKETS",
+    "ISSUER_FACET_SIZE",
+    "bounded_facets",
+    "facet_buckets",
+    "selected_issuer",
     "document_from_source",
     "empty_facets",
     "effective_sort",
@@ -29,7 +34,14 @@ __all__ = [
 
 SNIPPET_WIDTH = 200
 FACET_SIZE = 1_000
-"""At most this many values per facet are counted (issuers of a large union)."""
+"""At most this many types or years are counted (there are a dozen of each)."""
+ISSUER_FACET_SIZE = 20
+"""Issuers listed in the issuer facet: the first by count (then by id); a national scope has
+thousands, and counting them all was the costliest facet."""
+ISSUER_BUCKETS = 100
+"""Issuer buckets asked of an engine, more than are listed: equal counts around the last
+listed one are then ordered by id here, the same on both engines (each orders its own ties
+its own way) unless more than 80 issuers tie with the 20th."""
 
 
 def source_of(document: IndexedDocument) -> dict[str, Any]:
@@ -106,6 +118,33 @@ def sort_seconds(moment: datetime) -> int:
 def effective_sort(parsed: ParsedText, sort: Sort) -> Sort:
     """Without words there is no relevance: newest first."""
     return Sort.NEWEST if parsed.blank and sort is Sort.RELEVANCE else sort
+
+
+def facet_buckets(name: str) -> int:
+    """How many buckets of facet `name` to ask an engine for."""
+    return ISSUER_BUCKETS if name == "issuer_unit_id" else FACET_SIZE
+
+
+def selected_issuer(filters: SearchFilters) -> str | None:
+    """The issuer of an "issuer or below" filter: always listed in the issuer facet, so its
+    count is asked for apart (without `issuer_subtree` it is the only issuer of the hits)."""
+    return filters.issuer_unit_id if filters.issuer_unit_id and filters.issuer_subtree else None
+
+
+def bounded_facets(
+    buckets: Mapping[str, Mapping[str, int]], selected: FacetValue | None
+) -> tuple[dict[str, list[FacetValue]], int]:
+    """The facets of a result from an engine's buckets (every type and year, the first
+    `ISSUER_FACET_SIZE` issuers and `selected`, the selected issuer and its count, when it
+    has hits and is not among them) and the hits of the issuers not listed. Each document
+    has one year, so the year counts add up to the hits: no other count is needed."""
+    facets = {name: facet_values(buckets[name]) for name in FACET_NAMES}
+    issuers = facets["issuer_unit_id"][:ISSUER_FACET_SIZE]
+    if selected is not None and selected.count and all(v.value != selected.value for v in issuers):
+        issuers.append(selected)
+    facets["issuer_unit_id"] = issuers
+    hits = sum(value.count for value in facets["year"])
+    return facets, max(hits - sum(value.count for value in issuers), 0)
 
 
 def facet_values(buckets: Mapping[str, int]) -> list[FacetValue]:

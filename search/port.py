@@ -109,10 +109,17 @@ class FacetValue:
 class SearchResult:
     hits: list[SearchHit]
     total: int
-    """Every hit in scope that matches, not only this page."""
+    """Every hit in scope that matches, not only this page; at most the index's total limit
+    (`search.query.TOTAL_LIMIT`), see `total_is_lower_bound`."""
     facets: dict[str, list[FacetValue]]
     """For each name of `search.query.FACET_NAMES`: values by count (descending), then by
-    value; counted over every hit in scope that matches, never beyond the scope."""
+    value; counted over every hit in scope that matches, never beyond the scope. Every type
+    and year; the issuers are the first `search.hits.ISSUER_FACET_SIZE` by count, then the
+    selected issuer of an "issuer or below" filter if it is not among them."""
+    total_is_lower_bound: bool = False
+    """More hits match than `total` says ("more than 10,000")."""
+    other_issuers_hits: int = 0
+    """Hits in scope whose issuer is not listed in the issuer facet (the "more issuers" hint)."""
 
 
 class SearchIndex(Protocol):

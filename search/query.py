@@ -19,6 +19,7 @@ from search.terms import terms
 __all__ = [
     "FACET_NAMES",
     "MAX_WINDOW",
+    "TOTAL_LIMIT",
     "VIETNAM",
     "ParsedText",
     "SearchFilters",
@@ -65,6 +66,11 @@ class SearchFilters:
 MAX_WINDOW = 10_000
 """`offset + limit` of one page stays within this (Elasticsearch's index.max_result_window);
 `SearchIndex.scan` has no such bound."""
+
+TOTAL_LIMIT = 10_000
+"""Totals are exact up to this many hits; beyond it a result says "more than 10,000"
+(`SearchResult.total_is_lower_bound`), as Elasticsearch's `track_total_hits` does. Pages stay
+within `MAX_WINDOW` anyway; `SearchIndex.scan` (the export) still yields every hit."""
 
 
 @dataclass(frozen=True)

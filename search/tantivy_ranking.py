@@ -63,15 +63,16 @@ def ranked(
     query: tantivy.Query,
     sort: Sort,
     need: int,
+    counting: bool = True,
 ) -> tuple[list[Ranked], int]:
     """The first `need` hits of `query` in `sort` order (ties as in Elasticsearch) and the
-    total number of hits."""
+    total number of hits (0 unless `counting`: a caller that knows it saves the count)."""
     need = max(need, 1)
     if sort is Sort.RELEVANCE:
-        return _by_relevance(searcher, query, need)
+        return _by_relevance(searcher, query, need, counting)
     field = "newest_key" if sort is Sort.NEWEST else "oldest_key"
     order = tantivy.Order.Desc if sort is Sort.NEWEST else tantivy.Order.Asc
-    result = searcher.search(query, need + 1, count=True, order_by_field=field, order=order)
+    result = searcher.search(query, need + 1, count=counting, order_by_field=field, order=order)
     hits: list[tuple[int, tantivy.DocAddress]] = [(int(k), a) for k, a in result.hits]
     total = _count(result)
     if len(hits) > need and hits[need][0] == hits[need - 1][0]:  # equal keys across the page
@@ -85,11 +86,11 @@ def ranked(
 
 
 def _by_relevance(
-    searcher: tantivy.Searcher, query: tantivy.Query, need: int
+    searcher: tantivy.Searcher, query: tantivy.Query, need: int, counting: bool
 ) -> tuple[list[Ranked], int]:
     wanted = need + 1
     while True:
-        result = searcher.search(query, wanted, count=True)
+        result = searcher.search(query, wanted, count=counting)
         hits: list[tuple[float, tantivy.DocAddress]] = [(float(s), a) for s, a in result.hits]
         if len(hits) < wanted or hits[-1][0] != hits[need - 1][0]:
             break  # every hit scoring like the page's last one is in `hits`

@@ -58,6 +58,7 @@ def test_filters_facets_sort_and_pages(stack: Stack, documents: dict[str, str]) 
     assert facet(both, "type") == {"ke_hoach": 1, "thong_bao": 1}
     assert sum(facet(both, "year").values()) == 2
     assert [v["label"] for v in both["facets"]["issuer"]] == ["Liên đoàn Lao động tỉnh Bến Tre"]
+    assert both["total_is_lower_bound"] is False and both["other_issuers_hits"] == 0
 
     assert ids(search(clerk, q="lien doan lao dong", type="thong_bao")) == [documents["notice"]]
     assert ids(search(clerk, status="dispatched", q='"an toàn"')) == [documents["notice"]]
@@ -188,6 +189,7 @@ def test_the_search_page(stack: Stack, documents: dict[str, str]) -> None:
     assert page.status_code == 200, stack.logs()[-3000:]
     assert "<mark>an</mark> <mark>toàn</mark>" in page.text
     assert re.search(r"Thông báo</a> <span class=\"count\">1</span>", page.text)
+    assert '<span id="total">1</span> kết quả' in page.text
     assert "/api/v1/search/export.csv?q=an+toan+lao+dong" in page.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf

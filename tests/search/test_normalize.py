@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 
 from search.normalize import fold, has_diacritics, normalize
+from search.terms import pairs, terms
 
 
 def test_normalize_composes_and_casefolds_but_keeps_diacritics() -> None:
@@ -41,3 +42,11 @@ def test_has_diacritics() -> None:
     assert has_diacritics("đ")
     assert not has_diacritics("Cong Doan 2025")
     assert not has_diacritics("")
+
+
+def test_pairs_are_adjacent_words_joined_as_one_term() -> None:
+    words = terms(fold("Công đoàn cơ sở, công đoàn"))
+    assert pairs(words) == ["cong_doan", "doan_co", "co_so", "so_cong", "cong_doan"]
+    assert pairs(["một"]) == [] and pairs([]) == []
+    long = "a" * 200
+    assert pairs([long, "b" * 60, "c"]) == ["b" * 60 + "_c"]  # 255 bytes or more: dropped

@@ -116,6 +116,18 @@ class TestRanking:
         )
         assert ids(index, "bao hiem xa hoi") == ["in-subject", "in-body"]
 
+    def test_the_words_in_the_order_typed_rank_first(self, index: SearchIndex) -> None:
+        """The whole query as a phrase (its adjacent pairs) adds score: all of it together,
+        then part of it together, then the words apart."""
+        index.upsert(
+            [
+                make_document("apart", subject="Tin vắn: thông báo công tác"),
+                make_document("part", subject="Thông tin của cổng trường"),
+                make_document("together", subject="Nâng cấp cổng thông tin công tác"),
+            ]
+        )
+        assert ids(index, "cong thong tin") == ["together", "part", "apart"]
+
     def test_limit(self, index: SearchIndex) -> None:
         index.upsert([make_document(f"d{n}", subject="Công văn") for n in range(5)])
         assert len(index.search("cong van", EVERYWHERE, limit=3)) == 3

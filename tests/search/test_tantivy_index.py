@@ -136,37 +136,3 @@ def test_a_failed_batch_is_rolled_back_whole(tmp_path: Path) -> None:
         assert [hit.document_id for hit in index.search("hoi nghi", EVERYWHERE)] == ["kept"]
         index.upsert([make_document("after")])
         assert index.count() == 2
-
-
-def test_a_narrow_scope_changes_the_cost_of_a_search_not_its_scores(tmp_path: Path) -> None:
-    """`find` joins a narrow scope to the whole-query phrase (cheaper); the scores and order
-    must be those of the plain query, to the bit."""
-    from search import tantivy_index as adapter
-    from search.query import SearchFilters, parse_text
-
-    subjects = ["Công đoàn cơ sở", "Đoàn viên công đoàn", "Công tác đoàn", "Hội nghị công đoàn"]
-    documents = [
-        make_document(
-            f"d{n}",
-            subject=subjects[n % 4],
-            body_text=f"Kế hoạch {n}: công đoàn " * (1 + n % 5),
-            party_unit_ids=[f"u{n % 3}"],
-        )
-        for n in range(60)
-    ]
-    with TantivySearchIndex(tmp_path) as index:
-        index.upsert(documents)
-        shared = index._shared
-        assert shared is not None
-        searcher = shared.index.searcher()
-        scope = SearchScope(unit_ids=["u1"])
-        parsed = parse_text("công đoàn")
-
-        def page(narrow: bool) -> list[tuple[float, str]]:
-            query = adapter._combined(shared.schema, parsed, SearchFilters(), scope, narrow=narrow)
-            assert query is not None
-            hits = searcher.search(query, 100).hits
-            return [(score, str(searcher.doc(at).get_first("source"))) for score, at in hits]
-
-        assert len(page(narrow=False)) == 20
-        assert page(narrow=True) == page(narrow=False)
