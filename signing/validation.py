@@ -20,6 +20,7 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
 from signing import (
+    asn1_classes,
     certificate_cache,
     historical_objects,
     name_prep,
@@ -45,6 +46,7 @@ path_cache.install()
 reverse_paths.install()
 historical_objects.install()
 certificate_cache.install()
+asn1_classes.prepare_all()  # after pyHanko's and certvalidator's classes are loaded
 
 _ISSUANCE_FIELDS = {NUMBER_FIELD, DATE_FIELD, SEAL_FIELD}
 _ALLOWED = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
