@@ -19,6 +19,7 @@ from typing import Any
 
 from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
+from pyhanko.sign._session_scope import run_and_release
 from pyhanko.sign.signers import ExternalSigner
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
@@ -146,7 +147,7 @@ def prepare_personal(
             )
 
         with signing_failures():
-            return asyncio.run(prepare())
+            return asyncio.run(run_and_release(prepare(), setup.context))
 
 
 def finish_personal(
@@ -200,4 +201,4 @@ def finish_personal(
             return output.getvalue()
 
         with signing_failures():
-            return asyncio.run(finish())
+            return asyncio.run(run_and_release(finish(), setup.context))
