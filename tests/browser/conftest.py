@@ -11,6 +11,7 @@ import re
 import shutil
 import time
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,9 +77,11 @@ def axe_script() -> Path:
     return path
 
 
-@pytest.fixture(scope="package")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = make_stack(tmp_path_factory.mktemp("browser-stack"))
+@contextmanager
+def running_stack(directory: Path) -> Iterator[Stack]:
+    """The embedded stack with the demo data in ``directory``, stopped afterwards (its logs
+    printed if anything failed)."""
+    running = make_stack(directory)
     try:
         running.start()
         yield running
@@ -87,6 +90,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         raise
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="package")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The stack the browser tests share (tests that reorganise the demo tree start their own)."""
+    with running_stack(tmp_path_factory.mktemp("browser-stack")) as running:
+        yield running
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -5,9 +5,13 @@ what is wrong. Screenshots of each step; axe-core finds no serious violation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
+from tests.browser.conftest import running_stack
 from tests.browser.ui import (
     PHONE,
     SERIOUS,
@@ -21,6 +25,15 @@ from tests.stack import Stack
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, FilePayload, Page
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack of its own: this test imports, moves and merges units in Bến Tre's subtree, which
+    the report journeys on the shared stack count (2 of 4 units submitted)."""
+    with running_stack(tmp_path_factory.mktemp("admin-tree-stack")) as running:
+        yield running
+
 
 HEADER = "code,name,short_name,abbreviation,level,parent_code,place\n"
 GOOD = HEADER + (
