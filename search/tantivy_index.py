@@ -290,7 +290,9 @@ class TantivySearchIndex:
         found = sum(buckets["year"].values())  # one year per document: the count of hits
         sort = effective_sort(parsed, query.sort)
         need = query.offset + query.limit
-        order, _ = ranked(searcher, shared.schema, combined, sort, need, counting=False)
+        order, _ = ranked(
+            searcher, shared.schema, combined, sort, need, counting=False, found=found
+        )
         page = order[query.offset : query.offset + query.limit]
         hits = [hit_from_source(source_at(searcher, at), score, parsed) for score, at in page]
         return SearchResult(

@@ -14,12 +14,16 @@ page; ranking by relevance reads `newest_key` of the fetched hits from the colum
 document is read, no JSON decoded) and orders equal scores by it. Only hits whose key is equal
 (the same second and the same four leading bytes of their id: rare with UUIDs) are ordered by
 their full id, from their stored source. A score tie across the page boundary fetches more
-hits, by fast field only, until the tie ends.
+hits by score, once (up to ~1,000); a tie group larger than that (a prefix scores a constant,
+in tens of thousands of documents) is then read in `newest_key` order, in rounds, keeping the
+hits whose score (asked again for the round's key range only) is the boundary's: the work
+follows the page, not the group.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from itertools import groupby
 from typing import Any
 
@@ -33,6 +37,9 @@ __all__ = ["KEY_FIELDS", "Ranked", "add_key_fields", "key_values", "ranked", "so
 
 KEY_FIELDS = ("newest_key", "oldest_key")
 _LOW = 0xFFFF_FFFF
+_SCORED_BEFORE_ROUNDS = 1024
+"""Hits fetched by score (at least) before a tie group is read by key; 0: at once (tests)."""
+_FIRST_ROUND = 256  # the fewest hits read in the first round of a tie group by key
 
 Ranked = tuple[float, tantivy.DocAddress]
 """A hit in order: its score (0.0 for date sorts) and where its stored source is."""
@@ -64,12 +71,14 @@ def ranked(
     sort: Sort,
     need: int,
     counting: bool = True,
+    found: int | None = None,
 ) -> tuple[list[Ranked], int]:
     """The first `need` hits of `query` in `sort` order (ties as in Elasticsearch) and the
-    total number of hits (0 unless `counting`: a caller that knows it saves the count)."""
+    total number of hits (0 unless `counting`: a caller that knows it saves the count, and
+    gives it as `found`, which sizes the reading of a large tie group)."""
     need = max(need, 1)
     if sort is Sort.RELEVANCE:
-        return _by_relevance(searcher, query, need, counting)
+        return _by_relevance(searcher, schema, query, need, counting, found)
     field = "newest_key" if sort is Sort.NEWEST else "oldest_key"
     order = tantivy.Order.Desc if sort is Sort.NEWEST else tantivy.Order.Asc
     result = searcher.search(query, need + 1, count=counting, order_by_field=field, order=order)
@@ -86,20 +95,36 @@ def ranked(
 
 
 def _by_relevance(
-    searcher: tantivy.Searcher, query: tantivy.Query, need: int, counting: bool
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    query: tantivy.Query,
+    need: int,
+    counting: bool,
+    found: int | None,
 ) -> tuple[list[Ranked], int]:
+    """The page's hits by score, equal scores by `newest_key`. A tie across the page boundary
+    fetches more hits by score, once; if the tie still goes on past them, the rest of its
+    group is read in `newest_key` order (`_newest_scoring`) instead of whole."""
     wanted = need + 1
     while True:
         result = searcher.search(query, wanted, count=counting)
         hits: list[tuple[float, tantivy.DocAddress]] = [(float(s), a) for s, a in result.hits]
         if len(hits) < wanted or hits[-1][0] != hits[need - 1][0]:
-            break  # every hit scoring like the page's last one is in `hits`
-        wanted *= 4
-    keys = searcher.fast_field_values("newest_key", [address for _, address in hits])
-    ordered = sorted(
-        ((score, int(key or 0), address) for (score, address), key in zip(hits, keys, strict=True)),
-        key=lambda hit: (-hit[0], -hit[1]),
-    )
+            keyed = _with_keys(searcher, hits)  # every hit scoring like the page's last one
+            break
+        if wanted > need + 1 or not _SCORED_BEFORE_ROUNDS:  # a large tie group (a prefix)
+            boundary = hits[need - 1][0]
+            above = [hit for hit in hits if hit[0] > boundary]
+            if found is None:
+                found = _count(result) if counting else _count(searcher.search(query, 1))
+            rest, seen = need - len(above), len(hits) - len(above)
+            # Twice what `rest` needs if the group (>= `seen`) were spread evenly in time.
+            enough = min(max(math.ceil(2 * rest * found / seen), _FIRST_ROUND), found + 1)
+            keyed = _with_keys(searcher, above)
+            keyed += _newest_scoring(searcher, schema, query, boundary, rest, enough)
+            break
+        wanted = max(4 * wanted, _SCORED_BEFORE_ROUNDS)
+    ordered = sorted(keyed, key=lambda hit: (-hit[0], -hit[1]))
     cut = ordered[:need]
     if cut:  # equal keys across the page: the whole run, to be ordered by id
         last = cut[-1][:2]
@@ -107,6 +132,87 @@ def _by_relevance(
     pairs = [((score, -key), address) for score, key, address in cut]
     page = _ids_within_equal(searcher, pairs, need)
     return [(score, address) for (score, _), address in page], _count(result)
+
+
+_Keyed = tuple[float, int, tantivy.DocAddress]
+"""A hit's score, its `newest_key` and where it is."""
+
+
+def _with_keys(
+    searcher: tantivy.Searcher, hits: list[tuple[float, tantivy.DocAddress]]
+) -> list[_Keyed]:
+    keys = searcher.fast_field_values("newest_key", [address for _, address in hits])
+    return [
+        (score, int(key or 0), address) for (score, address), key in zip(hits, keys, strict=True)
+    ]
+
+
+def _newest_scoring(
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    query: tantivy.Query,
+    score: float,
+    wanted: int,
+    enough: int,
+) -> list[_Keyed]:
+    """The `wanted` hits of `query` with the newest `newest_key` among those scoring exactly
+    `score`, and every other such hit sharing the last one's key (to be ordered by id).
+
+    The hits are read in rounds in `newest_key` order (`order_by_field`); the scores of one
+    round's hits are asked again by joining the query to the round's key range (score-neutral:
+    the same scores), and those scoring `score` are kept. A round ends before its last key
+    unless it reached the last hit, so that a run of equal keys is never split between rounds.
+    The work follows the hits read, not the size of the tie group (a prefix scores the same in
+    tens of thousands of documents). The first round is small, as if most of the hits were in
+    the group (as under a prefix); the second reads `enough` (what the least dense group would
+    need) unless that is fewer than 4× the first; every next one 4× more."""
+    found: list[_Keyed] = []
+    below: int | None = None  # keys of the next round are <= this
+    size = min(max(8 * wanted, _FIRST_ROUND), enough)
+    while len(found) < wanted:
+        within = query if below is None else _joined(query, _key_range(schema, None, below))
+        result = searcher.search(
+            within, size, count=False, order_by_field="newest_key", order=tantivy.Order.Desc
+        )
+        hits = [(int(key), address) for key, address in result.hits]
+        if not hits:
+            break
+        lowest = hits[-1][0]
+        reached_the_end = len(hits) < size
+        if not reached_the_end:
+            hits = [hit for hit in hits if hit[0] != lowest]  # the run may go on: next round
+            if not hits:  # one key fills the round: a larger round
+                size *= 4
+                continue
+            lowest = hits[-1][0]
+        keys = {(a.segment_ord, a.doc): key for key, a in hits}
+        rescored = searcher.search(
+            _joined(query, _key_range(schema, lowest, below)), len(hits), count=False
+        )
+        for hit_score, address in rescored.hits:
+            if float(hit_score) == score:
+                found.append((score, keys[(address.segment_ord, address.doc)], address))
+        if reached_the_end:
+            break
+        below = lowest - 1
+        size = max(4 * size, enough)
+    return found
+
+
+def _key_range(schema: tantivy.Schema, lowest: int | None, highest: int | None) -> tantivy.Query:
+    return tantivy.Query.range_query(
+        schema, "newest_key", tantivy.FieldType.Unsigned, lowest, highest
+    )
+
+
+def _joined(query: tantivy.Query, narrowing: tantivy.Query) -> tantivy.Query:
+    """`query` on the documents of `narrowing`, with `query`'s scores (`x + 0.0`)."""
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Must, query),
+            (tantivy.Occur.Must, tantivy.Query.const_score_query(narrowing, 0.0)),
+        ]
+    )
 
 
 def _with_key(

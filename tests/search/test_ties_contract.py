@@ -4,6 +4,7 @@ page, across page boundaries, and in `scan`."""
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from search import tantivy_ranking
 from search.elasticsearch_index import ElasticsearchSearchIndex
 from search.port import IndexedDocument, SearchIndex, SearchScope
 from search.query import SearchQuery, Sort
@@ -119,3 +121,98 @@ def test_scan_orders_ties_as_find(engines: tuple[SearchIndex, SearchIndex], sort
     found = [hit.document_id for hit in tantivy_index.find(query, EVERYWHERE).hits]
     assert [hit.document_id for hit in tantivy_index.scan(query, EVERYWHERE)] == found
     assert [hit.document_id for hit in es.scan(query, EVERYWHERE)] == found
+
+
+def _large_corpus() -> list[IndexedDocument]:
+    """3,000 documents found by "chuyen*" with three scores only (the prefix scores a constant:
+    in the subject and the body, in the subject only, in the body only). Within a score many
+    share a second and the first four characters of their id (runs of ~12 equal tie-break keys),
+    and 300 of the highest score share both (one run longer than tantivy's first round of a tie
+    group). Written in shuffled order, so the engine's own order means nothing."""
+    documents = []
+    for n in range(3_000):
+        in_subject, in_body = n % 3 != 0, n % 2 == 0 or n % 3 == 0
+        if n < 300:
+            document_id, seconds, in_subject, in_body = f"0000-{n:04d}", 10_000, True, True
+        else:
+            document_id, seconds = f"k{n % 6:03d}-{n:05d}", (n * 7) % 40
+        documents.append(
+            make_document(
+                document_id,
+                subject="Chuyển đổi số năm 2025" if in_subject else "Kế hoạch hội nghị",
+                body_text="Báo cáo chuyên đề." if in_body else "Nội dung văn bản.",
+                issued_at=BASE + timedelta(seconds=seconds),
+            )
+        )
+    random.Random(7).shuffle(documents)
+    return documents
+
+
+LARGE = _large_corpus()
+
+
+def _large_rank(document: IndexedDocument) -> tuple[int, int, str]:
+    """The contract's order, from how the corpus was written: score, newest, id."""
+    score = ("Chuyển" in document.subject) * 2 + ("chuyên" in document.body_text)
+    return (-score, -int(document.issued_at.timestamp()), document.document_id)
+
+
+LARGE_ORDER = [document.document_id for document in sorted(LARGE, key=_large_rank)]
+TOP_GROUP = sum(1 for document in LARGE if _large_rank(document)[0] == -3)
+
+
+@pytest.fixture(scope="module")
+def large_engines(
+    tmp_path_factory: pytest.TempPathFactory, elasticsearch_server: ElasticsearchServer
+) -> Iterator[tuple[SearchIndex, SearchIndex]]:
+    directory: Path = tmp_path_factory.mktemp("large-ties") / "index"
+    es = ElasticsearchSearchIndex(elasticsearch_server.url, f"ties-{uuid.uuid4().hex[:8]}")
+    with TantivySearchIndex(directory) as tantivy_index:
+        for start in range(0, len(LARGE), 500):  # several segments
+            tantivy_index.upsert(LARGE[start : start + 500])
+            es.upsert(LARGE[start : start + 500])
+        try:
+            yield tantivy_index, es
+        finally:
+            es.drop()
+            es.close()
+
+
+def test_a_large_tie_group_is_what_it_says(large_engines: tuple[SearchIndex, SearchIndex]) -> None:
+    tantivy_index, _ = large_engines
+    scores = [hit.score for hit in tantivy_index.scan(SearchQuery(text="chuyen*"), EVERYWHERE)]
+    assert len(scores) == len(LARGE)
+    assert sorted(set(scores), reverse=True) == [3.0, 2.0, 1.0]
+    assert scores.count(3.0) == TOP_GROUP == 1_200
+
+
+@pytest.mark.parametrize(
+    ("offset", "limit"),
+    [
+        (0, 20),  # the first page: 20 of the 300 equal keys
+        (0, 1),
+        (290, 20),  # across the end of the run of 300 equal keys
+        (TOP_GROUP - 7, 20),  # across two scores
+        (1_490, 20),  # the middle
+        (1_000, 700),
+        (len(LARGE) - 25, 20),
+        (len(LARGE) - 20, 20),  # the last page
+        (len(LARGE) - 3, 20),
+    ],
+)
+@pytest.mark.parametrize("by_key_at_once", [False, True])
+def test_a_large_tie_group_pages_as_the_full_sort(
+    large_engines: tuple[SearchIndex, SearchIndex],
+    offset: int,
+    limit: int,
+    by_key_at_once: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """tantivy fetches ~1,000 hits by score before it reads a tie group by key; `by_key_at_once`
+    reads it by key from the first tie across the page, whatever the page."""
+    if by_key_at_once:
+        monkeypatch.setattr(tantivy_ranking, "_SCORED_BEFORE_ROUNDS", 0)
+    expected = LARGE_ORDER[offset : offset + limit]
+    for index in large_engines:
+        query = SearchQuery(text="chuyen*", offset=offset, limit=limit)
+        assert [hit.document_id for hit in index.find(query, EVERYWHERE).hits] == expected
