@@ -18,6 +18,7 @@ from eventsourcing.persistence import (
     Recording,
     Transcoding,
 )
+from eventsourcing.utils import get_topic
 
 from documents.blobs import BlobStore
 from documents.delivery_events import BuiltDelivery
@@ -80,10 +81,12 @@ class _NotificationSource:
         without a gap, are not read back (a delivery batch's 1,000 states): nothing else can
         sit between two consecutive notification ids."""
         with self._lock:
-            end = start
-            while end < start + limit and end in self._recorded:
-                end += 1
-        known: list[Any] = [_Remembered(position) for position in range(start, end)]
+            known: list[Any] = []
+            while (
+                len(known) < limit and (event := self._recorded.get(start + len(known))) is not None
+            ):
+                known.append(_Remembered(start + len(known), event))
+        end = start + len(known)
         if len(known) == limit:
             return known
         return known + list(self._app.recorder.select_notifications(end, limit - len(known)))
@@ -91,18 +94,33 @@ class _NotificationSource:
     def to_domain_event(self, notification: Any) -> Any:
         with self._lock:
             recorded = self._recorded.pop(notification.id, None)
+        if isinstance(notification, _Remembered):
+            return notification.domain_event
         if recorded is not None:
             return recorded
-        if isinstance(notification, _Remembered):  # taken meanwhile: read it after all
-            (notification,) = self._app.recorder.select_notifications(notification.id, 1)
         return self._app.mapper.to_domain_event(notification)
 
 
 @dataclass(frozen=True)
 class _Remembered:
-    """A position whose event this process recorded and still holds."""
+    """A position whose event this process recorded and still holds: the notification's id,
+    aggregate id, version and topic, as a reader that only looks at those (the search
+    projection) finds them in a stored notification, and the event itself."""
 
     id: int
+    domain_event: Any
+
+    @property
+    def originator_id(self) -> UUID:
+        return cast(UUID, self.domain_event.originator_id)
+
+    @property
+    def originator_version(self) -> int:
+        return cast(int, self.domain_event.originator_version)
+
+    @property
+    def topic(self) -> str:
+        return get_topic(type(self.domain_event))
 
 
 class ServiceBase(Application[UUID]):
