@@ -36,17 +36,23 @@ def link_digest(previous: str, stored: StoredEvent, originator: str | None = Non
     each followed by a NUL byte, then the state."""
     if originator is None:
         originator = str(stored.originator_id)
-    header = f"{previous}\0{originator}\0{stored.originator_version}\0{stored.topic}\0"
-    digest = hashlib.sha256(header.encode())
+    before, after = _around_id(previous, stored.originator_version, stored.topic)
+    digest = hashlib.sha256(before + originator.encode() + after)
     digest.update(stored.state)
     return digest.hexdigest()
+
+
+def _around_id(previous: str, version: int, topic: str) -> tuple[bytes, bytes]:
+    """What a link's digest covers before and after the aggregate id (each part followed by a
+    NUL byte); the state follows."""
+    return f"{previous}\0".encode(), f"\0{version}\0{topic}\0".encode()
 
 
 def first_link_digests(topic: str, events: Iterable[tuple[str, bytes]]) -> Iterator[str]:
     """``link_digest`` of the first events (version 1) of new aggregates sharing a topic, each
     given as (aggregate id as text, stored state): the common parts are hashed once."""
-    common = hashlib.sha256(GENESIS.encode() + b"\0")
-    after_id = b"\0" + b"1" + b"\0" + topic.encode() + b"\0"  # version 1
+    before, after_id = _around_id(GENESIS, 1, topic)
+    common = hashlib.sha256(before)
     for originator_id, state in events:
         digest = common.copy()
         digest.update(originator_id.encode() + after_id)
