@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import resource
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -130,6 +132,71 @@ def percentile(values: list[float], share: float) -> float:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class MemorySampler:
+    """The highest anonymous and file-backed resident memory of this process, sampled every
+    0.2 s from /proc/self/status. File-backed pages are the index files tantivy maps: the
+    kernel reads them in as queries touch them and drops them under memory pressure (page
+    cache); anonymous pages are the process's own heap (Python, the writer's buffer)."""
+
+    def __init__(self) -> None:
+        self.anonymous_mb = 0.0
+        self.file_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.sample()
+
+    def sample(self) -> None:
+        fields = {}
+        with open("/proc/self/status") as status:
+            for line in status:
+                name, _, value = line.partition(":")
+                if name in ("RssAnon", "RssFile"):
+                    fields[name] = int(value.split()[0]) / 1024
+        self.anonymous_mb = max(self.anonymous_mb, fields.get("RssAnon", 0.0))
+        self.file_mb = max(self.file_mb, fields.get("RssFile", 0.0))
+
+    def report(self) -> str:
+        self.sample()
+        return (
+            f"peak resident memory {peak_rss_mb():,.0f} MB; highest anonymous "
+            f"{self.anonymous_mb:,.0f} MB, highest file-backed (mapped index files) "
+            f"{self.file_mb:,.0f} MB"
+        )
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def save_readers(path: Path, everyone: list[Reader]) -> None:
+    rows = [
+        {
+            "name": reader.name,
+            "unit_ids": reader.scope.unit_ids,
+            "subtree_root_ids": reader.scope.subtree_root_ids,
+            "unit_id": reader.unit_id,
+        }
+        for reader in everyone
+    ]
+    path.write_text(json.dumps(rows, indent=1))
+
+
+def load_readers(path: Path) -> list[Reader]:
+    rows = json.loads(path.read_text())
+    return [
+        Reader(
+            row["name"],
+            SearchScope(unit_ids=row["unit_ids"], subtree_root_ids=row["subtree_root_ids"]),
+            row["unit_id"],
+        )
+        for row in rows
+    ]
 
 
 def directory_bytes(directory: Path) -> int:
@@ -245,8 +312,7 @@ def index_from_events(
     return seconds
 
 
-def measure_queries(index: SearchIndex, corpus: Corpus, repeats: int) -> None:
-    everyone = readers(corpus)
+def measure_queries(index: SearchIndex, everyone: list[Reader], repeats: int) -> None:
     overall: list[float] = []
     for reader in everyone:
         queries = query_set(reader)
@@ -291,7 +357,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--settle", action="store_true", help="tantivy: finish merges before the queries"
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="tantivy, with --keep: query the index a previous run kept (no indexing)",
+    )
     args = parser.parse_args(argv)
+    if args.reuse:
+        if args.keep is None or args.backend != "tantivy":
+            parser.error("--reuse needs --keep DIR and the tantivy backend")
+        reuse_kept(args.keep, args.repeats)
+        return
     end_to_end = args.from_events is not None
     count = args.from_events if end_to_end else args.documents
     with contextlib.ExitStack() as stack:
@@ -306,6 +382,7 @@ def main(argv: list[str] | None = None) -> None:
         index, size = stack.enter_context(open_index(args.backend, work, args.elasticsearch_url))
         path = "end to end from events" if end_to_end else "index-write path"
         print(f"{args.backend}: {count:,} documents, {path}, {len(tree.units):,} units")
+        memory = MemorySampler()
         if end_to_end:
             seconds = index_from_events(index, corpus, count, work, not args.without_text)
         else:
@@ -315,10 +392,34 @@ def main(argv: list[str] | None = None) -> None:
             index = settled(index, work / "index")
             stack.callback(index.close)  # type: ignore[attr-defined]
         print(f"index size on disk: {size() / 1e6:,.0f} MB ({index.count():,} documents)")
-        print(f"peak resident memory of this process so far: {peak_rss_mb():,.0f} MB")
+        print(f"indexing: {memory.report()}")
+        everyone = readers(corpus)
+        save_readers(work / READERS_FILE, everyone)
         print(f"query latency ({args.repeats} runs of the set per scope, facets counted):")
-        measure_queries(index, corpus, args.repeats)
-        print(f"peak resident memory of this process: {peak_rss_mb():,.0f} MB")
+        measure_queries(index, everyone, args.repeats)
+        print(f"after the queries: {memory.report()}")
+        memory.stop()
+
+
+READERS_FILE = "readers.json"
+"""Kept beside the index: the readers of its corpus, for `--reuse`."""
+
+
+def reuse_kept(work: Path, repeats: int) -> None:
+    """The query set over a kept tantivy index, in a process that only reads it (as the web
+    processes do): latency and the memory of reading alone."""
+    from search.tantivy_index import TantivySearchIndex
+
+    memory = MemorySampler()
+    everyone = load_readers(work / READERS_FILE)
+    with TantivySearchIndex(work / "index") as index:
+        directory = work / "index"
+        print(f"tantivy: kept index of {index.count():,} documents in {directory}")
+        print(f"index size on disk: {directory_bytes(directory) / 1e6:,.0f} MB")
+        print(f"query latency ({repeats} runs of the set per scope, facets counted):")
+        measure_queries(index, everyone, repeats)
+        print(f"after the queries: {memory.report()}")
+    memory.stop()
 
 
 if __name__ == "__main__":
