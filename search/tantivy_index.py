@@ -436,7 +436,7 @@ def _text_query(
     the whole-query phrase (its adjacent pairs) only add score (left out unless `scoring`: the
     same documents match without them). Blank text matches everything.
 
-    `within` (the scope and filters, scoring 0), when given, is joined to every term, prefix
+    `within` (the reader's scope, scoring 0), when given, is joined to every term, prefix
     and phrase (each "leaf"). tantivy adds up the fields of a word with a union that, asked
     for a document, scores every document of the next 4,096 in each field; over a narrow
     scope that is nearly the whole index (a grassroots union's 25 documents among 1,000,000
