@@ -16,6 +16,11 @@ sort by date, facets always counted) runs under three readers' scopes: a grassro
 clerk, the auditor of a provincial federation (its subtree) and the national auditor (the whole
 tree through the scope filter): p50/p95/p99 latency per scope and overall.
 
+Memory: peak resident memory, and apart the highest anonymous (the process's own heap) and
+file-backed (the index files tantivy maps, which the kernel drops under pressure) memory.
+`--keep DIR` keeps the index and its readers; `--keep DIR --reuse` runs the query set alone over
+a kept tantivy index, in a process that only reads it (as a web process does).
+
 Run: `.venv/bin/python -m bench.search_index --backend tantivy --documents 100000`.
 Elasticsearch is started by the tests' helper (`tests/servers/elasticsearch.py`) with a 1 GB heap
 and the full JIT (`BENCH_JAVA_OPTS`; the tests use C1 only, for a fast start)
