@@ -113,8 +113,8 @@ def _by_relevance(
         result = searcher.search(query, wanted, count=counting)
         hits: list[tuple[float, tantivy.DocAddress]] = [(float(s), a) for s, a in result.hits]
         if len(hits) < wanted or hits[-1][0] != hits[need - 1][0]:
-            last = hits[min(need, len(hits)) - 1][0] if hits else 0.0
-            keyed = _with_keys(searcher, [hit for hit in hits if hit[0] >= last])
+            page_last = hits[min(need, len(hits)) - 1][0] if hits else 0.0
+            keyed = _with_keys(searcher, [hit for hit in hits if hit[0] >= page_last])
             break
         if wanted > need + 1 or not _SCORED_BEFORE_ROUNDS:  # a large tie group (a prefix)
             boundary = hits[need - 1][0]
