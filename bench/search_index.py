@@ -415,6 +415,9 @@ def reuse_kept(work: Path, repeats: int) -> None:
     processes do): latency and the memory of reading alone."""
     from search.tantivy_index import TantivySearchIndex
 
+    for kept in (work / READERS_FILE, work / "index" / "meta.json"):
+        if not kept.exists():
+            raise SystemExit(f"{kept} is missing: run once with --keep {work} (without --reuse)")
     memory = MemorySampler()
     everyone = load_readers(work / READERS_FILE)
     with TantivySearchIndex(work / "index") as index:
