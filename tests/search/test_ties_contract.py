@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,21 +57,34 @@ def _corpus() -> list[IndexedDocument]:
 CORPUS = _corpus()
 
 
-@pytest.fixture(scope="module")
-def engines(
-    tmp_path_factory: pytest.TempPathFactory, elasticsearch_server: ElasticsearchServer
+@contextmanager
+def _indexed_in_both(
+    directory: Path,
+    server: ElasticsearchServer,
+    corpus: list[IndexedDocument],
+    batch: int,
 ) -> Iterator[tuple[SearchIndex, SearchIndex]]:
-    directory: Path = tmp_path_factory.mktemp("ties") / "index"
-    es = ElasticsearchSearchIndex(elasticsearch_server.url, f"ties-{uuid.uuid4().hex[:8]}")
+    """`corpus` in a tantivy index in `directory` and a fresh Elasticsearch index, upserted in
+    batches of `batch` (several segments)."""
+    es = ElasticsearchSearchIndex(server.url, f"ties-{uuid.uuid4().hex[:8]}")
     with TantivySearchIndex(directory) as tantivy_index:
-        for start in range(0, len(CORPUS), 10):  # several segments
-            tantivy_index.upsert(CORPUS[start : start + 10])
-        es.upsert(CORPUS)
+        for start in range(0, len(corpus), batch):
+            tantivy_index.upsert(corpus[start : start + batch])
+            es.upsert(corpus[start : start + batch])
         try:
             yield tantivy_index, es
         finally:
             es.drop()
             es.close()
+
+
+@pytest.fixture(scope="module")
+def engines(
+    tmp_path_factory: pytest.TempPathFactory, elasticsearch_server: ElasticsearchServer
+) -> Iterator[tuple[SearchIndex, SearchIndex]]:
+    directory: Path = tmp_path_factory.mktemp("ties") / "index"
+    with _indexed_in_both(directory, elasticsearch_server, CORPUS, 10) as both:
+        yield both
 
 
 def expected_by_date(sort: Sort) -> list[str]:
@@ -166,16 +180,8 @@ def large_engines(
     tmp_path_factory: pytest.TempPathFactory, elasticsearch_server: ElasticsearchServer
 ) -> Iterator[tuple[SearchIndex, SearchIndex]]:
     directory: Path = tmp_path_factory.mktemp("large-ties") / "index"
-    es = ElasticsearchSearchIndex(elasticsearch_server.url, f"ties-{uuid.uuid4().hex[:8]}")
-    with TantivySearchIndex(directory) as tantivy_index:
-        for start in range(0, len(LARGE), 500):  # several segments
-            tantivy_index.upsert(LARGE[start : start + 500])
-            es.upsert(LARGE[start : start + 500])
-        try:
-            yield tantivy_index, es
-        finally:
-            es.drop()
-            es.close()
+    with _indexed_in_both(directory, elasticsearch_server, LARGE, 500) as both:
+        yield both
 
 
 def test_a_large_tie_group_is_what_it_says(large_engines: tuple[SearchIndex, SearchIndex]) -> None:
