@@ -138,3 +138,54 @@ def test_the_selected_issuer_is_always_listed(engines: tuple[SearchIndex, Search
     alone = both(engines, SearchQuery(filters=SearchFilters(issuer_unit_id="u-parent")))
     assert alone.facets["issuer_unit_id"] == [FacetValue("u-parent", 2)]
     assert alone.other_issuers_hits == 0
+
+
+def _segments() -> list[list[IndexedDocument]]:
+    """Four batches, one segment each on tantivy. "u-top" has 30 documents in the first and one
+    in each of the others, where 101 other issuers have two each: a count that kept each
+    segment's hundred issuers with the most hits would leave u-top out of three segments. The
+    101 issuers tie with six hits each, more than the hundred buckets asked for."""
+    batches = [[make_document(f"top-{k:02d}", issuer_unit_id="u-top") for k in range(30)]]
+    for segment in range(3):
+        batch = [make_document(f"top-s{segment}", issuer_unit_id="u-top")]
+        batch += [
+            make_document(f"o{n:03d}-s{segment}-{k}", issuer_unit_id=f"u-o{n:03d}")
+            for n in range(101)
+            for k in range(2)
+        ]
+        batches.append(batch)
+    return batches
+
+
+@pytest.fixture(scope="module")
+def segmented(
+    tmp_path_factory: pytest.TempPathFactory, elasticsearch_server: ElasticsearchServer
+) -> Iterator[tuple[SearchIndex, SearchIndex]]:
+    directory: Path = tmp_path_factory.mktemp("segmented") / "index"
+    es = ElasticsearchSearchIndex(elasticsearch_server.url, f"segmented-{uuid.uuid4().hex[:8]}")
+    with TantivySearchIndex(directory) as tantivy_index:
+        for batch in _segments():
+            tantivy_index.upsert(batch)
+            es.upsert(batch)
+        try:
+            yield tantivy_index, es
+        finally:
+            es.drop()
+            es.close()
+
+
+def test_issuer_counts_are_exact_across_segments(
+    segmented: tuple[SearchIndex, SearchIndex],
+) -> None:
+    tantivy_index = segmented[0]
+    assert isinstance(tantivy_index, TantivySearchIndex)
+    assert tantivy_segments(tantivy_index) == 4  # unmerged, or the case is not made
+    result = both(segmented, SearchQuery("hoi nghi"))
+    others = [FacetValue(f"u-o{n:03d}", 6) for n in range(ISSUER_FACET_SIZE - 1)]
+    assert result.facets["issuer_unit_id"] == [FacetValue("u-top", 33), *others]
+    total = 33 + 101 * 6
+    assert result.other_issuers_hits == total - 33 - 6 * (ISSUER_FACET_SIZE - 1)
+
+
+def tantivy_segments(index: TantivySearchIndex) -> int:
+    return index._open().index.searcher().num_segments  # the test looks under the adapter

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import tantivy
 
-from search.port import SearchScope
+from search.port import FacetValue, SearchScope
+from search.query import SearchFilters, SearchQuery
 from search.tantivy_index import IndexLockedError, IndexSchemaError, TantivySearchIndex
 from tests.search.builders import make_document
 
@@ -136,3 +137,32 @@ def test_a_failed_batch_is_rolled_back_whole(tmp_path: Path) -> None:
         assert [hit.document_id for hit in index.search("hoi nghi", EVERYWHERE)] == ["kept"]
         index.upsert([make_document("after")])
         assert index.count() == 2
+
+
+def test_issuers_sharing_a_key_are_still_counted_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.tantivy_facets
+    import search.tantivy_index
+
+    def one_key(unit_id: str) -> int:
+        return 7
+
+    monkeypatch.setattr(search.tantivy_index, "issuer_key", one_key)
+    monkeypatch.setattr(search.tantivy_facets, "issuer_key", one_key)
+    documents = [
+        make_document(f"{unit}-{k}", issuer_unit_id=unit, issuer_path_ids=[unit, "u-tld"])
+        for unit, count in (("u-a", 3), ("u-b", 2), ("u-c", 1))
+        for k in range(count)
+    ]
+    with TantivySearchIndex(tmp_path / "index") as index:
+        index.upsert(documents)
+        result = index.find(SearchQuery("hoi nghi"), EVERYWHERE)
+        below = SearchFilters(issuer_unit_id="u-c", issuer_subtree=True)
+        alone = index.find(SearchQuery("hoi nghi", filters=below), EVERYWHERE)
+    assert result.facets["issuer_unit_id"] == [
+        FacetValue("u-a", 3),
+        FacetValue("u-b", 2),
+        FacetValue("u-c", 1),
+    ]
+    assert alone.facets["issuer_unit_id"] == [FacetValue("u-c", 1)]
