@@ -82,7 +82,7 @@ __all__ = [
 SCHEMA_VERSION = 4
 """2: `newest_key`/`oldest_key` fast fields (ties settled in the engine); 3: `*_pairs` fields
 (the whole-query phrase boost as terms); 4: `issuer_key` (exact issuer counts,
-`search.tantivy_facets`)."""
+`search.tantivy_facets`), and the parties among `scope_unit_ids` (`_scope_keys`)."""
 SCHEMA_FILE = "eoffice-schema"
 
 _ANALYZER = "eoffice_vi"
@@ -355,7 +355,12 @@ def _to_tantivy(document: IndexedDocument) -> tantivy.Document:
     )
     texts = {"subject": document.subject, "body": document.body_text, "meta": meta}
     record = tantivy.Document()
-    for name, values in keyword_values(document).items():
+    keywords = keyword_values(document)
+    # At or below: a party is in its own subtree (`_scope_keys`).
+    keywords["scope_unit_ids"] = list(
+        dict.fromkeys((*keywords["party_unit_ids"], *keywords["scope_unit_ids"]))
+    )
+    for name, values in keywords.items():
         for value in values:
             record.add_text(name, value)
     for name, text in texts.items():
@@ -590,13 +595,17 @@ def _is_narrow(searcher: tantivy.Searcher, scope: SearchScope) -> bool:
 
 
 def _scope_keys(scope: SearchScope) -> dict[str, list[str]]:
-    """The keyword values that admit a document to `scope`, per field (any one suffices)."""
+    """The keyword values that admit a document to `scope`, per field (any one suffices).
+    `scope_unit_ids` holds the parties and every unit above them, so a subtree's root admits
+    its own documents too: an auditor of the units they belong to (a provincial auditor's
+    unit is the root of their subtree) is one key, not a union of two."""
     keys: dict[str, list[str]] = {}
-    if scope.unit_ids or scope.subtree_root_ids:
-        units = (*scope.unit_ids, *scope.subtree_root_ids)
-        keys["party_unit_ids"] = list(dict.fromkeys(units))
-    if scope.subtree_root_ids:
-        keys["scope_unit_ids"] = list(dict.fromkeys(scope.subtree_root_ids))
+    roots = list(dict.fromkeys(scope.subtree_root_ids))
+    own = [unit for unit in dict.fromkeys(scope.unit_ids) if unit not in roots]
+    if own:
+        keys["party_unit_ids"] = own
+    if roots:
+        keys["scope_unit_ids"] = roots
     return keys
 
 
