@@ -40,8 +40,9 @@ ISSUER_FACET_SIZE = 20
 thousands, and counting them all was the costliest facet."""
 ISSUER_BUCKETS = 100
 """Issuer buckets asked of an engine, more than are listed: equal counts around the last
-listed one are then ordered by id here, the same on both engines (each orders its own ties
-its own way) unless more than 80 issuers tie with the 20th."""
+listed one are then ordered by id here. Elasticsearch orders equal counts by id itself;
+tantivy, whose cut among equal counts follows no order, asks again for every issuer tied with
+the 20th when its cut falls among them (`search.tantivy_facets`)."""
 
 
 def source_of(document: IndexedDocument) -> dict[str, Any]:
