@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
@@ -71,11 +72,12 @@ def ranked(
     sort: Sort,
     need: int,
     counting: bool = True,
-    found: int | None = None,
+    found: Callable[[], int] | None = None,
 ) -> tuple[list[Ranked], int]:
     """The first `need` hits of `query` in `sort` order (ties as in Elasticsearch) and the
-    total number of hits (0 unless `counting`: a caller that knows it saves the count, and
-    gives it as `found`, which sizes the reading of a large tie group)."""
+    total number of hits (0 unless `counting`: a caller that counts them otherwise saves the
+    count, and gives `found`, which gives it when a large tie group needs it, to size its
+    reading)."""
     need = max(need, 1)
     if sort is Sort.RELEVANCE:
         return _by_relevance(searcher, schema, query, need, counting, found)
@@ -100,7 +102,7 @@ def _by_relevance(
     query: tantivy.Query,
     need: int,
     counting: bool,
-    found: int | None,
+    found: Callable[[], int] | None,
 ) -> tuple[list[Ranked], int]:
     """The page's hits by score, equal scores by `newest_key`. The first search fetches at
     least `_SCORED_BEFORE_ROUNDS` hits: the engine scores every hit whatever it keeps (over
@@ -119,11 +121,13 @@ def _by_relevance(
         if wanted > need + 1 or not _SCORED_BEFORE_ROUNDS:  # a large tie group (a prefix)
             boundary = hits[need - 1][0]
             above = [hit for hit in hits if hit[0] > boundary]
-            if found is None:
-                found = _count(result) if counting else _count(searcher.search(query, 1))
+            if found is not None:
+                total = found()
+            else:
+                total = _count(result) if counting else _count(searcher.search(query, 1))
             rest, seen = need - len(above), len(hits) - len(above)
             # Twice what `rest` needs if the group (>= `seen`) were spread evenly in time.
-            enough = min(max(math.ceil(2 * rest * found / seen), _FIRST_ROUND), found + 1)
+            enough = min(max(math.ceil(2 * rest * total / seen), _FIRST_ROUND), total + 1)
             keyed = _with_keys(searcher, above)
             keyed += _newest_scoring(searcher, schema, query, boundary, rest, enough)
             break
