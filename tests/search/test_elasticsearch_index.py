@@ -16,6 +16,7 @@ from eoffice.settings import Settings
 from search.elasticsearch_index import ElasticsearchIndexError, ElasticsearchSearchIndex
 from search.normalize import fold, normalize
 from search.port import SearchScope
+from search.query import SearchQuery
 from search.tantivy_index import _analyzer
 from search.terms import terms
 from tests.search.builders import make_document
@@ -122,6 +123,16 @@ def test_a_refused_document_is_reported(index: ElasticsearchSearchIndex) -> None
         index.upsert(
             [make_document("ok"), make_document("bad", issuer_unit_id=too_long_for_a_keyword)]
         )
+
+
+def test_a_search_the_node_refuses_is_reported_not_taken_for_no_hits(
+    elasticsearch_server: ElasticsearchServer, name: str
+) -> None:
+    with ElasticsearchSearchIndex(elasticsearch_server.url, name) as index:
+        index.upsert([make_document("d1")])
+        index.drop()  # the alias and its index are gone under the adapter
+        with pytest.raises(ElasticsearchIndexError, match="tìm kiếm thất bại / search failed"):
+            index.find(SearchQuery("hoi nghi"), EVERYWHERE)
 
 
 def test_an_index_in_the_way_of_the_alias_is_refused(
