@@ -8,10 +8,10 @@ terms. Unit ids, filters and facets are keyword fields (the scope and filters in
 built as JSON from `search.query.parse_text`, never parsed by Elasticsearch, so user text
 cannot be a syntax error: every folded word, prefix and phrase must occur in some folded field;
 exact words and the whole-query phrase (its adjacent word pairs, terms of the `*_pairs`
-fields) only add score. Facets are terms aggregations under the
-same filter, in a search of their own (no scores) sent with the page's in one `msearch`, which
-the node runs side by side. Ties are broken by `issued_at` (to the second; newest first), then `document_id`,
-as in tantivy. `scan` pages with `search_after`, past the 10,000-hit window of `find`.
+fields) only add score. Facets are terms aggregations under the same filter, in a search of
+their own (no scores) sent with the page's in one `msearch`, which the node runs side by side.
+Ties are broken by `issued_at` (to the second; newest first), then `document_id`, as in
+tantivy. `scan` pages with `search_after`, past the 10,000-hit window of `find`.
 
 Reindexing without downtime: readers and writers use the alias `<name>`, which points at one
 physical index `<name>-v<N>`. `reindex()` builds `<name>-v<N+1>` from the documents of the

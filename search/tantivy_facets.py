@@ -175,5 +175,5 @@ def _selected(
             (tantivy.Occur.Must, tantivy.Query.term_query(schema, "issuer_unit_id", unit)),
         ]
     )
-    count = getattr(searcher.search(own, 1, count=True), "count", 0)
+    count = getattr(searcher.search(own, 1, count=True), "count", 0)  # not in the type stubs
     return FacetValue(unit, int(count or 0))
