@@ -26,6 +26,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _free_port_besides(taken: set[int]) -> int:
+    """A free port not in ``taken``, which it joins."""
+    port = free_port()
+    while port in taken:
+        port = free_port()
+    taken.add(port)
+    return port
+
+
 def temporal_binary() -> str:
     found = shutil.which("temporal") or str(VENV_BIN / "temporal")
     if not Path(found).exists():
@@ -76,6 +85,7 @@ class Stack:
             stderr=subprocess.STDOUT,
         )
         wait_until_listening(self.temporal_port, self.processes["temporal"], 30)
+        self._pick_ports()
         self.start_trust_services()
         self.cli("demo")
         if prepare is not None:
@@ -85,6 +95,29 @@ class Stack:
         self.processes["api"] = self._spawn("api", log)
         # importing pyHanko, Temporal and the rest takes ~20 s alone at a load average of 20
         wait_until_listening(api_port, self.processes["api"], 180)
+        self._check_it_is_the_web_app()
+
+    def _check_it_is_the_web_app(self) -> None:
+        """The port answers as the web app, not as another process that took it meanwhile."""
+        try:
+            answer = httpx.get(f"{self.api_url}/healthz", timeout=30)
+        except httpx.HTTPError as error:
+            raise RuntimeError(f"{self.api_url} does not answer as the web app: {error}") from error
+        if answer.status_code != 200 or answer.json() != {"status": "ok"}:
+            raise RuntimeError(f"{self.api_url} does not answer as the web app: {answer.text}")
+
+    def _pick_ports(self) -> None:
+        """The ports of the trust services and the web app, picked once Temporal is up: its dev
+        server opens more ports than ``--port`` (its internal services, HTTP API and metrics, at
+        random), and a port picked before could be one of them. The web app then failed to bind
+        while its port answered, to HTTP requests, with Temporal's gRPC ("illegal request
+        line")."""
+        taken = {self.temporal_port}
+        self.services_port = _free_port_besides(taken)
+        api_port = _free_port_besides(taken)
+        self.api_url = f"http://127.0.0.1:{api_port}"
+        self.env["EOFFICE_PKI_SERVICES_URL"] = f"http://127.0.0.1:{self.services_port}"
+        self.env["EOFFICE_API_PORT"] = str(api_port)
 
     def _spawn(self, command: str, log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
@@ -170,6 +203,7 @@ def sign_in_page(
 
 
 def make_stack(data_dir: Path, **settings: str) -> Stack:
+    # The web app's and trust services' ports are picked again once Temporal is up (`start`).
     temporal_port, api_port, services_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
