@@ -62,6 +62,8 @@ class Stack:
     temporal_port: int
     services_port: int
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    extra_ports: dict[str, int] = field(default_factory=dict)
+    """Ports of other services a test starts beside the stack (`pick_port`)."""
 
     def start(self, prepare: Callable[[Stack], None] | None = None) -> None:
         """Starts every process; ``prepare`` runs after the demo data and the PKI exist and
@@ -115,9 +117,18 @@ class Stack:
         taken = {self.temporal_port}
         self.services_port = _free_port_besides(taken)
         api_port = _free_port_besides(taken)
+        self.extra_ports.clear()
         self.api_url = f"http://127.0.0.1:{api_port}"
         self.env["EOFFICE_PKI_SERVICES_URL"] = f"http://127.0.0.1:{self.services_port}"
         self.env["EOFFICE_API_PORT"] = str(api_port)
+
+    def pick_port(self, name: str) -> int:
+        """A free port for another service (`extra_ports[name]`); call it once Temporal is up,
+        from `start`'s ``prepare``, for the reason given in `_pick_ports`."""
+        api_port = int(self.api_url.rsplit(":", 1)[1])
+        taken = {self.temporal_port, self.services_port, api_port, *self.extra_ports.values()}
+        self.extra_ports[name] = _free_port_besides(taken)
+        return self.extra_ports[name]
 
     def _spawn(self, command: str, log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(

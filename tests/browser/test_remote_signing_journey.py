@@ -14,8 +14,8 @@ import pytest
 
 from tests.browser.ui import SERIOUS, Screens, axe_violations, describe, sign_in, status_text
 from tests.e2e.flow import draft_plan
-from tests.e2e.remote import remote_signing_stack
-from tests.stack import Stack, free_port
+from tests.e2e.remote import csc_port_of, remote_signing_stack
+from tests.stack import Stack
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -25,14 +25,14 @@ SUBJECT = "Kế hoạch ký từ xa qua điện thoại"
 
 
 @pytest.fixture(scope="module")
-def csc_port() -> int:
-    return free_port()
+def remote_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with remote_signing_stack(tmp_path_factory.mktemp("remote-browser-stack")) as stack:
+        yield stack
 
 
 @pytest.fixture(scope="module")
-def remote_stack(tmp_path_factory: pytest.TempPathFactory, csc_port: int) -> Iterator[Stack]:
-    with remote_signing_stack(tmp_path_factory.mktemp("remote-browser-stack"), csc_port) as stack:
-        yield stack
+def csc_port(remote_stack: Stack) -> int:
+    return csc_port_of(remote_stack)
 
 
 def no_serious_violations(page: Page, axe_script: Path) -> None:

@@ -22,7 +22,9 @@ TIMEOUT_SECONDS = 60
 loaded 2-core machine too (25 s was seen to run out there)."""
 
 
-def start_demo_signers(stack: Stack, csc_port: int) -> None:
+def start_demo_signers(stack: Stack) -> None:
+    """The demo signers, with the development CSC service on a port of its own (`csc_port_of`)."""
+    csc_port = stack.pick_port("csc")
     pki = ensure_dev_pki(stack.pki_dir, [], [], services_url=stack.env["EOFFICE_PKI_SERVICES_URL"])
     signers = provision_demo_signers(
         stack.data_dir / "signers",
@@ -40,6 +42,11 @@ def start_demo_signers(stack: Stack, csc_port: int) -> None:
         stderr=subprocess.STDOUT,
     )
     wait_until_listening(csc_port, stack.processes["csc"], 30)
+
+
+def csc_port_of(stack: Stack) -> int:
+    """The port of the stack's development CSC service (the phone's pages)."""
+    return stack.extra_ports["csc"]
 
 
 def pending_request(csc_port: int, seconds: float = 30) -> dict[str, Any]:
@@ -61,12 +68,12 @@ def approve_on_the_phone_page(csc_port: int, request: dict[str, Any]) -> None:
 
 
 @contextmanager
-def remote_signing_stack(directory: Path, csc_port: int) -> Iterator[Stack]:
-    """A stack with the demo signers and the development CSC service on ``csc_port``; its logs
+def remote_signing_stack(directory: Path) -> Iterator[Stack]:
+    """A stack with the demo signers and the development CSC service (`csc_port_of`); its logs
     are printed when the setup or a test fails."""
     stack = make_stack(directory)
     try:
-        stack.start(lambda s: start_demo_signers(s, csc_port))
+        stack.start(start_demo_signers)
         yield stack
     except BaseException:
         print(stack.logs())

@@ -22,23 +22,24 @@ from tests.e2e.flow import draft_plan
 from tests.e2e.remote import (
     TIMEOUT_SECONDS,
     approve_on_the_phone_page,
+    csc_port_of,
     pending_request,
     recorded_fingerprint,
     remote_signing_stack,
     wait_for_state,
 )
-from tests.stack import Stack, free_port, wait_until_listening
+from tests.stack import Stack, wait_until_listening
 
 
 @pytest.fixture(scope="module")
-def csc_port() -> int:
-    return free_port()
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, csc_port: int) -> Iterator[Stack]:
-    with remote_signing_stack(tmp_path_factory.mktemp("stack"), csc_port) as stack:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with remote_signing_stack(tmp_path_factory.mktemp("stack")) as stack:
         yield stack
+
+
+@pytest.fixture(scope="module")
+def csc_port(stack: Stack) -> int:
+    return csc_port_of(stack)
 
 
 def submitted_plan(stack: Stack) -> str:

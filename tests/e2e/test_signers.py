@@ -29,7 +29,7 @@ from tests.e2e.flow import draft_plan
 from tests.e2e.remote import recorded_fingerprint, wait_for_state
 from tests.servers.softhsm import SoftHsmToken, softhsm_token
 from tests.signing.pdfsig import assert_pdfsig_valid
-from tests.stack import Stack, free_port, make_stack, wait_until_listening
+from tests.stack import Stack, make_stack, wait_until_listening
 from workflow.services import person_key_id
 
 LEADER = "bentre.lanhdao"
@@ -61,9 +61,10 @@ def import_into_token(token: SoftHsmToken, token_label: str, pki: DevPki, key_id
     )
 
 
-def provision(stack: Stack, token: SoftHsmToken, csc_port: int, secrets_dir: Path) -> None:
+def provision(stack: Stack, token: SoftHsmToken, secrets_dir: Path) -> None:
     """After the demo data: two more certificates of the leader (token and remote service), put
     on their tokens; the signer configuration; the CSC service started."""
+    csc_port = stack.pick_port("csc")
     pki = ensure_dev_pki(stack.pki_dir, [], [], services_url=stack.env["EOFFICE_PKI_SERVICES_URL"])
     file_cert = pki.certificate(KEY_IDS["file"])
     name = file_cert.subject.rfc4514_string()
@@ -146,12 +147,11 @@ def signer_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         )
         secrets_dir = tmp_path_factory.mktemp("signer-secrets")
         (secrets_dir / "signers.json").write_text("{}")  # the demo loads before provision
-        csc_port = free_port()
         stack = make_stack(
             tmp_path_factory.mktemp("stack"), signers_file=str(secrets_dir / "signers.json")
         )
         try:
-            stack.start(lambda s: provision(s, token, csc_port, secrets_dir))
+            stack.start(lambda s: provision(s, token, secrets_dir))
             yield stack
         except BaseException:
             print(stack.logs())
