@@ -6,19 +6,17 @@ issuer of an "issuer or below" filter, with the hits of the others; types and ye
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from search.elasticsearch_index import ElasticsearchSearchIndex
 from search.hits import ISSUER_FACET_SIZE
 from search.port import FacetValue, IndexedDocument, SearchIndex, SearchResult, SearchScope
-from search.query import TOTAL_LIMIT, SearchFilters, SearchQuery
+from search.query import SearchFilters, SearchQuery
 from search.tantivy_index import TantivySearchIndex
 from tests.search.builders import make_document, utc
+from tests.search.engines import in_batches, indexed_in_both
 from tests.servers.elasticsearch import ElasticsearchServer
 
 EVERYWHERE = SearchScope(unit_ids=[], everything=True)
@@ -59,33 +57,12 @@ def _corpus() -> list[IndexedDocument]:
 CORPUS = _corpus()
 
 
-@contextmanager
-def indexed_in_both(
-    directory: Path,
-    server: ElasticsearchServer,
-    batches: list[list[IndexedDocument]],
-    total_limit: int = TOTAL_LIMIT,
-) -> Iterator[tuple[SearchIndex, SearchIndex]]:
-    """Both engines holding `batches`, each upserted apart (one tantivy segment each)."""
-    name = f"{directory.parent.name.lower()}-{uuid.uuid4().hex[:8]}"
-    es = ElasticsearchSearchIndex(server.url, name, total_limit=total_limit)
-    with TantivySearchIndex(directory, total_limit=total_limit) as tantivy_index:
-        for batch in batches:
-            tantivy_index.upsert(batch)
-            es.upsert(batch)
-        try:
-            yield tantivy_index, es
-        finally:
-            es.drop()
-            es.close()
-
-
 @pytest.fixture(scope="module")
 def engines(
     tmp_path_factory: pytest.TempPathFactory, elasticsearch_server: ElasticsearchServer
 ) -> Iterator[tuple[SearchIndex, SearchIndex]]:
     directory: Path = tmp_path_factory.mktemp("bounded") / "index"
-    batches = [CORPUS[start : start + 40] for start in range(0, len(CORPUS), 40)]
+    batches = in_batches(CORPUS, 40)
     with indexed_in_both(directory, elasticsearch_server, batches, LIMIT) as both_engines:
         yield both_engines
 

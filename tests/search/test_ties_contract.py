@@ -7,18 +7,16 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from search import tantivy_ranking
-from search.elasticsearch_index import ElasticsearchSearchIndex
 from search.port import IndexedDocument, SearchIndex, SearchScope
 from search.query import SearchQuery, Sort
-from search.tantivy_index import TantivySearchIndex
 from tests.search.builders import make_document
+from tests.search.engines import in_batches, indexed_in_both
 from tests.servers.elasticsearch import ElasticsearchServer
 
 EVERYWHERE = SearchScope(unit_ids=[], everything=True)
@@ -57,33 +55,12 @@ def _corpus() -> list[IndexedDocument]:
 CORPUS = _corpus()
 
 
-@contextmanager
-def _indexed_in_both(
-    directory: Path,
-    server: ElasticsearchServer,
-    corpus: list[IndexedDocument],
-    batch: int,
-) -> Iterator[tuple[SearchIndex, SearchIndex]]:
-    """`corpus` in a tantivy index in `directory` and a fresh Elasticsearch index, upserted in
-    batches of `batch` (several segments)."""
-    es = ElasticsearchSearchIndex(server.url, f"ties-{uuid.uuid4().hex[:8]}")
-    with TantivySearchIndex(directory) as tantivy_index:
-        for start in range(0, len(corpus), batch):
-            tantivy_index.upsert(corpus[start : start + batch])
-            es.upsert(corpus[start : start + batch])
-        try:
-            yield tantivy_index, es
-        finally:
-            es.drop()
-            es.close()
-
-
 @pytest.fixture(scope="module")
 def engines(
     tmp_path_factory: pytest.TempPathFactory, elasticsearch_server: ElasticsearchServer
 ) -> Iterator[tuple[SearchIndex, SearchIndex]]:
     directory: Path = tmp_path_factory.mktemp("ties") / "index"
-    with _indexed_in_both(directory, elasticsearch_server, CORPUS, 10) as both:
+    with indexed_in_both(directory, elasticsearch_server, in_batches(CORPUS, 10)) as both:
         yield both
 
 
@@ -180,7 +157,7 @@ def large_engines(
     tmp_path_factory: pytest.TempPathFactory, elasticsearch_server: ElasticsearchServer
 ) -> Iterator[tuple[SearchIndex, SearchIndex]]:
     directory: Path = tmp_path_factory.mktemp("large-ties") / "index"
-    with _indexed_in_both(directory, elasticsearch_server, LARGE, 500) as both:
+    with indexed_in_both(directory, elasticsearch_server, in_batches(LARGE, 500)) as both:
         yield both
 
 
