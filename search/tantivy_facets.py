@@ -26,7 +26,7 @@ import tantivy
 from search.hits import FACET_SIZE, ISSUER_BUCKETS, ISSUER_FACET_SIZE, selected_issuer
 from search.port import FacetValue
 from search.query import SearchFilters
-from search.tantivy_ranking import source_at
+from search.tantivy_ranking import hit_count, source_at
 
 __all__ = ["ISSUER_KEY", "IssuerIds", "add_issuer_key_field", "count_facets", "issuer_key"]
 
@@ -175,5 +175,4 @@ def _selected(
             (tantivy.Occur.Must, tantivy.Query.term_query(schema, "issuer_unit_id", unit)),
         ]
     )
-    count = getattr(searcher.search(own, 1, count=True), "count", 0)  # not in the type stubs
-    return FacetValue(unit, int(count or 0))
+    return FacetValue(unit, hit_count(searcher.search(own, 1, count=True)))

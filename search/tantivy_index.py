@@ -70,7 +70,7 @@ from search.tantivy_facets import (
     count_facets,
     issuer_key,
 )
-from search.tantivy_ranking import add_key_fields, key_values, ranked, source_at
+from search.tantivy_ranking import add_key_fields, hit_count, key_values, ranked, source_at
 from search.terms import pairs, terms
 
 __all__ = [
@@ -336,7 +336,7 @@ class TantivySearchIndex:
         combined = _combined(shared.schema, parsed, query.filters, scope, True, narrow, searcher)
         assert combined is not None  # the scope admits something
         sort = effective_sort(parsed, query.sort)
-        total = _count(searcher.search(combined, 1, count=True))
+        total = hit_count(searcher.search(combined, 1, count=True))
         if not total:
             return
         order, _ = ranked(searcher, shared.schema, combined, sort, total)
@@ -389,11 +389,6 @@ def _to_tantivy(document: IndexedDocument) -> tantivy.Document:
     record.add_unsigned(ISSUER_KEY, issuer_key(document.issuer_unit_id))
     record.add_bytes("source", json.dumps(source_of(document), ensure_ascii=False).encode())
     return record
-
-
-def _count(result: tantivy.SearchResult) -> int:
-    count: int | None = getattr(result, "count", None)  # missing from tantivy's type stubs
-    return int(count or 0)
 
 
 def _boosted(

@@ -34,7 +34,15 @@ from search.hits import sort_seconds
 from search.port import IndexedDocument
 from search.query import Sort
 
-__all__ = ["KEY_FIELDS", "Ranked", "add_key_fields", "key_values", "ranked", "source_at"]
+__all__ = [
+    "KEY_FIELDS",
+    "Ranked",
+    "add_key_fields",
+    "hit_count",
+    "key_values",
+    "ranked",
+    "source_at",
+]
 
 KEY_FIELDS = ("newest_key", "oldest_key")
 _LOW = 0xFFFF_FFFF
@@ -85,7 +93,7 @@ def ranked(
     order = tantivy.Order.Desc if sort is Sort.NEWEST else tantivy.Order.Asc
     result = searcher.search(query, need + 1, count=counting, order_by_field=field, order=order)
     hits: list[tuple[int, tantivy.DocAddress]] = [(int(k), a) for k, a in result.hits]
-    total = _count(result)
+    total = hit_count(result)
     if len(hits) > need and hits[need][0] == hits[need - 1][0]:  # equal keys across the page
         tied = hits[need][0]
         group = _with_key(searcher, schema, query, field, tied)
@@ -124,7 +132,7 @@ def _by_relevance(
             if found is not None:
                 total = found()
             else:
-                total = _count(result) if counting else _count(searcher.search(query, 1))
+                total = hit_count(result) if counting else hit_count(searcher.search(query, 1))
             rest, seen = need - len(above), len(hits) - len(above)
             # Twice what `rest` needs if the group (>= `seen`) were spread evenly in time.
             enough = min(max(math.ceil(2 * rest * total / seen), _FIRST_ROUND), total + 1)
@@ -139,7 +147,7 @@ def _by_relevance(
         cut += [hit for hit in ordered[need:] if hit[:2] == last]
     pairs = [((score, -key), address) for score, key, address in cut]
     page = _ids_within_equal(searcher, pairs, need)
-    return [(score, address) for (score, _), address in page], _count(result)
+    return [(score, address) for (score, _), address in page], hit_count(result)
 
 
 _Keyed = tuple[float, int, tantivy.DocAddress]
@@ -233,7 +241,7 @@ def _with_key(
             (tantivy.Occur.Must, tantivy.Query.term_query(schema, field, key)),
         ]
     )
-    size = _count(searcher.search(narrowed, 1, count=True))
+    size = hit_count(searcher.search(narrowed, 1, count=True))
     return [address for _, address in searcher.search(narrowed, max(size, 1)).hits]
 
 
@@ -250,6 +258,7 @@ def _ids_within_equal(
     return ordered[:need]
 
 
-def _count(result: tantivy.SearchResult) -> int:
+def hit_count(result: tantivy.SearchResult) -> int:
+    """The number of hits of a search made with ``count=True``."""
     count: int | None = getattr(result, "count", None)  # missing from tantivy's type stubs
     return int(count or 0)
