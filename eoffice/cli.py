@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     checks.add_argument("target", help="the ZIP, or the folder it was unpacked into")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for chatty in CHATTY_LOGGERS:
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         settings = Settings()
         if getattr(args, "web_workers", None) is not None:
@@ -55,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"Cấu hình không hợp lệ / invalid configuration: {error}", file=sys.stderr)
         return 2
+
+
+CHATTY_LOGGERS = ("httpx", "fontTools", "pyhanko_certvalidator.fetchers")
+"""Libraries that log every request, font subset or OCSP fetch at INFO: warnings only, so the
+console of `make run` shows what the office does."""
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -5,8 +5,9 @@ development trust services (OCSP, CRLs, timestamp authority: ``signing.dev_serve
 something already answers at ``EOFFICE_PKI_SERVICES_URL``), the development CSC service with its
 phone page (``signing.dev_csc_server``, for the demo leader's remote signer, when no
 ``EOFFICE_SIGNERS_FILE`` is set: ``eoffice/demo_signers.py``), the worker and the web app as child
-processes, loads the demo data on first start, and stops every process it started on Ctrl-C.
-Data stays in the data directory (``./var``) between runs.
+processes, loads the demo data on first start, issues the demo documents once the web app
+answers (``eoffice/demo_documents.py``, in the background), and stops every process it started on
+Ctrl-C. Data stays in the data directory (``./var``) between runs.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from eoffice.bootstrap import build_runtime, pki_services_url
 from eoffice.demo import demo_logins_text, load_demo_data
+from eoffice.demo_documents import DEMO_DOCUMENTS, DemoDocumentError, seed_demo_documents
 from eoffice.demo_signers import DEMO_SIGNER, provision_demo_signers
 from eoffice.settings import Settings
 from signing import ensure_dev_pki
@@ -151,6 +154,7 @@ def run_embedded(settings: Settings) -> int:
             print(f"Điện thoại thử nghiệm (xác nhận ký từ xa) / development phone: {phone}")
         print(demo_logins_text())
         print("Nhấn Ctrl-C để dừng / press Ctrl-C to stop\n", flush=True)
+        threading.Thread(target=_issue_demo_documents, args=(url,), daemon=True).start()
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         failed = next(child for child in children if child.poll() is not None)
@@ -160,6 +164,22 @@ def run_embedded(settings: Settings) -> int:
         return 0
     finally:
         stop_all(children)
+
+
+def _issue_demo_documents(url: str) -> None:
+    """The demo documents not issued yet (a few seconds each), reported on the console; a
+    refusal is reported and leaves the stack running."""
+    try:
+        issued = seed_demo_documents(url)
+    except DemoDocumentError as error:
+        print(f"Không tạo được văn bản mẫu / demo documents not issued: {error}", file=sys.stderr)
+        return
+    if issued:
+        print(
+            f"Đã ban hành {issued} văn bản mẫu / {issued} demo documents issued "
+            f"({len(DEMO_DOCUMENTS)} in all): thử tìm «công đoàn» / try searching 'cong doan'",
+            flush=True,
+        )
 
 
 def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
