@@ -1,6 +1,6 @@
 """`SearchIndex` on Elasticsearch 8: the production adapter, behaving like the tantivy one.
 
-Same fields as `search.tantivy_index`: subject, body and meta (number, type, issuer, signer),
+Same fields as `search.tantivy_index`: subject, body and meta (`search.hits.meta_text`),
 each indexed twice, as `normalize` and as `fold` give them, cut into words by `search.terms`
 in Python and indexed with the built-in `whitespace` analyzer, so both engines hold the same
 terms. Unit ids, filters and facets are keyword fields (the scope and filters in a bool
@@ -41,6 +41,7 @@ from search.hits import (
     facet_buckets,
     hit_from_source,
     keyword_values,
+    meta_text,
     selected_issuer,
     sort_seconds,
     source_of,
@@ -69,9 +70,11 @@ from search.terms import pairs, terms
 __all__ = ["ElasticsearchIndexError", "ElasticsearchSearchIndex"]
 
 _SCAN_BATCH = 500
-_SCHEMA_VERSION = 3
+_SCHEMA_VERSION = 4
 """2: keyword fields year, number_key, signer_key, issuer_path_ids; dates to the second;
-3: `*_pairs` fields (the whole-query phrase boost as terms)."""
+3: `*_pairs` fields (the whole-query phrase boost as terms); 4: urgency and file folder in the
+meta text (reindexed from the sources, then the projection replays the events: only they
+know the folder of a document indexed before)."""
 
 # The same boosts as search.tantivy_index.
 _FOLDED_FIELDS = {"subject_folded": 2.0, "meta_folded": 1.5, "body_folded": 1.0}
@@ -396,10 +399,7 @@ class ElasticsearchSearchIndex:
 
 
 def _to_elasticsearch(document: IndexedDocument) -> dict[str, Any]:
-    meta = " ".join(
-        (document.number_symbol, document.doc_type, document.issuer_name, document.signer_name)
-    )
-    texts = {"subject": document.subject, "body": document.body_text, "meta": meta}
+    texts = {"subject": document.subject, "body": document.body_text, "meta": meta_text(document)}
     record: dict[str, Any] = dict(keyword_values(document))
     record["document_id"] = document.document_id  # a single value: it is also the _id
     for name, text in texts.items():

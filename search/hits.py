@@ -28,6 +28,7 @@ __all__ = [
     "facet_values",
     "hit_from_source",
     "keyword_values",
+    "meta_text",
     "sort_seconds",
     "source_of",
 ]
@@ -62,7 +63,23 @@ def source_of(document: IndexedDocument) -> dict[str, Any]:
         "party_unit_ids": list(document.party_unit_ids),
         "scope_unit_ids": list(document.scope_unit_ids),
         "issuer_path_ids": list(document.issuer_path_ids),
+        "urgency_label": document.urgency_label,
+        "folder": document.folder,
     }
+
+
+def meta_text(document: IndexedDocument) -> str:
+    """The searchable fields besides subject and body: number and symbol, type, issuer,
+    signer, urgency ("Hỏa tốc") and file folder."""
+    parts = (
+        document.number_symbol,
+        document.doc_type,
+        document.issuer_name,
+        document.signer_name,
+        document.urgency_label,
+        document.folder,
+    )
+    return " ".join(part for part in parts if part)
 
 
 def document_from_source(source: Mapping[str, Any]) -> IndexedDocument:

@@ -57,6 +57,12 @@ class IndexedDocument:
     """Every ancestor unit of the parties, for auditors scoped to a subtree."""
     issuer_path_ids: list[str] = field(default_factory=list)
     """The issuer and every unit above it, for the "issuer or below" filter."""
+    urgency_label: str = ""
+    """The urgency as a reader types it ("Hỏa tốc"); empty for a normal one: "thường" would
+    match every other document. Searchable like the number and the signer (`hits.meta_text`)."""
+    folder: str = ""
+    """The file folder (hồ sơ) the issuing unit filed it in, as "code title"; empty until
+    filed. Searchable like the urgency."""
 
     def __post_init__(self) -> None:
         _require_aware(self.issued_at, "issued_at")

@@ -29,7 +29,7 @@ from documents.application import OfficeApplication
 from documents.blobs import read_text_blob
 from documents.errors import NotFoundError
 from documents.outgoing import OutgoingDocument
-from documents.reference import document_type
+from documents.reference import Urgency, document_type
 from documents.units import UnitTree
 from search.port import IndexedDocument, SearchIndex, SearchScope
 from search.query import SearchQuery
@@ -41,6 +41,7 @@ INDEXED_EVENTS = {
     "OutgoingDocument.Dispatched",
     "OutgoingDocument.Recalled",  # the status filter and the listed status follow the document
     "OutgoingDocument.Replaced",
+    "OutgoingDocument.Filed",  # its file folder is searchable
 }
 REORGANISING_EVENTS = {"Unit.Moved", "Unit.MergedInto"}
 """Events that change the ancestors of a unit and of everything below it."""
@@ -92,9 +93,10 @@ class SearchProjection:
                 document_ids.update(dict.fromkeys(self._documents_under(reorganised)))
             issued = [d for d in map(app.document, document_ids) if d.issued_at is not None]
             tree = app.views.unit_tree() if issued else None
+            folders = FolderNames(app)
             for start in range(0, len(issued), MAX_UPSERT):  # a reorganisation can touch many
                 chunk = issued[start : start + MAX_UPSERT]
-                self.index.upsert([indexed_document(app, d, tree) for d in chunk])
+                self.index.upsert([indexed_document(app, d, tree, folders) for d in chunk])
                 indexed += len(chunk)
             self._record(notifications[-1].id)
 
@@ -116,10 +118,38 @@ def body_text(app: OfficeApplication, document: OutgoingDocument) -> str:
     return extract_pdf_text(app.blobs.get(document.issued_sha256))
 
 
+class FolderNames:
+    """ "code title" of file folders, each read from the event store once per catch-up step."""
+
+    def __init__(self, app: OfficeApplication) -> None:
+        self._app = app
+        self._names: dict[UUID, str] = {}
+
+    def of(self, document: OutgoingDocument) -> str:
+        folder_id: UUID | None = getattr(document, "folder_id", None)
+        if folder_id is None:
+            return ""
+        name = self._names.get(folder_id)
+        if name is None:
+            folder = self._app.folder(folder_id)
+            name = self._names[folder_id] = f"{folder.code} {folder.title}"
+        return name
+
+
+def _searchable_urgency(code: str) -> str:
+    """ "Hỏa tốc" for `hoa_toc`; nothing for a normal document ("thường" is a common word)."""
+    urgency = Urgency(code)
+    return "" if urgency is Urgency.NORMAL else urgency.label
+
+
 def indexed_document(
-    app: OfficeApplication, document: OutgoingDocument, tree: UnitTree | None = None
+    app: OfficeApplication,
+    document: OutgoingDocument,
+    tree: UnitTree | None = None,
+    folders: FolderNames | None = None,
 ) -> IndexedDocument:
     tree = tree if tree is not None else app.views.unit_tree()
+    folders = folders if folders is not None else FolderNames(app)
     parties = [document.issuer_unit_id, *app.recipients_of(document)]
     scope = {ancestor for unit in parties if unit in tree for ancestor in tree.ancestors(unit)}
     issuer = tree.get(document.issuer_unit_id)
@@ -140,4 +170,6 @@ def indexed_document(
         party_unit_ids=[str(unit) for unit in parties],
         scope_unit_ids=sorted(str(unit) for unit in scope),
         issuer_path_ids=[str(unit) for unit in issuer_path],
+        urgency_label=_searchable_urgency(document.urgency),
+        folder=folders.of(document),
     )

@@ -1,6 +1,7 @@
 """`SearchIndex` on tantivy: an embedded index in a directory, for one-machine installs.
 
-Schema: subject, body and meta (number, issuer, signer, type) are each indexed twice, once as
+Schema: subject, body and meta (`search.hits.meta_text`: number, type, issuer, signer, urgency,
+file folder) are each indexed twice, once as
 `normalize` gives them (exact, diacritics kept) and once as `fold` gives them; both use one
 analyzer (simple tokenizer + lowercase), registered whenever an index is opened. Unit ids are
 raw keyword fields for the scope filter; the original values travel in a stored `source` blob,
@@ -44,6 +45,7 @@ from search.hits import (
     empty_facets,
     hit_from_source,
     keyword_values,
+    meta_text,
     source_of,
 )
 from search.normalize import fold, fold_normalized, normalize
@@ -81,10 +83,11 @@ __all__ = [
     "TantivySearchIndex",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """2: `newest_key`/`oldest_key` fast fields (ties settled in the engine); 3: `*_pairs` fields
 (the whole-query phrase boost as terms); 4: `issuer_key` (exact issuer counts,
-`search.tantivy_facets`), and the parties among `scope_unit_ids` (`_scope_keys`)."""
+`search.tantivy_facets`), and the parties among `scope_unit_ids` (`_scope_keys`); 5: urgency
+and file folder in the meta text (the projection replays every document to add them)."""
 SCHEMA_FILE = "eoffice-schema"
 
 _ANALYZER = "eoffice_vi"
@@ -364,10 +367,7 @@ class TantivySearchIndex:
 
 
 def _to_tantivy(document: IndexedDocument) -> tantivy.Document:
-    meta = " ".join(
-        (document.number_symbol, document.doc_type, document.issuer_name, document.signer_name)
-    )
-    texts = {"subject": document.subject, "body": document.body_text, "meta": meta}
+    texts = {"subject": document.subject, "body": document.body_text, "meta": meta_text(document)}
     record = tantivy.Document()
     keywords = keyword_values(document)
     # At or below: a party is in its own subtree (`_scope_keys`).

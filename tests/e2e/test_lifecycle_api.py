@@ -87,7 +87,7 @@ def test_issued_documents_are_filed_into_folders(stack: Stack) -> None:
         json={
             "year": 2026,
             "code": "05.KH",
-            "title": "Kế hoạch chuyển đổi số",
+            "title": "Kế hoạch chuyển đổi số, lưu trữ điện tử",
             "retention_years": 20,
         },
     )
@@ -98,6 +98,10 @@ def test_issued_documents_are_filed_into_folders(stack: Stack) -> None:
     document_id = issued_plan(stack)
     filed = clerk.post(f"/api/v1/documents/{document_id}/file", json={"folder_id": folder_id})
     assert filed.status_code == 200, filed.text
+    # The folder's title finds the document, with or without diacritics.
+    for query in ('"lưu trữ điện tử"', '"luu tru dien tu"'):
+        found = clerk.get("/api/v1/search", params={"q": query}).json()["hits"]
+        assert [hit["document_id"] for hit in found] == [document_id], query
     assert clerk.post(f"/api/v1/folders/{folder_id}/close").status_code == 200
     late = clerk.post(f"/api/v1/documents/{issued_plan(stack)}/file", json={"folder_id": folder_id})
     assert late.status_code == 409

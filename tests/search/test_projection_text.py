@@ -40,12 +40,18 @@ LAYOUT = DocumentLayout(
 )
 
 
-def issued(app: OfficeApplication, ids: dict[str, UUID], pdf: bytes, text: str) -> UUID:
+def issued(
+    app: OfficeApplication,
+    ids: dict[str, UUID],
+    pdf: bytes,
+    text: str,
+    urgency: str = "thuong",
+) -> UUID:
     document_id = app.draft_document(
         actor(app, "prov-a.drafter"),
         doc_type="ke_hoach",
         subject="Kế hoạch chuyển đổi số",
-        urgency="thuong",
+        urgency=urgency,
         secrecy=None,
         recipient_unit_ids=[ids["upper-a1"]],
         body_pdf=pdf,
@@ -132,3 +138,33 @@ def test_the_layout_text_holds_the_words_a_pdf_extractor_reads() -> None:
     extracted = set(terms(fold(extract_pdf_text(render_document(LAYOUT)))))
     known = set(terms(fold(layout_text(LAYOUT))))
     assert extracted == known
+
+
+def test_filing_a_document_makes_its_folder_searchable(tmp_path: Path) -> None:
+    app = office(tmp_path)
+    ids = with_tree(app)
+    document_id = issued(app, ids, b"%PDF-1.7 filed", "Kế hoạch tổ chức Tháng Công nhân")
+    clerk = actor(app, "prov-a.clerk")
+    folder_id = app.open_folder(clerk, 2025, "HS.07", "Hồ sơ phòng chống thiên tai", 10)
+    app.refresh_views()
+    with TantivySearchIndex(tmp_path / "index") as index:
+        projection = SearchProjection(index, tmp_path / "position")
+        projection.catch_up(app)
+        assert index.find(SearchQuery(text="thien tai"), EVERYWHERE).hits == []
+        app.file_document(clerk, document_id, folder_id)
+        projection.catch_up(app)  # the Filed event indexes the document again
+        [hit] = index.find(SearchQuery(text="thien tai HS.07"), EVERYWHERE).hits
+        assert hit.document_id == str(document_id)
+
+
+def test_urgency_is_searchable_but_not_the_normal_one(tmp_path: Path) -> None:
+    app = office(tmp_path)
+    ids = with_tree(app)
+    flash = issued(app, ids, b"%PDF-1.7 flash", "Ứng phó bão số 3", urgency="hoa_toc")
+    issued(app, ids, b"%PDF-1.7 normal", "Ứng phó bão số 3 (thường lệ)")
+    app.refresh_views()
+    with TantivySearchIndex(tmp_path / "index") as index:
+        SearchProjection(index, tmp_path / "position").catch_up(app)
+        [hit] = index.find(SearchQuery(text="bao so 3 hoa toc"), EVERYWHERE).hits
+        assert hit.document_id == str(flash)
+        assert len(index.find(SearchQuery(text="thuong"), EVERYWHERE).hits) == 1  # its body

@@ -64,6 +64,27 @@ class TestPhrasesAndPrefixes:
         assert ids(find(index, "xyz*")) == []
 
 
+class TestDocumentFields:
+    def test_urgency_and_file_folder_are_searchable(self, index: SearchIndex) -> None:
+        index.upsert(
+            [
+                make_document(
+                    "flash",
+                    urgency="hoa_toc",
+                    urgency_label="Hỏa tốc",
+                    folder="HS.05 Hồ sơ phòng chống thiên tai năm 2025",
+                ),
+                make_document("urgent", urgency="khan", urgency_label="Khẩn"),
+                make_document("normal", urgency="thuong"),
+            ]
+        )
+        assert ids(find(index, "hỏa tốc")) == ["flash"]
+        assert ids(find(index, "hoa toc")) == ["flash"]
+        assert ids(find(index, "khẩn")) == ["urgent"]
+        assert ids(find(index, "thiên tai")) == ["flash"]
+        assert ids(find(index, "HS.05")) == ["flash"]
+
+
 class TestFilters:
     @pytest.fixture(autouse=True)
     def corpus(self, index: SearchIndex) -> None:
