@@ -32,6 +32,7 @@ PAGES = [
     ("login", None, "/login"),
     ("todo-drafter", "bentre.chuyenvien", "/"),
     ("todo-clerk", "bentre.vanthu", "/"),
+    ("todo-auditor", "kiemtra", "/"),
     ("compose", "bentre.chuyenvien", "/compose"),
     ("document-issuer", "bentre.vanthu", "/documents/{doc}"),
     ("document-receiver", "bentre-tp.vanthu", "/documents/{doc}"),

@@ -10,7 +10,7 @@ from contextlib import closing
 import pytest
 
 from tests.e2e.flow import PLAN_SUBJECT, issued_plan
-from tests.stack import Stack
+from tests.stack import Stack, sign_in_page
 
 # username -> whether the policy lets them read the document
 READERS = {
@@ -50,3 +50,16 @@ def test_the_page_answers_as_the_api_does(
         assert PLAN_SUBJECT not in page.text
         assert "Không thực hiện được (403)" in page.text
         assert not downloads[0].content.startswith(b"%PDF")
+
+
+def test_a_role_without_tasks_is_shown_where_to_go(stack: Stack) -> None:
+    with closing(stack.client()) as auditor:
+        assert sign_in_page(auditor, "kiemtra").status_code in (200, 303)
+        home = auditor.get("/")
+        assert home.status_code == 200
+        assert 'id="no-tasks"' in home.text
+        for link in ('href="/search"', 'href="/archive"', 'href="/audit/sign-ins"'):
+            assert home.text.count(link) == 2, link  # the menu's and the hint's
+    with closing(stack.client()) as clerk:
+        sign_in_page(clerk, "bentre.vanthu")
+        assert 'id="no-tasks"' not in clerk.get("/").text  # the clerk's lists instead
