@@ -21,7 +21,7 @@ from documents.receipts import (
     duplicate_warning,
     receipt_id_for,
 )
-from documents.reference import URGENCY_LABELS, Urgency, document_type
+from documents.reference import URGENCY_LABELS, URGENCY_LABELS_EN, Urgency, document_type
 from documents.views import HistoryEntry
 
 RECIPIENTS_NAMED = 50  # the page names this many recipients; the status table pages the rest
@@ -80,14 +80,6 @@ EVENT_LABELS = {
     ),
     "Forwarding.Forwarded": ("Chuyển tiếp cho đơn vị cấp dưới", "Forwarded to units below"),
     "Forwarding.ForwardedAgain": ("Chuyển tiếp cho đơn vị cấp dưới", "Forwarded to units below"),
-}
-
-
-URGENCY_LABELS_EN = {
-    Urgency.NORMAL: "Normal",
-    Urgency.URGENT: "Urgent",
-    Urgency.VERY_URGENT: "Very urgent",
-    Urgency.FLASH: "Flash",
 }
 
 

@@ -42,6 +42,9 @@ class Hit(BaseModel):
     signer_name: str
     status: str
     status_label: Highlighted
+    urgency: str
+    urgency_label: Highlighted | None = Field(description="None for a normal document")
+    folder: str = Field(description='the file folder (hồ sơ) as "code title"; empty if not filed')
     issued_at: str
     score: float
     snippet: str

@@ -13,7 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import Context, check_csrf
 from api.pages import _base, page_actor, render
-from api.search_params import SEARCHABLE_STATUSES, SearchParams, parse_params, status_label
+from api.search_params import (
+    SEARCHABLE_STATUSES,
+    SearchParams,
+    parse_params,
+    status_label,
+    urgency_label,
+)
 from api.search_results import facets_json, marked, run_search, saved_url, total_text
 from documents.errors import InvalidInputError
 from documents.reference import document_types
@@ -63,6 +69,7 @@ async def search_page(request: Request, context: Context) -> Response:
                 last_page=last,
                 page_numbers=_pages(params.page, last),
                 status_label=status_label,
+                urgency_label=urgency_label,
                 total_label=total_text(result.total, result.total_is_lower_bound),
                 other_issuers=total_text(result.other_issuers_hits),
             )

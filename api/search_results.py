@@ -16,8 +16,16 @@ from uuid import UUID
 from markupsafe import Markup, escape
 
 from api.context import WebContext
-from api.search_params import SearchParams, check_page, search_scope, status_label, type_code_of
+from api.search_params import (
+    SearchParams,
+    check_page,
+    search_scope,
+    status_label,
+    type_code_of,
+    urgency_label,
+)
 from documents.policy import Actor
+from documents.reference import URGENCY_LABELS, Urgency
 from documents.units import UnitTree
 from search.port import SearchHit, SearchResult
 from search.query import VIETNAM
@@ -32,6 +40,8 @@ CSV_HEADER = (
     "Đơn vị ban hành",
     "Người ký",
     "Trạng thái",
+    "Độ khẩn",
+    "Hồ sơ",
     "Mã văn bản",
 )
 BOM = "\ufeff"
@@ -61,6 +71,10 @@ def marked(hit: SearchHit) -> Markup:
     return Markup("").join(pieces)
 
 
+def _pair(label: tuple[str, str] | None) -> dict[str, str] | None:
+    return None if label is None else {"vi": label[0], "en": label[1]}
+
+
 def hit_json(hit: SearchHit) -> dict[str, Any]:
     status_vi, status_en = status_label(hit.status)
     return {
@@ -74,6 +88,9 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "signer_name": hit.signer_name,
         "status": hit.status,
         "status_label": {"vi": status_vi, "en": status_en},
+        "urgency": hit.urgency,
+        "urgency_label": _pair(urgency_label(hit.urgency)),
+        "folder": hit.folder,
         "issued_at": hit.issued_at.isoformat(),
         "score": hit.score,
         "snippet": hit.snippet,
@@ -161,10 +178,20 @@ def _csv(first: SearchHit | None, rest: Iterator[SearchHit]) -> Iterator[str]:
                 hit.issuer_name,
                 hit.signer_name,
                 status_label(hit.status)[0],
+                _urgency_cell(hit.urgency),
+                hit.folder,
                 hit.document_id,
             )
         )
         yield _take(buffer)
+
+
+def _urgency_cell(code: str) -> str:
+    """The urgency as printed on documents, "Thường" included (a blank cell would say nothing)."""
+    label = urgency_label(code)
+    if label is not None:
+        return label[0]
+    return URGENCY_LABELS[Urgency.NORMAL] if code == Urgency.NORMAL else code
 
 
 def _cell(value: str) -> str:

@@ -60,6 +60,12 @@ URGENCY_LABELS = {
     Urgency.VERY_URGENT: "Thượng khẩn",
     Urgency.FLASH: "Hỏa tốc",
 }
+URGENCY_LABELS_EN = {
+    Urgency.NORMAL: "Normal",
+    Urgency.URGENT: "Urgent",
+    Urgency.VERY_URGENT: "Very urgent",
+    Urgency.FLASH: "Flash",
+}
 
 
 def parse_urgency(value: str) -> Urgency:

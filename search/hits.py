@@ -125,6 +125,8 @@ def hit_from_source(
         status=source.get("status", ""),
         signer_name=source.get("signer_name", ""),
         issuer_unit_id=source.get("issuer_unit_id", ""),
+        urgency=source.get("urgency", ""),
+        folder=source.get("folder", ""),
     )
 
 

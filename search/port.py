@@ -103,6 +103,9 @@ class SearchHit:
     status: str = ""
     signer_name: str = ""
     issuer_unit_id: str = ""
+    urgency: str = ""
+    folder: str = ""
+    """The file folder's "code title"; empty if not filed."""
 
 
 @dataclass(frozen=True)

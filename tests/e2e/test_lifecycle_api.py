@@ -102,6 +102,10 @@ def test_issued_documents_are_filed_into_folders(stack: Stack) -> None:
     for query in ('"lưu trữ điện tử"', '"luu tru dien tu"'):
         found = clerk.get("/api/v1/search", params={"q": query}).json()["hits"]
         assert [hit["document_id"] for hit in found] == [document_id], query
+    assert found[0]["folder"] == "05.KH Kế hoạch chuyển đổi số, lưu trữ điện tử"
+    assert found[0]["urgency_label"] == {"vi": "Khẩn", "en": "Urgent"}  # drafted "khan"
+    page = clerk.get("/search", params={"q": "luu tru dien tu"}).text
+    assert "05.KH Kế hoạch chuyển đổi số, lưu trữ điện tử" in page and ">Khẩn</strong>" in page
     assert clerk.post(f"/api/v1/folders/{folder_id}/close").status_code == 200
     late = clerk.post(f"/api/v1/documents/{issued_plan(stack)}/file", json={"folder_id": folder_id})
     assert late.status_code == 409

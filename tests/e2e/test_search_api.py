@@ -111,6 +111,8 @@ def test_export_has_every_hit_in_scope_as_excel_readable_csv(
     assert rows[0][:2] == ["Số, ký hiệu", "Ngày ban hành"]
     assert sorted(row[-1] for row in rows[1:]) == sorted(documents.values())
     assert NOTICE_SUBJECT in {row[3] for row in rows}
+    urgency = {row[-1]: row[rows[0].index("Độ khẩn")] for row in rows[1:]}
+    assert urgency == {documents["plan"]: "Khẩn", documents["notice"]: "Thường"}
     outsider = stack.client("bentre-tp.vanthu").get(
         "/api/v1/search/export.csv", params={"q": "lien doan"}
     )
