@@ -37,7 +37,7 @@ from documents.application import OfficeApplication
 from documents.clock import now_vietnam
 from documents.deadlines import MAX_REMIND_DAYS_BEFORE
 from documents.errors import ForbiddenError, InvalidInputError
-from documents.policy import Action, Actor
+from documents.policy import Action, Actor, DocumentParties, require
 from documents.reference import URGENCY_LABELS, document_types
 from documents.signins import SignInLockedError, SignInRefusedError
 from workflow.composition import revise
@@ -247,6 +247,8 @@ def compose_page(request: Request, context: Context) -> Response:
     base = _base(request, context)
     actor: Actor = base["actor"]
     tree = context.services.app.tree()
+    # Refused before the form is filled in, as the draft itself would be (only drafters).
+    require(actor, Action.DRAFT, DocumentParties(actor.unit_id), tree)
     own = tree.get(actor.unit_id)
     children = sorted(tree.children(actor.unit_id), key=lambda u: u.name)
     parent = [tree.get(own.parent_id)] if own.parent_id and own.parent_id in tree else []

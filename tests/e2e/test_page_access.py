@@ -63,3 +63,24 @@ def test_a_role_without_tasks_is_shown_where_to_go(stack: Stack) -> None:
     with closing(stack.client()) as clerk:
         sign_in_page(clerk, "bentre.vanthu")
         assert 'id="no-tasks"' not in clerk.get("/").text  # the clerk's lists instead
+
+
+@pytest.mark.parametrize(
+    ("username", "drafts"),
+    [
+        ("bentre.chuyenvien", True),
+        ("bentre.lanhdao", False),
+        ("bentre.vanthu", False),
+        ("kiemtra", False),
+    ],
+)
+def test_only_drafters_are_offered_the_compose_form(
+    stack: Stack, username: str, drafts: bool
+) -> None:
+    with closing(stack.client()) as browser:
+        sign_in_page(browser, username)
+        assert ('href="/compose"' in browser.get("/").text) is drafts
+        compose = browser.get("/compose")
+        assert compose.status_code == (200 if drafts else 403)
+        if not drafts:  # said before the form is filled in, not after
+            assert "không có quyền soạn thảo văn bản" in compose.text
