@@ -1,8 +1,9 @@
 """Demo documents issued on first start, so that a new user finds something in every list, in
 search and in the audit trail. Each goes the way a person takes it, through the HTTP API of the
 running stack: the unit's ``.chuyenvien`` drafts and submits, its ``.lanhdao`` signs (key file),
-its ``.vanthu`` issues, and the workflow numbers and dispatches it; the first recipient's clerk
-then registers and acknowledges one of them.
+its ``.vanthu`` issues, and the workflow numbers and dispatches it; the clerk then files it into
+the unit's file folder of the year (opened if missing), so the archive shows it; the first
+recipient's clerk registers and acknowledges one of them.
 
 A document whose subject is already in its unit's outbox is left as it is, so a start that was
 stopped halfway goes on where it stopped and never issues a document twice."""
@@ -16,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from documents.clock import now_vietnam
 from eoffice.demo import DEMO_PASSWORD
 
 API = "/api/v1"
@@ -30,6 +32,9 @@ class DemoDocument:
     recipients: tuple[str, ...]
     signer_authority: str
     body: str
+    folder_code: str
+    folder_title: str
+    """The unit's file folder (hồ sơ) of the year it is filed into."""
 
 
 DEMO_DOCUMENTS = (
@@ -49,6 +54,8 @@ Nam hướng dẫn tổ chức Tháng Công nhân như sau:
 có hoàn cảnh khó khăn; tổ chức đối thoại tại nơi làm việc và ký kết thỏa ước lao động tập thể.
 
 3. Báo cáo kết quả về Tổng Liên đoàn (qua Ban Tổ chức) trước ngày 15 tháng 6 năm 2027.""",
+        "01.HD",
+        "Hướng dẫn, chỉ đạo công tác công đoàn",
     ),
     DemoDocument(
         "bentre",
@@ -67,6 +74,8 @@ I. MỤC ĐÍCH, YÊU CẦU
 II. TỔ CHỨC THỰC HIỆN
 Các công đoàn cấp trên trực tiếp cơ sở báo cáo kết quả về Liên đoàn Lao động tỉnh trước ngày 25 \
 hằng quý.""",
+        "02.KH",
+        "Kế hoạch, chương trình công tác",
     ),
     DemoDocument(
         "bentre",
@@ -79,6 +88,8 @@ hằng quý.""",
 Lao động tỉnh đề nghị các cấp công đoàn phối hợp với người sử dụng lao động rà soát các biện pháp \
 an toàn, vệ sinh lao động; kiện toàn mạng lưới an toàn, vệ sinh viên; tuyên truyền cho đoàn viên, \
 người lao động về phòng ngừa tai nạn lao động và bệnh nghề nghiệp.""",
+        "03.ATVSLĐ",
+        "Hồ sơ an toàn, vệ sinh lao động",
     ),
     DemoDocument(
         "thanhhoa",
@@ -91,6 +102,8 @@ người lao động về phòng ngừa tai nạn lao động và bệnh nghề 
 năm 2026: 312 doanh nghiệp đã tổ chức đối thoại định kỳ; 87% kiến nghị của người lao động về \
 tiền lương, bảo hiểm xã hội và điều kiện làm việc đã được giải quyết. Đề nghị các công đoàn cấp \
 trên trực tiếp cơ sở tiếp tục theo dõi việc thực hiện các cam kết sau đối thoại.""",
+        "01.TB",
+        "Thông báo, kết luận hội nghị",
     ),
     DemoDocument(
         "yendinh",
@@ -102,6 +115,8 @@ trên trực tiếp cơ sở tiếp tục theo dõi việc thực hiện các ca
         """Liên đoàn Lao động huyện Yên Định tổ chức tập huấn nghiệp vụ cho chủ tịch, phó chủ tịch \
 và ủy viên ban chấp hành công đoàn cơ sở: kỹ năng thương lượng tập thể, quản lý tài chính công \
 đoàn, sử dụng phần mềm quản lý đoàn viên và văn phòng điện tử. Thời gian: quý I năm 2027.""",
+        "02.KH",
+        "Kế hoạch tập huấn cán bộ công đoàn",
     ),
     DemoDocument(
         "thanhhoa-vc",
@@ -113,6 +128,8 @@ và ủy viên ban chấp hành công đoàn cơ sở: kỹ năng thương lư�
         """Công đoàn Viên chức tỉnh đề nghị các công đoàn cơ sở rà soát, sửa đổi và ký kết thỏa \
 ước lao động tập thể với nội dung có lợi hơn cho người lao động so với quy định của pháp luật; \
 gửi bản thỏa ước đã ký về Công đoàn Viên chức tỉnh trước ngày 30 tháng 3 năm 2027.""",
+        "04.TƯLĐTT",
+        "Hồ sơ thỏa ước lao động tập thể",
     ),
 )
 ACKNOWLEDGED = 1
@@ -174,6 +191,7 @@ def seed_demo_documents(
             if _in_outbox(office, document):
                 continue
             document_id = _issue(office, document, timeout)
+            _file(office, document, document_id)
             if position == ACKNOWLEDGED:
                 _acknowledge(office, document.recipients[0], document_id, timeout)
             issued += 1
@@ -210,6 +228,18 @@ def _issue(office: _Office, document: DemoDocument, timeout: float) -> str:
         f"{document.subject}: not dispatched",
     )
     return document_id
+
+
+def _file(office: _Office, document: DemoDocument, document_id: str) -> None:
+    """Into the unit's folder of the year with the document's code, opened if missing."""
+    clerk, year = f"{document.unit}.vanthu", now_vietnam().year
+    wanted = (document.folder_code, year)
+    folders = office.call(clerk, "GET", "/folders")
+    folder_id = next((f["id"] for f in folders if (f["code"], f["year"]) == wanted), None)
+    if folder_id is None:
+        folder = {"year": year, "code": document.folder_code, "title": document.folder_title}
+        folder_id = office.call(clerk, "POST", "/folders", json=folder)["id"]
+    office.call(clerk, "POST", f"/documents/{document_id}/file", json={"folder_id": folder_id})
 
 
 def _acknowledge(office: _Office, unit: str, document_id: str, timeout: float) -> None:

@@ -1,5 +1,5 @@
 """The demo documents `make run` issues on first start, on the real processes: each is issued,
-numbered and dispatched by its own unit's people; the auditor finds them with or without
+numbered, dispatched and filed by its own unit's people; the auditor finds them with or without
 diacritics, a recipient finds only what was sent to it; one arrives acknowledged; a second run
 issues nothing twice; a stack that does not answer is a clear error."""
 
@@ -56,6 +56,18 @@ def test_the_auditor_finds_them_with_or_without_diacritics(stack: Stack, seeded:
     assert search(stack, "kiemtra", "an toan ve sinh lao dong")[0] == safety
     # A grassroots union sees what was sent to it, nothing else.
     assert search(stack, "thuysan-bentre.vanthu", "cong doan") == [safety]
+
+
+def test_each_is_filed_into_its_units_folder_of_the_year(stack: Stack, seeded: list[str]) -> None:
+    for document in DEMO_DOCUMENTS:
+        folders = stack.client(f"{document.unit}.vanthu").get("/api/v1/folders").json()
+        [folder] = [f for f in folders if f["code"] == document.folder_code]
+        assert folder["title"] == document.folder_title and folder["documents"] >= 1
+    found = stack.client("kiemtra").get("/api/v1/search", params={"q": "an toan ve sinh"})
+    assert found.json()["hits"][0]["folder"] == "03.ATVSLĐ Hồ sơ an toàn, vệ sinh lao động"
+    # Two Bến Tre documents: two folders of the federation, each opened once.
+    codes = [f["code"] for f in stack.client("bentre.vanthu").get("/api/v1/folders").json()]
+    assert sorted(codes) == ["02.KH", "03.ATVSLĐ"]
 
 
 def test_one_of_them_arrives_acknowledged(stack: Stack, seeded: list[str]) -> None:

@@ -211,3 +211,15 @@ def test_the_search_page(stack: Stack, documents: dict[str, str]) -> None:
     browser.cookies.set("lang", "en")
     english = browser.get("/search", params={"q": "an toan"})
     assert "Saved searches" in english.text and "results" in english.text
+
+
+def test_a_search_without_hits_says_what_to_try(stack: Stack, documents: dict[str, str]) -> None:
+    page = stack.client("kiemtra").get(
+        "/search", params={"q": "khong co gi ca", "type": "ke_hoach"}
+    )
+    assert page.status_code == 200
+    assert 'id="no-hits"' in page.text and "cong doan" in page.text
+    assert "Bỏ mọi bộ lọc" in page.text  # a filter is set: offered to clear it
+    assert "Năm ban hành" not in page.text  # no empty facet headings
+    found = stack.client("kiemtra").get("/search", params={"q": "lien doan"})
+    assert 'id="no-hits"' not in found.text and "Năm ban hành" in found.text
