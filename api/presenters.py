@@ -9,6 +9,7 @@ from uuid import UUID
 from api.context import WebContext
 from api.recipient_status import RecipientFilter, recipient_page
 from documents.accounts import Role
+from documents.application import OfficeApplication
 from documents.clock import to_vietnam
 from documents.errors import ForbiddenError
 from documents.outgoing import EDITABLE, IN_FORCE, STATUS_LABELS, DocumentStatus, OutgoingDocument
@@ -124,6 +125,20 @@ NOT_SENT = (*EDITABLE, DocumentStatus.SUBMITTED, DocumentStatus.SIGNED)
 """Statuses of a document not yet issued: it has no recipient's copy, so no status to list."""
 
 
+def _folder(app: OfficeApplication, document: OutgoingDocument) -> dict[str, Any] | None:
+    """The file folder (hồ sơ) the document is filed in, or None."""
+    if document.folder_id is None:
+        return None
+    folder = app.folder(document.folder_id)
+    return {
+        "id": str(folder.id),
+        "code": folder.code,
+        "title": folder.title,
+        "year": folder.year,
+        "page": f"/archive/folders/{folder.id}",
+    }
+
+
 def document_detail(
     context: WebContext,
     actor: Actor,
@@ -206,6 +221,9 @@ def document_detail(
             if unit_id in tree
         ],
         "recipient_count": document.recipient_count,
+        # The issuer's side and the auditors see where it is filed (a recipient files its copy
+        # in its own folders).
+        "folder": _folder(app, document) if own or actor.has(Role.AUDITOR) else None,
         "recipient_status": status_page["rows"] if status_page else [],
         "recipient_page": status_page and {k: v for k, v in status_page.items() if k != "rows"},
         "sent": sent,

@@ -106,6 +106,14 @@ def test_issued_documents_are_filed_into_folders(stack: Stack) -> None:
     assert found[0]["urgency_label"] == {"vi": "Khẩn", "en": "Urgent"}  # drafted "khan"
     page = clerk.get("/search", params={"q": "luu tru dien tu"}).text
     assert "05.KH Kế hoạch chuyển đổi số, lưu trữ điện tử" in page and ">Khẩn</strong>" in page
+    # The document says where it is filed: to its issuer and to auditors, not to a recipient.
+    expected = {"code": "05.KH", "title": "Kế hoạch chuyển đổi số, lưu trữ điện tử", "year": 2026}
+    for reader, sees in (("bentre.vanthu", True), ("kiemtra", True), ("bentre-tp.vanthu", False)):
+        detail = stack.client(reader).get(f"/api/v1/documents/{document_id}").json()
+        shown = detail["folder"] and {k: detail["folder"][k] for k in expected}
+        assert shown == (expected if sees else None), reader
+    page = stack.client("kiemtra").get(f"/documents/{document_id}").text
+    assert f'<a href="/archive/folders/{folder_id}">05.KH — Kế hoạch' in page
     assert clerk.post(f"/api/v1/folders/{folder_id}/close").status_code == 200
     late = clerk.post(f"/api/v1/documents/{issued_plan(stack)}/file", json={"folder_id": folder_id})
     assert late.status_code == 409
