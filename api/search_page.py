@@ -18,11 +18,10 @@ from api.search_params import (
     SearchParams,
     parse_params,
     status_label,
-    urgency_label,
 )
 from api.search_results import facets_json, marked, run_search, saved_url, total_text
 from documents.errors import InvalidInputError
-from documents.reference import document_types
+from documents.reference import document_types, urgent_labels
 from search.query import VIETNAM, Sort
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +68,7 @@ async def search_page(request: Request, context: Context) -> Response:
                 last_page=last,
                 page_numbers=_pages(params.page, last),
                 status_label=status_label,
-                urgency_label=urgency_label,
+                urgent_labels=urgent_labels,
                 total_label=total_text(result.total, result.total_is_lower_bound),
                 other_issuers=total_text(result.other_issuers_hits),
             )

@@ -19,7 +19,7 @@ from documents.accounts import Role
 from documents.errors import InvalidInputError
 from documents.outgoing import STATUS_LABELS, DocumentStatus
 from documents.policy import Actor
-from documents.reference import URGENCY_LABELS, URGENCY_LABELS_EN, Urgency, document_types
+from documents.reference import document_types
 from documents.units import UnitTree
 from search.port import SearchScope
 from search.query import MAX_WINDOW, SearchFilters, SearchQuery, Sort
@@ -245,17 +245,6 @@ def type_code_of(name: str) -> str:
         if kind.name == name:
             return code
     return ""
-
-
-def urgency_label(code: str) -> tuple[str, str] | None:
-    """ "Hỏa tốc" / "Flash" for an urgent document; None for a normal one (or an unknown code)."""
-    try:
-        urgency = Urgency(code)
-    except ValueError:
-        return None
-    if urgency is Urgency.NORMAL:
-        return None
-    return URGENCY_LABELS[urgency], URGENCY_LABELS_EN[urgency]
 
 
 def status_label(status: str) -> tuple[str, str]:

@@ -22,10 +22,9 @@ from api.search_params import (
     search_scope,
     status_label,
     type_code_of,
-    urgency_label,
 )
 from documents.policy import Actor
-from documents.reference import URGENCY_LABELS, Urgency
+from documents.reference import URGENCY_LABELS, Urgency, urgent_labels
 from documents.units import UnitTree
 from search.port import SearchHit, SearchResult
 from search.query import VIETNAM
@@ -89,7 +88,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "status": hit.status,
         "status_label": {"vi": status_vi, "en": status_en},
         "urgency": hit.urgency,
-        "urgency_label": _pair(urgency_label(hit.urgency)),
+        "urgency_label": _pair(urgent_labels(hit.urgency)),
         "folder": hit.folder,
         "issued_at": hit.issued_at.isoformat(),
         "score": hit.score,
@@ -188,7 +187,7 @@ def _csv(first: SearchHit | None, rest: Iterator[SearchHit]) -> Iterator[str]:
 
 def _urgency_cell(code: str) -> str:
     """The urgency as printed on documents, "Thường" included (a blank cell would say nothing)."""
-    label = urgency_label(code)
+    label = urgent_labels(code)
     if label is not None:
         return label[0]
     return URGENCY_LABELS[Urgency.NORMAL] if code == Urgency.NORMAL else code

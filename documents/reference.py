@@ -68,6 +68,18 @@ URGENCY_LABELS_EN = {
 }
 
 
+def urgent_labels(code: str) -> tuple[str, str] | None:
+    """The (Vietnamese, English) labels of an urgency above normal ("Hỏa tốc", "Flash"); None
+    for a normal document or an unknown code: only urgent documents are marked as such."""
+    try:
+        urgency = Urgency(code)
+    except ValueError:
+        return None
+    if urgency is Urgency.NORMAL:
+        return None
+    return URGENCY_LABELS[urgency], URGENCY_LABELS_EN[urgency]
+
+
 def parse_urgency(value: str) -> Urgency:
     try:
         return Urgency(value)

@@ -29,7 +29,7 @@ from documents.application import OfficeApplication
 from documents.blobs import read_text_blob
 from documents.errors import NotFoundError
 from documents.outgoing import OutgoingDocument
-from documents.reference import Urgency, document_type
+from documents.reference import document_type, urgent_labels
 from documents.units import UnitTree
 from search.port import IndexedDocument, SearchIndex, SearchScope
 from search.query import SearchQuery
@@ -138,8 +138,8 @@ class FolderNames:
 
 def _searchable_urgency(code: str) -> str:
     """ "Hỏa tốc" for `hoa_toc`; nothing for a normal document ("thường" is a common word)."""
-    urgency = Urgency(code)
-    return "" if urgency is Urgency.NORMAL else urgency.label
+    labels = urgent_labels(code)
+    return labels[0] if labels else ""
 
 
 def indexed_document(
