@@ -126,13 +126,12 @@ class FolderNames:
         self._names: dict[UUID, str] = {}
 
     def of(self, document: OutgoingDocument) -> str:
-        folder_id: UUID | None = getattr(document, "folder_id", None)
-        if folder_id is None:
+        if document.folder_id is None:
             return ""
-        name = self._names.get(folder_id)
+        name = self._names.get(document.folder_id)
         if name is None:
-            folder = self._app.folder(folder_id)
-            name = self._names[folder_id] = f"{folder.code} {folder.title}"
+            folder = self._app.folder(document.folder_id)
+            name = self._names[document.folder_id] = f"{folder.code} {folder.title}"
         return name
 
 
