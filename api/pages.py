@@ -34,10 +34,18 @@ from api.validation_cache import verified_file
 from documents.access import AccessKind
 from documents.accounts import ROLE_LABELS, Role
 from documents.application import OfficeApplication
+from documents.archive_policy import reads_archive
 from documents.clock import now_vietnam
 from documents.deadlines import MAX_REMIND_DAYS_BEFORE
 from documents.errors import ForbiddenError, InvalidInputError
-from documents.policy import Action, Actor, DocumentParties, require
+from documents.policy import (
+    ISSUER_ROLES,
+    Action,
+    Actor,
+    DocumentParties,
+    reads_sign_ins,
+    require,
+)
 from documents.reference import URGENCY_LABELS, document_types
 from documents.signins import SignInLockedError, SignInRefusedError
 from workflow.composition import revise
@@ -115,6 +123,10 @@ def _base(request: Request, context: Context) -> dict[str, Any]:
         "actor": actor,
         "unit_name": unit_name(context, actor),
         "roles": [ROLE_LABELS[Role(r)] for r in sorted(actor.roles)],
+        # what the menu and the pages offer, by the same rules that allow it
+        "may_draft": any(map(actor.has, ISSUER_ROLES[Action.DRAFT])),
+        "reads_archive": reads_archive(actor),
+        "reads_sign_ins": reads_sign_ins(actor),
     }
 
 

@@ -17,21 +17,26 @@ from documents.units import UnitTree
 OWN_UNIT_ROLES = (Role.CLERK, Role.LEADER)
 
 
+def reads_archive(actor: Actor) -> bool:
+    """Whether ``actor``'s roles read some archive (an auditor, or a unit's clerk or leader)."""
+    return actor.has(Role.AUDITOR) or any(map(actor.has, OWN_UNIT_ROLES))
+
+
 def archive_scope(actor: Actor, tree: UnitTree) -> list[UUID] | None:
     """The units whose folders ``actor`` may read — with the folders of every unit merged into
     them (``UnitTree.absorbed``); None means every unit (an auditor at the top of the tree).
     Raises ``ForbiddenError`` for a role that reads no archive."""
-    if actor.has(Role.AUDITOR):
-        if actor.unit_id in tree and tree.get(actor.unit_id).parent_id is None:
-            return None
-        units = [actor.unit_id, *tree.descendants(actor.unit_id)]
-    elif any(map(actor.has, OWN_UNIT_ROLES)):
-        units = [actor.unit_id]
-    else:
+    if not reads_archive(actor):
         raise ForbiddenError(
             "Chỉ văn thư, lãnh đạo đơn vị và cán bộ kiểm tra được xem kho hồ sơ.",
             "Only clerks, leaders and auditors may read the archive of file folders.",
         )
+    if actor.has(Role.AUDITOR):
+        if actor.unit_id in tree and tree.get(actor.unit_id).parent_id is None:
+            return None
+        units = [actor.unit_id, *tree.descendants(actor.unit_id)]
+    else:
+        units = [actor.unit_id]
     return [absorbed for unit in units for absorbed in tree.absorbed(unit)]
 
 

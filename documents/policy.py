@@ -185,11 +185,16 @@ def require_unit_admin(actor: Actor, unit_id: UUID, tree: UnitTree) -> None:
     )
 
 
+def reads_sign_ins(actor: Actor) -> bool:
+    """Whether ``actor``'s roles read a sign-in history (auditors and administrators)."""
+    return actor.has(Role.AUDITOR) or actor.has(Role.ADMIN)
+
+
 def sign_in_history_scope(actor: Actor, tree: UnitTree) -> tuple[list[UUID] | None, bool]:
     """Whose sign-in history ``actor`` may read: auditors and administrators read their unit's
     subtree. Returns the unit ids (None: every unit) and whether attempts on unknown usernames
     (which belong to no unit) are included — only at the top of the tree."""
-    if not (actor.has(Role.AUDITOR) or actor.has(Role.ADMIN)):
+    if not reads_sign_ins(actor):
         raise ForbiddenError(
             "Chỉ cán bộ kiểm tra và quản trị được xem lịch sử đăng nhập.",
             "Only auditors and administrators may read the sign-in history.",
