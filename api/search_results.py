@@ -187,10 +187,10 @@ def _csv(first: SearchHit | None, rest: Iterator[SearchHit]) -> Iterator[str]:
 
 def _urgency_cell(code: str) -> str:
     """The urgency as printed on documents, "Thường" included (a blank cell would say nothing)."""
-    label = urgent_labels(code)
-    if label is not None:
-        return label[0]
-    return URGENCY_LABELS[Urgency.NORMAL] if code == Urgency.NORMAL else code
+    try:
+        return URGENCY_LABELS[Urgency(code)]
+    except ValueError:
+        return code
 
 
 def _cell(value: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -21,6 +21,7 @@ from documents.clock import now_vietnam
 from eoffice.demo import DEMO_PASSWORD
 
 API = "/api/v1"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,9 @@ def _issue(office: _Office, document: DemoDocument, timeout: float) -> str:
     office.call(f"{document.unit}.lanhdao", "POST", f"/documents/{document_id}/sign")
     office.call(clerk, "POST", f"/documents/{document_id}/issue")
     _wait_for(
-        lambda: office.call(clerk, "GET", f"/documents/{document_id}")["status"] == "dispatched",
+        lambda: (
+            office.call(clerk, "GET", f"/documents/{document_id}")["status"] == "dispatched" or None
+        ),
         timeout,
         f"{document.subject}: not dispatched",
     )
@@ -249,15 +252,16 @@ def _acknowledge(office: _Office, unit: str, document_id: str, timeout: float) -
         rows = office.call(clerk, "GET", "/inbox")
         return next((r["receipt_id"] for r in rows if r["document_id"] == document_id), None)
 
-    _wait_for(lambda: receipt() is not None, timeout, f"{document_id}: not in {unit}'s inbox")
-    receipt_id = receipt()
+    receipt_id = _wait_for(receipt, timeout, f"{document_id}: not in {unit}'s inbox")
     office.call(clerk, "POST", f"/receipts/{receipt_id}/register")
     office.call(clerk, "POST", f"/receipts/{receipt_id}/acknowledge")
 
 
-def _wait_for(done: Callable[[], bool], timeout: float, failure: str) -> None:
+def _wait_for(found: Callable[[], T | None], timeout: float, failure: str) -> T:
+    """What `found` gives once it gives something (not None, not False)."""
     deadline = time.monotonic() + timeout
-    while not done():
+    while not (value := found()):
         if time.monotonic() > deadline:
             raise DemoDocumentError(f"{failure} after {timeout:.0f} s")
         time.sleep(0.3)
+    return value
