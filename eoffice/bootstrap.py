@@ -117,7 +117,7 @@ def build_search_index(settings: Settings) -> SearchIndex:
     if settings.search_backend == "elasticsearch":
         from search.elasticsearch_index import ElasticsearchSearchIndex  # only where it runs
 
-        return ElasticsearchSearchIndex(settings.elasticsearch_url, "eoffice-documents")
+        return ElasticsearchSearchIndex(settings.elasticsearch_url, settings.elasticsearch_index)
     return TantivySearchIndex(settings.search_dir / "tantivy", replace_other_schema=True)
 
 

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
 
     search_backend: Literal["tantivy", "elasticsearch"] = "tantivy"
     elasticsearch_url: str = "http://127.0.0.1:9200"
+    elasticsearch_index: str = Field(
+        default="eoffice-documents", pattern=r"^[a-z0-9][a-z0-9_-]{0,200}$"
+    )
+    """The alias searched and written (its versions are indices ``<alias>-v<N>``): installations
+    sharing one cluster each take their own."""
 
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"

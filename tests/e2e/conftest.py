@@ -5,7 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers.elasticsearch import elasticsearch_server
+from tests.servers.plugin import minio_server, postgres_server
 from tests.stack import Stack, make_stack
+
+__all__ = ["elasticsearch_server", "minio_server", "postgres_server", "stack"]
 
 MAX_UPLOAD_BYTES = 1_000_000
 
