@@ -36,15 +36,26 @@ from api import (
 )
 from api.context import WebContext
 from api.errors import ERROR_RESPONSES, install_error_handlers
+from search.port import SearchUnavailableError
 
 log = logging.getLogger(__name__)
 
 
 async def _keep_fresh(context: WebContext, interval: float) -> None:
-    """Follows the event store (the worker writes too) into the read models and the index."""
+    """Follows the event store (the worker writes too) into the read models and the index. A
+    search server that does not answer is logged when it stops and when it answers again, not
+    every round; the read models keep following meanwhile (they are caught up first)."""
+    search_down = False
     while True:
         try:
             await run_in_threadpool(context.refresh)
+            if search_down:
+                log.warning("the search index answers again: catching up done")
+            search_down = False
+        except SearchUnavailableError as error:
+            if not search_down:
+                log.warning("the search index does not answer, retrying every round: %s", error)
+            search_down = True
         except Exception:  # keep following; the next round retries
             log.exception("catching up read models failed")
         await asyncio.sleep(interval)

@@ -39,6 +39,12 @@ NEXT_STEPS: dict[int, tuple[str, str]] = {
         "Chờ hết thời gian tạm khóa rồi đăng nhập lại, hoặc nhờ quản trị hệ thống mở khóa.",
         "Wait until the lock ends and sign in again, or ask the administrator to unlock you.",
     ),
+    503: (
+        "Dùng các chức năng khác trong lúc chờ, rồi tra cứu lại sau ít phút; nếu kéo dài, báo "
+        "quản trị hệ thống.",
+        "Carry on with other work meanwhile and search again in a few minutes; if it lasts, "
+        "tell the administrator.",
+    ),
     500: (
         "Thử lại sau ít phút; nếu vẫn lỗi, báo quản trị hệ thống kèm thời điểm xảy ra lỗi.",
         "Try again in a few minutes; if it still fails, tell the administrator when it happened.",

@@ -21,6 +21,7 @@ from documents.errors import (
     PayloadTooLargeError,
 )
 from documents.signins import SignInLockedError, SignInRefusedError
+from search.port import SearchUnavailableError
 
 
 class NotAuthenticatedError(DomainError):
@@ -32,6 +33,10 @@ class NotAuthenticatedError(DomainError):
         message_en: str = "Sign-in required (no session, or it has expired).",
     ) -> None:
         super().__init__(message_vi, message_en)
+
+
+SEARCH_RETRY_AFTER_SECONDS = 30
+"""What a 503 of a search asks the client to wait before trying again."""
 
 
 def status_for(error: DomainError) -> int:
@@ -88,6 +93,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 """The error statuses every API route may answer with, for its OpenAPI description."""
 
+SEARCH_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": ApiError, "description": "Máy chủ tìm kiếm không trả lời / Search unavailable"}
+}
+"""The extra error status of the routes that ask the search index, for their OpenAPI."""
+
 
 def field_problems(error: RequestValidationError) -> list[dict[str, Any]]:
     """The fields at fault, without the rejected input (it may hold a password)."""
@@ -143,6 +153,17 @@ def install_error_handlers(app: FastAPI, render_page_error: PageRenderer) -> Non
         )
         body = error_body(error.code, error.message_vi, error.message_en)
         return JSONResponse(body, status, headers=headers)
+
+    @app.exception_handler(SearchUnavailableError)
+    async def search_unavailable(request: Request, error: SearchUnavailableError) -> Response:
+        """The search server does not answer: 503 and when to try again, nothing else fails."""
+        headers = {"Retry-After": str(SEARCH_RETRY_AFTER_SECONDS)}
+        if wants_html(request):
+            page = render_page_error(request, 503, error.message_vi, error.message_en)
+            page.headers.update(headers)
+            return page
+        body = error_body("search_unavailable", error.message_vi, error.message_en)
+        return JSONResponse(body, 503, headers=headers)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:

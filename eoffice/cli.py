@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for chatty in CHATTY_LOGGERS:
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    for quiet in QUIET_LOGGERS:
+        logging.getLogger(quiet).setLevel(logging.ERROR)
     try:
         settings = Settings()
         if getattr(args, "web_workers", None) is not None:
@@ -62,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
 CHATTY_LOGGERS = ("httpx", "fontTools", "pyhanko_certvalidator.fetchers")
 """Libraries that log every request, font subset or OCSP fetch at INFO: warnings only, so the
 console of `make run` shows what the office does."""
+QUIET_LOGGERS = ("elastic_transport",)
+"""Errors only: Elasticsearch's client logs every request at INFO and, while the node is down,
+each retry with its traceback; the web app says once that the index does not answer, and once
+that it answers again (`api.app`)."""
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from elasticsearch import BadRequestError, Elasticsearch
+from elasticsearch import ApiError, BadRequestError, ConnectionTimeout, Elasticsearch
 from elasticsearch import ConnectionError as TransportConnectionError
 
 from search.hits import (
@@ -54,6 +54,7 @@ from search.port import (
     SearchIndex,
     SearchResult,
     SearchScope,
+    SearchUnavailableError,
 )
 from search.query import (
     FACET_NAMES,
@@ -127,6 +128,24 @@ class ElasticsearchIndexError(RuntimeError):
     """Elasticsearch refused some of a batch, or the index name is taken by something else."""
 
 
+UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
+"""Answers of a cluster that is overloaded, or whose shards are not there (yet): try later."""
+
+
+@contextlib.contextmanager
+def _answering() -> Iterator[None]:
+    """A request to the cluster; unreachable, timed out or answering "try later" (a status in
+    `UNAVAILABLE_STATUSES`): `SearchUnavailableError`, which readers are shown as such."""
+    try:
+        yield
+    except (TransportConnectionError, ConnectionTimeout) as error:
+        raise SearchUnavailableError(f"Elasticsearch: {error}") from error
+    except ApiError as error:
+        if error.meta.status in UNAVAILABLE_STATUSES:
+            raise SearchUnavailableError(f"Elasticsearch: {error}") from error
+        raise
+
+
 class ElasticsearchSearchIndex:
     """A `SearchIndex` behind the alias `index_name` on the cluster at `url` (created if
     missing). `client` may be given instead of `url` to share a connection pool. Totals are
@@ -180,17 +199,18 @@ class ElasticsearchSearchIndex:
         latest = {document.document_id: document for document in documents}
         if not latest:
             return
-        with self._write_lock:
+        with self._write_lock, _answering():
             self._bulk(self._alias, (_to_elasticsearch(d) for d in latest.values()))
 
     def delete(self, document_id: str) -> None:
-        with self._write_lock:
+        with self._write_lock, _answering():
             self._client.options(ignore_status=404).delete(
                 index=self._alias, id=document_id, refresh=True
             )
 
     def count(self) -> int:
-        return int(self._client.count(index=self._alias)["count"])
+        with _answering():
+            return int(self._client.count(index=self._alias)["count"])
 
     def search(self, query: str, scope: SearchScope, limit: int = 20) -> list[SearchHit]:
         """Best hits first; a blank query finds nothing (see `find` for filters and pages)."""
@@ -213,8 +233,8 @@ class ElasticsearchSearchIndex:
         # Two searches in one request, which the node runs side by side: the facets and the
         # total (no scores), and the page. A terms aggregation over a keyword keeps a search
         # on one thread; so the page is ranked on another meanwhile.
-        counted, ranked = _responses(
-            self._client.msearch(
+        with _answering():
+            answered = self._client.msearch(
                 searches=[
                     {"index": self._alias},
                     {
@@ -235,7 +255,7 @@ class ElasticsearchSearchIndex:
                     },
                 ]
             )
-        )
+        counted, ranked = _responses(answered)
         hits = [_hit(hit, parsed, sort, with_snippet=True) for hit in ranked["hits"]["hits"]]
         answer = counted["aggregations"]
         buckets = {
@@ -263,15 +283,16 @@ class ElasticsearchSearchIndex:
         sort = effective_sort(parsed, query.sort)
         after: list[Any] | None = None
         while True:
-            response = self._client.search(
-                index=self._alias,
-                query=body,
-                size=_SCAN_BATCH,
-                sort=_SORTS[sort],
-                track_scores=sort is Sort.RELEVANCE,
-                source_includes=["source"],
-                search_after=after,
-            )
+            with _answering():  # around the request only, never around a `yield`
+                response = self._client.search(
+                    index=self._alias,
+                    query=body,
+                    size=_SCAN_BATCH,
+                    sort=_SORTS[sort],
+                    track_scores=sort is Sort.RELEVANCE,
+                    source_includes=["source"],
+                    search_after=after,
+                )
             hits = response["hits"]["hits"]
             for hit in hits:
                 yield _hit(hit, parsed, sort, with_snippet=False)
@@ -418,6 +439,8 @@ def _responses(answer: Any) -> list[dict[str, Any]]:
     """The responses of a multi-search, raising the first search's error as a search would."""
     responses: list[dict[str, Any]] = answer["responses"]
     for response in responses:
+        if "error" in response and response.get("status") in UNAVAILABLE_STATUSES:
+            raise SearchUnavailableError(f"Elasticsearch: {response['error']}")
         if "error" in response:
             raise ElasticsearchIndexError(f"tìm kiếm thất bại / search failed: {response['error']}")
     return responses

@@ -24,7 +24,23 @@ __all__ = [
     "SearchIndex",
     "SearchResult",
     "SearchScope",
+    "SearchUnavailableError",
 ]
+
+
+class SearchUnavailableError(RuntimeError):
+    """The index cannot answer now: its server is unreachable, overloaded or failing. Nothing
+    is lost: documents stay in the event store, and the projection indexes what it missed once
+    the index answers again."""
+
+    message_vi = (
+        "Chức năng tra cứu tạm thời không hoạt động: máy chủ tìm kiếm không trả lời. Các chức "
+        "năng khác vẫn dùng bình thường; văn bản mới sẽ tìm thấy được khi máy chủ hoạt động lại."
+    )
+    message_en = (
+        "Search is unavailable for now: the search server does not answer. Everything else "
+        "works as usual; new documents become searchable once it is back."
+    )
 
 
 def _require_aware(moment: datetime, name: str) -> None:

@@ -15,12 +15,13 @@ from eoffice.bootstrap import build_search_index
 from eoffice.settings import Settings
 from search.elasticsearch_index import ElasticsearchIndexError, ElasticsearchSearchIndex
 from search.normalize import fold, normalize
-from search.port import SearchScope
+from search.port import SearchScope, SearchUnavailableError
 from search.query import SearchQuery
 from search.tantivy_index import _analyzer
 from search.terms import terms
 from tests.search.builders import make_document
 from tests.servers.elasticsearch import ElasticsearchServer
+from tests.servers.tcp_proxy import proxied
 
 EVERYWHERE = SearchScope(unit_ids=[], everything=True)
 
@@ -151,6 +152,31 @@ def test_an_index_in_the_way_of_the_alias_is_refused(
 def test_an_unreachable_cluster_is_reported_in_vietnamese_and_english(name: str) -> None:
     with pytest.raises(ElasticsearchIndexError, match="Không kết nối được.*cannot reach"):
         ElasticsearchSearchIndex("http://127.0.0.1:9", name)
+
+
+def test_a_node_gone_down_makes_every_call_unavailable_then_it_answers_again(
+    elasticsearch_server: ElasticsearchServer, name: str
+) -> None:
+    address = elasticsearch_server.url.removeprefix("http://").split(":")
+    with proxied((address[0], int(address[1]))) as relay:
+        client = Elasticsearch(relay.url, request_timeout=5, max_retries=0)
+        with ElasticsearchSearchIndex(relay.url, name, client=client) as index:
+            index.upsert([make_document("before", subject="Hội nghị")])
+            relay.cut()
+            calls = {
+                "find": lambda: index.find(SearchQuery(text="hoi nghi"), EVERYWHERE),
+                "scan": lambda: list(index.scan(SearchQuery(text="hoi nghi"), EVERYWHERE)),
+                "upsert": lambda: index.upsert([make_document("during")]),
+                "delete": lambda: index.delete("before"),
+                "count": index.count,
+            }
+            for call in calls.values():
+                with pytest.raises(SearchUnavailableError):
+                    call()
+            relay.restore()
+            index.upsert([make_document("after", subject="Hội nghị")])
+            assert sorted(ids(index, "hoi nghi")) == ["after", "before"]
+            index.drop()
 
 
 @pytest.mark.parametrize(
