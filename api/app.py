@@ -35,29 +35,33 @@ from api import (
     signing_pages,
 )
 from api.context import WebContext
-from api.errors import ERROR_RESPONSES, install_error_handlers
-from search.port import SearchUnavailableError
+from api.errors import ERROR_RESPONSES, install_error_handlers, unavailable_error
 
 log = logging.getLogger(__name__)
 
 
 async def _keep_fresh(context: WebContext, interval: float) -> None:
     """Follows the event store (the worker writes too) into the read models and the index. A
-    search server that does not answer is logged when it stops and when it answers again, not
-    every round; the read models keep following meanwhile (they are caught up first)."""
-    search_down = False
+    store that does not answer (the event store; the search index; the file store, which holds
+    the text to index) is logged when it stops and when catching up works again, not every
+    round."""
+    paused: str | None = None
     while True:
         try:
             await run_in_threadpool(context.refresh)
-            if search_down:
-                log.warning("the search index answers again: catching up done")
-            search_down = False
-        except SearchUnavailableError as error:
-            if not search_down:
-                log.warning("the search index does not answer, retrying every round: %s", error)
-            search_down = True
-        except Exception:  # keep following; the next round retries
-            log.exception("catching up read models failed")
+            if paused is not None:
+                log.warning("catching up again after %s", paused)
+            paused = None
+        except Exception as error:  # keep following; the next round retries
+            unavailable = unavailable_error(error)
+            if unavailable is None:
+                log.exception("catching up read models failed")
+            else:
+                if paused != unavailable.code:
+                    log.warning(
+                        "catching up paused (%s), retried every round: %s", unavailable.code, error
+                    )
+                paused = unavailable.code
         await asyncio.sleep(interval)
 
 

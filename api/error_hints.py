@@ -40,9 +40,9 @@ NEXT_STEPS: dict[int, tuple[str, str]] = {
         "Wait until the lock ends and sign in again, or ask the administrator to unlock you.",
     ),
     503: (
-        "Dùng các chức năng khác trong lúc chờ, rồi tra cứu lại sau ít phút; nếu kéo dài, báo "
+        "Dùng các chức năng khác trong lúc chờ, rồi thử lại sau ít phút; nếu kéo dài, báo "
         "quản trị hệ thống.",
-        "Carry on with other work meanwhile and search again in a few minutes; if it lasts, "
+        "Carry on with other work meanwhile and try again in a few minutes; if it lasts, "
         "tell the administrator.",
     ),
     500: (

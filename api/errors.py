@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError as EventStoreInterfaceError
+from eventsourcing.persistence import OperationalError as EventStoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -19,9 +22,12 @@ from documents.errors import (
     ForbiddenError,
     NotFoundError,
     PayloadTooLargeError,
+    RecordsUnavailableError,
+    UnavailableError,
 )
 from documents.signins import SignInLockedError, SignInRefusedError
-from search.port import SearchUnavailableError
+
+log = logging.getLogger(__name__)
 
 
 class NotAuthenticatedError(DomainError):
@@ -35,8 +41,17 @@ class NotAuthenticatedError(DomainError):
         super().__init__(message_vi, message_en)
 
 
-SEARCH_RETRY_AFTER_SECONDS = 30
-"""What a 503 of a search asks the client to wait before trying again."""
+RETRY_AFTER_SECONDS = 30
+"""What a 503 (a store that does not answer) asks the client to wait before trying again."""
+
+
+def unavailable_error(error: Exception) -> UnavailableError | None:
+    """`error` as the store that does not answer, or None if it is something else."""
+    if isinstance(error, UnavailableError):
+        return error
+    if isinstance(error, EventStoreOperationalError | EventStoreInterfaceError):
+        return RecordsUnavailableError()
+    return None
 
 
 def status_for(error: DomainError) -> int:
@@ -86,17 +101,13 @@ ERROR_STATUSES = {
     413: "Tệp quá lớn / Payload too large",
     422: "Dữ liệu không hợp lệ / Invalid request",
     429: "Tạm khóa đăng nhập / Sign-in locked",
+    503: "Máy chủ lưu trữ tạm thời không trả lời / A store does not answer",
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ApiError, "description": description}
     for status, description in ERROR_STATUSES.items()
 }
 """The error statuses every API route may answer with, for its OpenAPI description."""
-
-SEARCH_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
-    503: {"model": ApiError, "description": "Máy chủ tìm kiếm không trả lời / Search unavailable"}
-}
-"""The extra error status of the routes that ask the search index, for their OpenAPI."""
 
 
 def field_problems(error: RequestValidationError) -> list[dict[str, Any]]:
@@ -154,16 +165,27 @@ def install_error_handlers(app: FastAPI, render_page_error: PageRenderer) -> Non
         body = error_body(error.code, error.message_vi, error.message_en)
         return JSONResponse(body, status, headers=headers)
 
-    @app.exception_handler(SearchUnavailableError)
-    async def search_unavailable(request: Request, error: SearchUnavailableError) -> Response:
-        """The search server does not answer: 503 and when to try again, nothing else fails."""
-        headers = {"Retry-After": str(SEARCH_RETRY_AFTER_SECONDS)}
+    @app.exception_handler(UnavailableError)
+    async def unavailable(request: Request, error: UnavailableError) -> Response:
+        """A store does not answer (files, events, search): 503, which one, and when to try
+        again; nothing else of the office is refused meanwhile."""
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         if wants_html(request):
             page = render_page_error(request, 503, error.message_vi, error.message_en)
             page.headers.update(headers)
             return page
-        body = error_body("search_unavailable", error.message_vi, error.message_en)
+        body = error_body(error.code, error.message_vi, error.message_en)
         return JSONResponse(body, 503, headers=headers)
+
+    @app.exception_handler(EventStoreOperationalError)
+    @app.exception_handler(EventStoreInterfaceError)
+    async def records_unavailable(request: Request, error: Exception) -> Response:
+        """The event store's server is down, unreachable or out of connections (eventsourcing's
+        errors of operation, not of data): as any store that does not answer. The error page
+        then shows no menu, which would ask the same server who is signed in."""
+        log.warning("the event store does not answer: %s", error)
+        request.state.records_unavailable = True
+        return await unavailable(request, RecordsUnavailableError())
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:

@@ -35,6 +35,7 @@ from documents.access import AccessKind
 from documents.accounts import ROLE_LABELS, Role
 from documents.application import OfficeApplication
 from documents.archive_policy import reads_archive
+from documents.blobs import BlobStoreUnavailableError
 from documents.clock import now_vietnam
 from documents.deadlines import MAX_REMIND_DAYS_BEFORE
 from documents.errors import ForbiddenError, InvalidInputError
@@ -99,7 +100,10 @@ def render_error(request: Request, status: int, message_vi: str, message_en: str
 
 def _menu_of(request: Request) -> dict[str, Any]:
     """The header's values for a signed-in person, or nothing: an error page must render even
-    when finding the person is what failed (an expired session, a bad form token, a store down)."""
+    when finding the person is what failed (an expired session, a bad form token, a store down).
+    Not asked when the event store did not answer: it would only wait for it again."""
+    if getattr(request.state, "records_unavailable", False):
+        return {}
     try:
         return _base(request, request.app.state.context)
     except Exception:  # noqa: BLE001 -- the page shows without the menu instead
@@ -307,9 +311,12 @@ def document_page(document_id: UUID, request: Request, context: Context) -> Resp
             document_id, detail["recipient_page"]
         )
         detail["recipient_statuses"] = recipient_status.status_choices()
-    report = None
+    report = report_unavailable = None
     if detail["status"] in ("signed", "issued", "dispatched", "issuing"):
-        report = verified_file(context.services, detail["file_sha256"])
+        try:
+            report = verified_file(context.services, detail["file_sha256"])
+        except BlobStoreUnavailableError as error:  # the rest of the page needs no file
+            report_unavailable = error
     signers = signer_choices(context.services, base["actor"]) if detail["can"]["sign"] else []
     # the figures as they stand, in the page itself: progress.js only keeps them up to date
     progress = (
@@ -322,6 +329,7 @@ def document_page(document_id: UUID, request: Request, context: Context) -> Resp
         "document.html",
         doc=detail,
         report=report,
+        report_unavailable=report_unavailable,
         signers=signers,
         progress=progress,
         **base,

@@ -14,7 +14,6 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Context, CurrentActor
-from api.errors import SEARCH_UNAVAILABLE
 from api.search_params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parse_params
 from api.search_results import csv_rows, run_search, saved_url, search_json
 from search.query import Sort
@@ -131,7 +130,7 @@ def _saved(saved: dict[str, Any]) -> SavedSearch:
     )
 
 
-@router.get("/search", response_model=SearchResponse, responses=SEARCH_UNAVAILABLE)
+@router.get("/search", response_model=SearchResponse)
 async def search(
     request: Request,
     actor: CurrentActor,
@@ -157,11 +156,7 @@ async def search(
     return search_json(context, params, result)
 
 
-@router.get(
-    "/search/export.csv",
-    response_class=Response,
-    responses={200: CSV_FILE, **SEARCH_UNAVAILABLE},
-)
+@router.get("/search/export.csv", response_class=Response, responses={200: CSV_FILE})
 async def export_csv(
     request: Request,
     actor: CurrentActor,
@@ -202,11 +197,7 @@ def saved_searches(actor: CurrentActor, context: Context) -> list[SavedSearch]:
     return [_saved(saved) for saved in context.services.app.saved_searches(actor)]
 
 
-@router.get(
-    "/saved-searches/{search_id}/results",
-    response_model=SearchResponse,
-    responses=SEARCH_UNAVAILABLE,
-)
+@router.get("/saved-searches/{search_id}/results", response_model=SearchResponse)
 async def run_saved_search(
     search_id: UUID,
     actor: CurrentActor,

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Context, check_csrf
-from api.errors import SEARCH_RETRY_AFTER_SECONDS
+from api.errors import RETRY_AFTER_SECONDS
 from api.pages import _base, page_actor, render
 from api.search_params import (
     SEARCHABLE_STATUSES,
@@ -21,9 +21,8 @@ from api.search_params import (
     status_label,
 )
 from api.search_results import facets_json, marked, run_search, saved_url, total_text
-from documents.errors import InvalidInputError
+from documents.errors import InvalidInputError, UnavailableError
 from documents.reference import document_types, urgent_labels
-from search.port import SearchUnavailableError
 from search.query import VIETNAM, Sort
 
 router = APIRouter(include_in_schema=False)
@@ -76,10 +75,10 @@ async def search_page(request: Request, context: Context) -> Response:
             )
     except InvalidInputError as error:
         values["error"] = (error.message_vi, error.message_en)
-    except SearchUnavailableError as error:  # the form stays, with what was typed in it
+    except UnavailableError as error:  # the form stays, with what was typed in it
         values["error"] = (error.message_vi, error.message_en)
         page = render(request, "search.html", 503, **values, **base)
-        page.headers["Retry-After"] = str(SEARCH_RETRY_AFTER_SECONDS)
+        page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return page
     status = 422 if values["error"] else 200
     return render(request, "search.html", status, **values, **base)

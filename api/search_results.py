@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -23,6 +24,7 @@ from api.search_params import (
     status_label,
     type_code_of,
 )
+from documents.blobs import BlobStoreUnavailableError
 from documents.policy import Actor
 from documents.reference import URGENCY_LABELS, Urgency, urgent_labels
 from documents.units import UnitTree
@@ -45,15 +47,28 @@ CSV_HEADER = (
 )
 BOM = "\ufeff"
 
+log = logging.getLogger(__name__)
+
 
 def run_search(context: WebContext, actor: Actor, params: SearchParams) -> SearchResult:
     """The page of `params` within the actor's scope; a page past the last is refused."""
-    context.refresh()
+    _caught_up(context)
     result = context.search_index.find(
         params.query(), search_scope(actor, context.services.app.views.unit_tree())
     )
     check_page(params, result.total)
     return result
+
+
+def _caught_up(context: WebContext) -> None:
+    """The index brought up to the event store before it is read. If the file store does not
+    answer, the text of a new document cannot be read: the index answers as it stands (the
+    projection indexes the rest once the files answer); the search index not answering still
+    fails the search (`SearchUnavailableError`)."""
+    try:
+        context.refresh()
+    except BlobStoreUnavailableError as error:
+        log.warning("searching the index as it stands, the files do not answer: %s", error)
 
 
 def marked(hit: SearchHit) -> Markup:
@@ -152,7 +167,7 @@ def csv_rows(context: WebContext, actor: Actor, params: SearchParams) -> Iterato
     """The CSV of every hit in scope (not only a page), UTF-8 with a BOM so that Excel reads
     Vietnamese; one chunk per row so that a large export streams. The search runs (and can
     fail) before this returns, not once the response has started."""
-    context.refresh()
+    _caught_up(context)
     hits = context.search_index.scan(
         replace(params, page=1).query(), search_scope(actor, context.services.app.views.unit_tree())
     )

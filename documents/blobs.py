@@ -13,7 +13,26 @@ import unicodedata
 from pathlib import Path
 from typing import Protocol
 
-from documents.errors import InvalidInputError, NotFoundError, PayloadTooLargeError
+from documents.errors import (
+    InvalidInputError,
+    NotFoundError,
+    PayloadTooLargeError,
+    UnavailableError,
+)
+
+
+class BlobStoreUnavailableError(UnavailableError):
+    """The file store does not answer (its server is down, unreachable or overloaded)."""
+
+    code = "files_unavailable"
+    message_vi = (
+        "Kho lưu trữ tệp tạm thời không trả lời: chưa mở, tải lên hay xuất được tệp. Vui lòng "
+        "thử lại sau ít phút; dữ liệu đã lưu không bị ảnh hưởng."
+    )
+    message_en = (
+        "The file store does not answer for now: files cannot be opened, uploaded or exported. "
+        "Please try again in a few minutes; nothing already stored is affected."
+    )
 
 
 class BlobStore(Protocol):

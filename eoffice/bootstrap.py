@@ -52,6 +52,10 @@ def event_store_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_PORT": str(settings.postgres_port),
             "POSTGRES_USER": settings.postgres_user,
             "POSTGRES_PASSWORD": settings.postgres_password,
+            "POSTGRES_CONNECT_TIMEOUT": str(settings.postgres_connect_timeout),
+            # a pooled connection is checked before use: after the server restarts, the first
+            # request gets a new connection instead of an error
+            "POSTGRES_PRE_PING": "yes",
         }
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return {

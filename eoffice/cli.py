@@ -195,7 +195,7 @@ def export_folder(settings: Settings, folder_id: str, username: str, output: str
     from uuid import UUID
 
     from api.presenters import EVENT_LABELS
-    from documents.errors import DomainError
+    from documents.errors import DomainError, UnavailableError
     from workflow.archive_export import export_folder as build_export
 
     try:
@@ -207,14 +207,19 @@ def export_folder(settings: Settings, folder_id: str, username: str, output: str
     try:
         actor = runtime.app.actor_of(runtime.app.account(username))
         export = build_export(runtime.services, actor, folder, EVENT_LABELS)
-    except DomainError as error:
+    except (DomainError, UnavailableError) as error:
         print(f"{error.message_vi} / {error.message_en}", file=sys.stderr)
         return 1
     target = Path(output or export.filename)
     partial = target.with_name(target.name + ".part")
-    with partial.open("wb") as out:
-        for chunk in export.chunks:
-            out.write(chunk)
+    try:
+        with partial.open("wb") as out:
+            for chunk in export.chunks:
+                out.write(chunk)
+    except UnavailableError as error:  # the store stopped answering halfway
+        partial.unlink(missing_ok=True)
+        print(f"{error.message_vi} / {error.message_en}", file=sys.stderr)
+        return 1
     partial.replace(target)
     print(f"Đã xuất hồ sơ / folder exported: {target}")
     return 0

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     postgres_dbname: str = "eoffice"
     postgres_user: str = "eoffice"
     postgres_password: str = ""
+    postgres_connect_timeout: int = Field(default=1, ge=1, le=300)
+    """Seconds one try waits for a database connection (a new one, or a free one of the pool).
+    eventsourcing tries each read and write 10 times, so a request waits about ten times this
+    before it is answered 503 "the database does not answer"."""
 
     blob_store: Literal["filesystem", "s3"] = "filesystem"
     s3_endpoint: str = "127.0.0.1:9000"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from documents.errors import UnavailableError
 from search.query import SearchQuery
 
 __all__ = [
@@ -28,11 +29,12 @@ __all__ = [
 ]
 
 
-class SearchUnavailableError(RuntimeError):
+class SearchUnavailableError(UnavailableError):
     """The index cannot answer now: its server is unreachable, overloaded or failing. Nothing
     is lost: documents stay in the event store, and the projection indexes what it missed once
     the index answers again."""
 
+    code = "search_unavailable"
     message_vi = (
         "Chức năng tra cứu tạm thời không hoạt động: máy chủ tìm kiếm không trả lời. Các chức "
         "năng khác vẫn dùng bình thường; văn bản mới sẽ tìm thấy được khi máy chủ hoạt động lại."

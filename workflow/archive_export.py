@@ -99,14 +99,24 @@ def export_folder(
     Refused (``ConflictError``) when the exporting unit has no seal certificate to sign the
     manifest with — nothing is recorded then."""
     app = services.app
-    app.archive_folder(actor, folder_id)  # who may not read it learns nothing of the seal
+    shown = app.archive_folder(actor, folder_id)  # who may not read it learns nothing of the seal
     key = exporting_seal(services, actor)
+    _files_answer(services, shown["document_rows"])
     folder = app.record_folder_export(actor, folder_id)
     exported_at = now_vietnam()
     metadata = _folder_metadata(folder)
     root = f"ho-so-{folder['year']}-{slug(folder['code'])}"
     writer = _ArchiveWriter(services, actor, metadata, exported_at, event_labels or {}, key)
     return FolderExport(f"{root}.zip", writer.chunks(root, folder["document_rows"]))
+
+
+def _files_answer(services: OfficeServices, rows: list[dict[str, Any]]) -> None:
+    """Asks the file store for the first document's PDF before the export is recorded and
+    sent: a store that does not answer is refused then (`BlobStoreUnavailableError`, a 503),
+    not found out halfway through a ZIP already on its way (a store that stops meanwhile
+    still cuts it short; the manifest check then fails)."""
+    if rows:
+        services.app.blobs.exists(services.app.document(UUID(rows[0]["id"])).current_sha256)
 
 
 def _vietnam(value: str | None) -> str | None:

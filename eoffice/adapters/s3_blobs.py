@@ -9,19 +9,40 @@ through the API with ``get``.
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from minio import Minio
-from minio.error import S3Error
+from minio.error import S3Error, ServerError
+from urllib3.exceptions import HTTPError
 
-from documents.blobs import check_size, sha256_hex
+from documents.blobs import BlobStoreUnavailableError, check_size, sha256_hex
 from documents.errors import NotFoundError
 
 KEY_PREFIX = "sha256/"
 HEX_DIGITS = frozenset("0123456789abcdef")
 MISSING_CODES = frozenset({"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"})
 BUCKET_TAKEN_CODES = frozenset({"BucketAlreadyOwnedByYou", "BucketAlreadyExists"})
+BUSY_CODES = frozenset(
+    {"SlowDown", "ServiceUnavailable", "RequestTimeout", "XMinioServerNotInitialized"}
+)
+"""S3 errors of a server that is overloaded or starting: try again later."""
+
+
+@contextlib.contextmanager
+def _answering() -> Iterator[None]:
+    """A request to the server; unreachable, cut off, failing (5xx) or busy:
+    `BlobStoreUnavailableError`, which the web app answers with 503."""
+    try:
+        yield
+    except (HTTPError, ServerError) as error:  # urllib3: refused, reset, timed out, retries
+        raise BlobStoreUnavailableError(f"S3: {error}") from error
+    except S3Error as error:
+        if error.code in BUSY_CODES:
+            raise BlobStoreUnavailableError(f"S3: {error}") from error
+        raise
 
 
 def _not_found() -> NotFoundError:
@@ -57,49 +78,53 @@ class S3BlobStore:
         self._ensure_bucket()
 
     def _ensure_bucket(self) -> None:
-        if self.client.bucket_exists(self.bucket):
-            return
-        try:
-            self.client.make_bucket(self.bucket)
-        except S3Error as error:  # created by another process in the meantime
-            if error.code not in BUCKET_TAKEN_CODES:
-                raise
+        with _answering():
+            if self.client.bucket_exists(self.bucket):
+                return
+            try:
+                self.client.make_bucket(self.bucket)
+            except S3Error as error:  # created by another process in the meantime
+                if error.code not in BUCKET_TAKEN_CODES:
+                    raise
 
     def put(self, data: bytes) -> str:
         check_size(data, self.max_bytes)
         digest = sha256_hex(data)
         if not self.exists(digest):
-            self.client.put_object(
-                self.bucket,
-                object_name(digest),
-                io.BytesIO(data),
-                len(data),
-                content_type="application/octet-stream",
-            )
+            with _answering():
+                self.client.put_object(
+                    self.bucket,
+                    object_name(digest),
+                    io.BytesIO(data),
+                    len(data),
+                    content_type="application/octet-stream",
+                )
         return digest
 
     def get(self, sha256: str) -> bytes:
         name = object_name(sha256)
-        try:
-            response = self.client.get_object(self.bucket, name)
-        except S3Error as error:
-            if error.code in MISSING_CODES:
-                raise _not_found() from None
-            raise
-        try:
-            return response.read()
-        finally:
-            response.close()
-            response.release_conn()
+        with _answering():
+            try:
+                response = self.client.get_object(self.bucket, name)
+            except S3Error as error:
+                if error.code in MISSING_CODES:
+                    raise _not_found() from None
+                raise
+            try:
+                return response.read()
+            finally:
+                response.close()
+                response.release_conn()
 
     def exists(self, sha256: str) -> bool:
         name = object_name(sha256)
-        try:
-            self.client.stat_object(self.bucket, name)
-        except S3Error as error:
-            if error.code in MISSING_CODES:
-                return False
-            raise
+        with _answering():
+            try:
+                self.client.stat_object(self.bucket, name)
+            except S3Error as error:
+                if error.code in MISSING_CODES:
+                    return False
+                raise
         return True
 
     def presigned_get_url(
