@@ -11,7 +11,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,6 +212,20 @@ def sign_in_page(
     return client.post(
         "/login", data={"username": username, "password": password, "csrf_token": found[1]}
     )
+
+
+@contextmanager
+def running_stack(data_dir: Path, **settings: str) -> Iterator[Stack]:
+    """`make_stack` started, stopped afterwards; its logs printed if anything failed."""
+    running = make_stack(data_dir, **settings)
+    try:
+        running.start()
+        yield running
+    except BaseException:
+        print(running.logs())
+        raise
+    finally:
+        running.stop()
 
 
 def make_stack(data_dir: Path, **settings: str) -> Stack:

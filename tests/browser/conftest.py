@@ -11,7 +11,6 @@ import re
 import shutil
 import time
 from collections.abc import Generator, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ import pytest
 
 from tests.browser.ui import REPO, Screens
 from tests.e2e.flow import issued_plan
-from tests.stack import Stack, make_stack
+from tests.stack import Stack, running_stack
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -75,21 +74,6 @@ def axe_script() -> Path:
     if not path.exists():
         pytest.skip(f"axe-core is missing ({path}): run scripts/install-chromium.sh")
     return path
-
-
-@contextmanager
-def running_stack(directory: Path) -> Iterator[Stack]:
-    """The embedded stack with the demo data in ``directory``, stopped afterwards (its logs
-    printed if anything failed)."""
-    running = make_stack(directory)
-    try:
-        running.start()
-        yield running
-    except BaseException:
-        print(running.logs())
-        raise
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="package")

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.conftest import running_stack
 from tests.browser.ui import (
     PHONE,
     SERIOUS,
@@ -21,7 +20,7 @@ from tests.browser.ui import (
     horizontal_overflow,
     sign_in,
 )
-from tests.stack import Stack
+from tests.stack import Stack, running_stack
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, FilePayload, Page

@@ -17,7 +17,7 @@ import pytest
 from tests.e2e.flow import draft_plan, issued_plan
 from tests.servers.s3 import S3Server
 from tests.servers.tcp_proxy import TcpProxy, proxied
-from tests.stack import Stack, make_stack, sign_in_page
+from tests.stack import Stack, running_stack, sign_in_page
 
 
 @pytest.fixture(scope="module")
@@ -31,22 +31,15 @@ def relay(minio_server: S3Server) -> Iterator[TcpProxy]:
 def files_stack(
     tmp_path_factory: pytest.TempPathFactory, relay: TcpProxy, minio_server: S3Server
 ) -> Iterator[Stack]:
-    running = make_stack(
+    with running_stack(
         tmp_path_factory.mktemp("files-outage"),
         blob_store="s3",
         s3_endpoint=f"127.0.0.1:{relay.port}",
         s3_access_key=minio_server.access_key,
         s3_secret_key=minio_server.secret_key,
         s3_bucket=f"eoffice-outage-{secrets.token_hex(4)}",
-    )
-    try:
-        running.start()
+    ) as running:
         yield running
-    except BaseException:
-        print(running.logs())
-        raise
-    finally:
-        running.stop()
 
 
 def _unavailable(answer: httpx.Response) -> dict[str, Any]:

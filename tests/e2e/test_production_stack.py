@@ -24,7 +24,7 @@ from tests.e2e.flow import PLAN_SUBJECT, issued_plan, receipt_id
 from tests.servers.elasticsearch import ElasticsearchServer
 from tests.servers.postgres import PostgresServer
 from tests.servers.s3 import S3Server
-from tests.stack import Stack, make_stack
+from tests.stack import Stack, running_stack
 
 RECIPIENT = "bentre-tp.vanthu"
 THIS_YEAR = 2026
@@ -38,7 +38,7 @@ def production(
     elasticsearch_server: ElasticsearchServer,
 ) -> Iterator[Stack]:
     token = secrets.token_hex(4)
-    running = make_stack(
+    with running_stack(
         tmp_path_factory.mktemp("production"),
         event_store="postgres",
         postgres_host=postgres_server.host,
@@ -54,15 +54,8 @@ def production(
         search_backend="elasticsearch",
         elasticsearch_url=elasticsearch_server.url,
         elasticsearch_index=f"eoffice-e2e-{token}",
-    )
-    try:
-        running.start()
+    ) as running:
         yield running
-    except BaseException:
-        print(running.logs())
-        raise
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from tests.e2e.flow import draft_plan, issued_plan
 from tests.servers.postgres import PostgresServer
 from tests.servers.tcp_proxy import TcpProxy, proxied
-from tests.stack import Stack, make_stack, sign_in_page
+from tests.stack import Stack, running_stack, sign_in_page
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def relay(postgres_server: PostgresServer) -> Iterator[TcpProxy]:
 def records_stack(
     tmp_path_factory: pytest.TempPathFactory, relay: TcpProxy, postgres_server: PostgresServer
 ) -> Iterator[Stack]:
-    running = make_stack(
+    with running_stack(
         tmp_path_factory.mktemp("records-outage"),
         event_store="postgres",
         postgres_host="127.0.0.1",
@@ -34,15 +34,8 @@ def records_stack(
         postgres_dbname=postgres_server.create_database(),
         postgres_user=postgres_server.user,
         postgres_password=postgres_server.password,
-    )
-    try:
-        running.start()
+    ) as running:
         yield running
-    except BaseException:
-        print(running.logs())
-        raise
-    finally:
-        running.stop()
 
 
 def test_requests_are_told_the_database_does_not_answer_then_served_again(

@@ -16,7 +16,7 @@ import pytest
 from tests.e2e.flow import issued_plan
 from tests.servers.elasticsearch import ElasticsearchServer
 from tests.servers.tcp_proxy import TcpProxy, proxied
-from tests.stack import Stack, make_stack, sign_in_page
+from tests.stack import Stack, running_stack, sign_in_page
 
 MEANWHILE = "Kế hoạch thi đua khi máy chủ tìm kiếm ngừng"
 
@@ -31,20 +31,13 @@ def relay(elasticsearch_server: ElasticsearchServer) -> Iterator[TcpProxy]:
 
 @pytest.fixture(scope="module")
 def outage_stack(tmp_path_factory: pytest.TempPathFactory, relay: TcpProxy) -> Iterator[Stack]:
-    running = make_stack(
+    with running_stack(
         tmp_path_factory.mktemp("outage"),
         search_backend="elasticsearch",
         elasticsearch_url=relay.url,
         elasticsearch_index=f"eoffice-outage-{secrets.token_hex(4)}",
-    )
-    try:
-        running.start()
+    ) as running:
         yield running
-    except BaseException:
-        print(running.logs())
-        raise
-    finally:
-        running.stop()
 
 
 def _search(client: httpx.Client, query: str) -> httpx.Response:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack import Stack, make_stack
+from tests.stack import Stack, running_stack
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
@@ -23,15 +23,8 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     data_dir: Path = tmp_path_factory.mktemp("fuzz-stack")
-    running = make_stack(data_dir, max_upload_bytes="1000000")
-    try:
-        running.start()
+    with running_stack(data_dir, max_upload_bytes="1000000") as running:
         yield running
-    except BaseException:
-        print(running.logs())
-        raise
-    finally:
-        running.stop()
 
 
 def bearer(stack: Stack, username: str) -> str:
