@@ -11,6 +11,7 @@ from pathlib import Path
 
 from documents.application import OfficeApplication
 from documents.blobs import BlobStore, FilesystemBlobStore
+from documents.errors import RecordsUnavailableError
 from documents.signins import LockoutPolicy
 from documents.views import ReadModel
 from eoffice.adapters.s3_blobs import S3BlobStore
@@ -64,6 +65,17 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     }
 
 
+# Refusals a PostgreSQL server gives while it starts, stops or is full: try again later.
+_TRANSIENT_REFUSALS = ("starting up", "shutting down", "recovery mode", "too many clients")
+
+
+def _refused_by_the_server(message: str) -> bool:
+    """Whether a failed connection was answered by the server with a refusal that settings
+    cause (a wrong password, a database that does not exist: libpq gives no SQLSTATE for
+    them, only the server's "FATAL:" text), rather than not answered or busy."""
+    return "FATAL:" in message and not any(t in message for t in _TRANSIENT_REFUSALS)
+
+
 SCHEMA_LOCK_ID = 0x0EFF1CE  # pg_advisory_lock key: one process at a time creates the schema
 
 
@@ -76,14 +88,21 @@ def schema_lock(settings: Settings) -> Iterator[None]:
         return
     import psycopg
 
-    with psycopg.connect(
-        host=settings.postgres_host,
-        port=settings.postgres_port,
-        dbname=settings.postgres_dbname,
-        user=settings.postgres_user,
-        password=settings.postgres_password,
-        autocommit=True,
-    ) as connection:
+    try:
+        connected = psycopg.connect(
+            host=settings.postgres_host,
+            port=settings.postgres_port,
+            dbname=settings.postgres_dbname,
+            user=settings.postgres_user,
+            password=settings.postgres_password,
+            autocommit=True,
+            connect_timeout=settings.postgres_connect_timeout,
+        )
+    except psycopg.OperationalError as error:
+        if _refused_by_the_server(str(error)):
+            raise ConfigurationError(f"PostgreSQL: {error}") from error
+        raise RecordsUnavailableError(str(error)) from error
+    with connected as connection:
         connection.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_ID,))
         try:
             yield

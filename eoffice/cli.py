@@ -10,8 +10,11 @@ import os
 import sys
 from pathlib import Path
 
+from eventsourcing.persistence import InterfaceError as EventStoreInterfaceError
+from eventsourcing.persistence import OperationalError as EventStoreOperationalError
 from pydantic import ValidationError
 
+from documents.errors import RecordsUnavailableError, UnavailableError
 from eoffice.bootstrap import ConfigurationError, build_runtime
 from eoffice.settings import Settings
 
@@ -59,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"Cấu hình không hợp lệ / invalid configuration: {error}", file=sys.stderr)
         return 2
+    except (UnavailableError, EventStoreOperationalError, EventStoreInterfaceError) as error:
+        unavailable = error if isinstance(error, UnavailableError) else RecordsUnavailableError()
+        print(f"{unavailable.message_vi}\n{unavailable.message_en}\n{error}", file=sys.stderr)
+        return 1
 
 
 CHATTY_LOGGERS = ("httpx", "fontTools", "pyhanko_certvalidator.fetchers")
@@ -195,7 +202,7 @@ def export_folder(settings: Settings, folder_id: str, username: str, output: str
     from uuid import UUID
 
     from api.presenters import EVENT_LABELS
-    from documents.errors import DomainError, UnavailableError
+    from documents.errors import DomainError
     from workflow.archive_export import export_folder as build_export
 
     try:

@@ -128,6 +128,10 @@ class ElasticsearchIndexError(RuntimeError):
     """Elasticsearch refused some of a batch, or the index name is taken by something else."""
 
 
+class ElasticsearchUnreachableError(ElasticsearchIndexError, SearchUnavailableError):
+    """The cluster did not answer when the index was opened."""
+
+
 UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
 """Answers of a cluster that is overloaded, or whose shards are not there (yet): try later."""
 
@@ -169,8 +173,8 @@ class ElasticsearchSearchIndex:
         the new fields (`eoffice.bootstrap` does)."""
         try:
             self._ensure_alias()
-        except TransportConnectionError as error:
-            raise ElasticsearchIndexError(
+        except (TransportConnectionError, ConnectionTimeout) as error:
+            raise ElasticsearchUnreachableError(
                 f"Không kết nối được Elasticsearch tại {url} / "
                 f"cannot reach Elasticsearch at {url}: {error}"
             ) from error
