@@ -26,6 +26,7 @@ from documents.errors import (
     UnavailableError,
 )
 from documents.signins import SignInLockedError, SignInRefusedError
+from search.port import SearchUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,13 @@ RETRY_AFTER_SECONDS = 30
 """What a 503 (a store that does not answer) asks the client to wait before trying again."""
 
 
-def unavailable_error(error: Exception) -> UnavailableError | None:
+Unavailable = UnavailableError | SearchUnavailableError
+"""A store that does not answer (search has its own class: it imports nothing of documents)."""
+
+
+def unavailable_error(error: Exception) -> Unavailable | None:
     """`error` as the store that does not answer, or None if it is something else."""
-    if isinstance(error, UnavailableError):
+    if isinstance(error, UnavailableError | SearchUnavailableError):
         return error
     if isinstance(error, EventStoreOperationalError | EventStoreInterfaceError):
         return RecordsUnavailableError()
@@ -166,7 +171,8 @@ def install_error_handlers(app: FastAPI, render_page_error: PageRenderer) -> Non
         return JSONResponse(body, status, headers=headers)
 
     @app.exception_handler(UnavailableError)
-    async def unavailable(request: Request, error: UnavailableError) -> Response:
+    @app.exception_handler(SearchUnavailableError)
+    async def unavailable(request: Request, error: Unavailable) -> Response:
         """A store does not answer (files, events, search): 503, which one, and when to try
         again; nothing else of the office is refused meanwhile."""
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -23,6 +23,7 @@ from api.search_params import (
 from api.search_results import facets_json, marked, run_search, saved_url, total_text
 from documents.errors import InvalidInputError, UnavailableError
 from documents.reference import document_types, urgent_labels
+from search.port import SearchUnavailableError
 from search.query import VIETNAM, Sort
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +76,10 @@ async def search_page(request: Request, context: Context) -> Response:
             )
     except InvalidInputError as error:
         values["error"] = (error.message_vi, error.message_en)
-    except UnavailableError as error:  # the form stays, with what was typed in it
+    except (
+        UnavailableError,
+        SearchUnavailableError,
+    ) as error:  # the form stays, with what was typed in it
         values["error"] = (error.message_vi, error.message_en)
         page = render(request, "search.html", 503, **values, **base)
         page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from documents.errors import RecordsUnavailableError, UnavailableError
 from eoffice.bootstrap import ConfigurationError, build_runtime
 from eoffice.settings import Settings
+from search.port import SearchUnavailableError
 
 WORKER_HEALTHCHECK_SECONDS = 120
 
@@ -62,8 +63,17 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"Cấu hình không hợp lệ / invalid configuration: {error}", file=sys.stderr)
         return 2
-    except (UnavailableError, EventStoreOperationalError, EventStoreInterfaceError) as error:
-        unavailable = error if isinstance(error, UnavailableError) else RecordsUnavailableError()
+    except (
+        UnavailableError,
+        SearchUnavailableError,
+        EventStoreOperationalError,
+        EventStoreInterfaceError,
+    ) as error:
+        unavailable = (
+            error
+            if isinstance(error, UnavailableError | SearchUnavailableError)
+            else RecordsUnavailableError()
+        )
         print(f"{unavailable.message_vi}\n{unavailable.message_en}\n{error}", file=sys.stderr)
         return 1
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from documents.errors import UnavailableError
 from search.query import SearchQuery
 
 __all__ = [
@@ -29,10 +28,11 @@ __all__ = [
 ]
 
 
-class SearchUnavailableError(UnavailableError):
+class SearchUnavailableError(RuntimeError):
     """The index cannot answer now: its server is unreachable, overloaded or failing. Nothing
     is lost: documents stay in the event store, and the projection indexes what it missed once
-    the index answers again."""
+    the index answers again. The same shape as ``documents.errors.UnavailableError`` (``code``,
+    the messages), which search does not import: the web app answers both alike."""
 
     code = "search_unavailable"
     message_vi = (
