@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +17,15 @@ from documents.signins import LockoutPolicy
 from documents.views import ReadModel
 from eoffice.adapters.s3_blobs import S3BlobStore
 from eoffice.settings import Settings
-from search.port import SearchIndex
+from search.deferred_index import DeferredSearchIndex
+from search.port import SearchIndex, SearchUnavailableError
 from search.projection import SearchProjection
 from search.tantivy_index import TantivySearchIndex
 from signing import DevPki, SignatureLevel, ensure_dev_pki
 from signing.signers import SignerRegistry, load_signer_config
 from workflow.services import OfficeServices, SignatureLevels
+
+log = logging.getLogger(__name__)
 
 
 class ConfigurationError(Exception):
@@ -137,10 +141,22 @@ def build_blob_store(settings: Settings) -> BlobStore:
 
 
 def build_search_index(settings: Settings) -> SearchIndex:
+    """The configured index. Elasticsearch that does not answer yet does not stop the process:
+    the office starts without search and opens the index once the cluster answers
+    (`search.deferred_index`)."""
     if settings.search_backend == "elasticsearch":
         from search.elasticsearch_index import ElasticsearchSearchIndex  # only where it runs
 
-        return ElasticsearchSearchIndex(settings.elasticsearch_url, settings.elasticsearch_index)
+        def open_index() -> SearchIndex:
+            return ElasticsearchSearchIndex(
+                settings.elasticsearch_url, settings.elasticsearch_index
+            )
+
+        try:
+            return open_index()
+        except SearchUnavailableError as error:
+            log.warning("starting without search, tried again every few seconds: %s", error)
+            return DeferredSearchIndex(open_index)
     return TantivySearchIndex(settings.search_dir / "tantivy", replace_other_schema=True)
 
 
@@ -182,6 +198,10 @@ def build_runtime(settings: Settings) -> Runtime:
     projection = SearchProjection(index, settings.search_dir / "position")
     if getattr(index, "schema_changed", False):  # new index fields: fill them from the events
         projection.restart()
+    if isinstance(index, DeferredSearchIndex):  # the same, once it opens
+        index.on_open = lambda opened: (
+            projection.restart() if getattr(opened, "schema_changed", False) else None
+        )
     return Runtime(
         settings=settings,
         app=app,

@@ -1,7 +1,9 @@
 """Elasticsearch going down under the running stack (the real node behind a TCP relay that the
 test cuts): searches answer 503 with a message in Vietnamese and English and when to try again
 (API, CSV export, and the search page keeping the form); everything else keeps working, a plan
-issued meanwhile is dispatched, and once the node is back it is found: nothing was lost."""
+issued meanwhile is dispatched, and once the node is back it is found: nothing was lost. And
+the stack started while the node is down: it starts without search, and searches once the node
+answers."""
 
 from __future__ import annotations
 
@@ -105,3 +107,31 @@ def _wait_for_log(stack: Stack, line: str, seconds: float = 30) -> str:
         assert time.monotonic() < deadline, f"no {line!r} in the log:\n{log[-3000:]}"
         time.sleep(0.2)
     return log
+
+
+def test_the_office_starts_without_search_and_searches_once_the_node_answers(
+    tmp_path_factory: pytest.TempPathFactory, elasticsearch_server: ElasticsearchServer
+) -> None:
+    address = urlsplit(elasticsearch_server.url)
+    assert address.hostname is not None and address.port is not None
+    with proxied((address.hostname, address.port)) as relay:
+        relay.cut()
+        with running_stack(
+            tmp_path_factory.mktemp("late-search"),
+            search_backend="elasticsearch",
+            elasticsearch_url=relay.url,
+            elasticsearch_index=f"eoffice-late-{secrets.token_hex(4)}",
+        ) as stack:
+            auditor = stack.client("kiemtra")
+            document_id = issued_plan(stack)  # the office works meanwhile
+            refused = _search(auditor, "chuyen doi so")
+            assert refused.status_code == 503, refused.text
+            assert refused.json()["error"] == "search_unavailable"
+            relay.restore()
+            deadline = time.monotonic() + 60
+            while (found := _search(auditor, "chuyen doi so")).status_code != 200:
+                assert time.monotonic() < deadline, found.text
+                time.sleep(0.5)
+            assert _ids(found) == [document_id]
+            log = (stack.data_dir / "logs" / "api.log").read_text()
+            assert "starting without search" in log and "Traceback" not in log, log[-3000:]

@@ -18,6 +18,7 @@ ENGINE_MODULES = (
     "text.py",
     "tantivy_index.py",
     "elasticsearch_index.py",
+    "deferred_index.py",
 )
 FORBIDDEN = ("documents", "workflow", "api", "eoffice", "signing")
 
