@@ -148,7 +148,12 @@ def allowed_methods(request: Request) -> list[str]:
 
 
 def wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/")
+    """Pages answer errors with a page; the API with JSON, except to a browser that opened one
+    of its files from a page (a PDF, a ZIP, a CSV link): a navigation asks for HTML first."""
+    if not request.url.path.startswith("/api/"):
+        return True
+    first = request.headers.get("accept", "").split(",")[0].strip().lower()
+    return request.method == "GET" and first.startswith("text/html")
 
 
 PageRenderer = Callable[[Request, int, str, str], Response]

@@ -24,6 +24,8 @@ II. TỔ CHỨC THỰC HIỆN
 Các công đoàn cấp trên trực tiếp cơ sở báo cáo kết quả về Liên đoàn Lao động tỉnh trước ngày 25 \
 hằng quý."""
 RECIPIENTS = ["bentre-tp", "bentre-kcn", "may-viettien"]
+NAVIGATION = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+"""The Accept header of a browser that opens a link of a page (to a PDF, a ZIP, a CSV)."""
 
 
 def draft_plan(client: httpx.Client, files: Any = None, **overrides: Any) -> httpx.Response:

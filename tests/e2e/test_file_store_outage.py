@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.flow import draft_plan, issued_plan
+from tests.e2e.flow import NAVIGATION, draft_plan, issued_plan
 from tests.servers.s3 import S3Server
 from tests.servers.tcp_proxy import TcpProxy, proxied
 from tests.stack import Stack, running_stack, sign_in_page
@@ -76,6 +76,11 @@ def test_what_needs_a_file_waits_for_the_store_and_records_nothing(
         _unavailable(clerk.get(f"/api/v1/documents/{document_id}/file"))
         _unavailable(auditor.get(f"/api/v1/folders/{folder_id}/export.zip"))
         _unavailable(draft_plan(drafter, subject="Kế hoạch soạn khi kho tệp ngừng"))
+        opened = browser.get(  # the page's "Mở tệp PDF" link
+            f"/api/v1/documents/{document_id}/file", headers={"Accept": NAVIGATION}
+        )
+        assert opened.status_code == 503 and "Kho lưu trữ tệp tạm thời" in opened.text
+        assert opened.headers["content-type"].startswith("text/html")
         page = browser.get(f"/documents/{document_id}")  # all but the signature check
         assert page.status_code == 200, page.text[-2000:]
         assert 'id="validation-unavailable"' in page.text

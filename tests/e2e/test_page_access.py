@@ -9,7 +9,7 @@ from contextlib import closing
 
 import pytest
 
-from tests.e2e.flow import PLAN_SUBJECT, issued_plan
+from tests.e2e.flow import NAVIGATION, PLAN_SUBJECT, issued_plan
 from tests.stack import Stack, sign_in_page
 
 # username -> whether the policy lets them read the document
@@ -84,3 +84,21 @@ def test_only_drafters_are_offered_the_compose_form(
         assert compose.status_code == (200 if drafts else 403)
         if not drafts:  # said before the form is filled in, not after
             assert "không có quyền soạn thảo văn bản" in compose.text
+
+
+def test_a_file_link_refused_to_a_browser_is_a_page_and_to_a_program_json(
+    stack: Stack, plan: str
+) -> None:
+    with closing(stack.client()) as browser:
+        sign_in_page(browser, "thanhhoa.vanthu")  # another province: may not read the plan
+        for path in (f"/api/v1/documents/{plan}/file", "/api/v1/folders/unknown/export.zip"):
+            opened = browser.get(path, headers={"Accept": NAVIGATION})
+            assert opened.status_code in (403, 422), opened.text[:300]
+            assert opened.headers["content-type"].startswith("text/html"), path
+            assert 'id="error-page"' in opened.text and PLAN_SUBJECT not in opened.text
+            asked = browser.get(path)  # a program: */*
+            assert asked.status_code == opened.status_code
+            assert asked.json()["message"] and "message_en" in asked.json()
+    with closing(stack.client()) as stranger:  # not signed in: to the sign-in page
+        opened = stranger.get(f"/api/v1/documents/{plan}/file", headers={"Accept": NAVIGATION})
+        assert opened.status_code == 303 and opened.headers["location"] == "/login"
