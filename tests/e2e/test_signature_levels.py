@@ -14,7 +14,7 @@ import pytest
 from signing import SignatureLevel, ensure_dev_pki, validate_pdf
 from tests.e2e.flow import draft_plan, issued_plan, receipt_id, wait_for_status
 from tests.signing.pdfsig import assert_pdfsig_valid
-from tests.stack import Stack, make_stack
+from tests.stack import Stack, running_stack
 from workflow.services import person_key_id
 
 LONG_TERM = {SignatureLevel.B_LT.value, SignatureLevel.B_LTA.value}
@@ -43,19 +43,12 @@ def stored_blobs(stack: Stack) -> set[Path]:
 @pytest.fixture(scope="module")
 def short_term_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A stack configured below the defaults: the leader at B-B, the seal at B-T."""
-    running = make_stack(
+    with running_stack(
         tmp_path_factory.mktemp("short-term-stack"),
         personal_signature_level="B-B",
         seal_signature_level="PAdES-B-T",
-    )
-    try:
-        running.start()
+    ) as running:
         yield running
-    except BaseException:
-        print(running.logs())
-        raise
-    finally:
-        running.stop()
 
 
 def test_the_leader_signs_at_b_lt_and_the_seal_at_b_lta(stack: Stack, tmp_path: Path) -> None:
