@@ -10,14 +10,10 @@ import os
 import sys
 from pathlib import Path
 
-from eventsourcing.persistence import InterfaceError as EventStoreInterfaceError
-from eventsourcing.persistence import OperationalError as EventStoreOperationalError
 from pydantic import ValidationError
 
-from documents.errors import RecordsUnavailableError, UnavailableError
 from eoffice.bootstrap import ConfigurationError, build_runtime
 from eoffice.settings import Settings
-from search.port import SearchUnavailableError
 
 WORKER_HEALTHCHECK_SECONDS = 120
 
@@ -63,17 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"Cấu hình không hợp lệ / invalid configuration: {error}", file=sys.stderr)
         return 2
-    except (
-        UnavailableError,
-        SearchUnavailableError,
-        EventStoreOperationalError,
-        EventStoreInterfaceError,
-    ) as error:
-        unavailable = (
-            error
-            if isinstance(error, UnavailableError | SearchUnavailableError)
-            else RecordsUnavailableError()
-        )
+    except Exception as error:
+        from api.errors import unavailable_error  # the web app's reading of a store's outage
+
+        unavailable = unavailable_error(error)
+        if unavailable is None:
+            raise
         print(f"{unavailable.message_vi}\n{unavailable.message_en}\n{error}", file=sys.stderr)
         return 1
 
@@ -212,7 +203,7 @@ def export_folder(settings: Settings, folder_id: str, username: str, output: str
     from uuid import UUID
 
     from api.presenters import EVENT_LABELS
-    from documents.errors import DomainError
+    from documents.errors import DomainError, UnavailableError
     from workflow.archive_export import export_folder as build_export
 
     try:

@@ -132,6 +132,8 @@ class ElasticsearchUnreachableError(ElasticsearchIndexError, SearchUnavailableEr
     """The cluster did not answer when the index was opened."""
 
 
+UNREACHABLE = (TransportConnectionError, ConnectionTimeout)
+"""The client's errors for a cluster that did not answer at all."""
 UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
 """Answers of a cluster that is overloaded, or whose shards are not there (yet): try later."""
 
@@ -142,7 +144,7 @@ def _answering() -> Iterator[None]:
     `UNAVAILABLE_STATUSES`): `SearchUnavailableError`, which readers are shown as such."""
     try:
         yield
-    except (TransportConnectionError, ConnectionTimeout) as error:
+    except UNREACHABLE as error:
         raise SearchUnavailableError(f"Elasticsearch: {error}") from error
     except ApiError as error:
         if error.meta.status in UNAVAILABLE_STATUSES:
@@ -173,7 +175,7 @@ class ElasticsearchSearchIndex:
         the new fields (`eoffice.bootstrap` does)."""
         try:
             self._ensure_alias()
-        except (TransportConnectionError, ConnectionTimeout) as error:
+        except UNREACHABLE as error:
             raise ElasticsearchUnreachableError(
                 f"Không kết nối được Elasticsearch tại {url} / "
                 f"cannot reach Elasticsearch at {url}: {error}"
