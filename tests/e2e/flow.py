@@ -119,3 +119,14 @@ def issued_to_both(stack: Stack, *recipients: str) -> dict[str, Any]:
         stack.client("thanhhoa.vanthu").get(f"/api/v1/documents/{document_id}").json()
     )
     return result
+
+
+def assert_unavailable(answer: httpx.Response, code: str, message_vi: str, message_en: str) -> None:
+    """A store that does not answer: 503, when to try again, which store (``code``) and a
+    message in both languages."""
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["Retry-After"] == "30"
+    body = answer.json()
+    assert body["error"] == code
+    assert message_vi in body["message"]
+    assert message_en in body["message_en"]

@@ -9,12 +9,11 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.flow import NAVIGATION, draft_plan, issued_plan
+from tests.e2e.flow import NAVIGATION, assert_unavailable, draft_plan, issued_plan
 from tests.servers.s3 import S3Server
 from tests.servers.tcp_proxy import TcpProxy, proxied
 from tests.stack import Stack, running_stack, sign_in_page
@@ -42,14 +41,13 @@ def files_stack(
         yield running
 
 
-def _unavailable(answer: httpx.Response) -> dict[str, Any]:
-    assert answer.status_code == 503, answer.text
-    assert answer.headers["Retry-After"] == "30"
-    body: dict[str, Any] = answer.json()
-    assert body["error"] == "files_unavailable"
-    assert "Kho lưu trữ tệp tạm thời không trả lời" in body["message"]
-    assert "The file store does not answer" in body["message_en"]
-    return body
+def _unavailable(answer: httpx.Response) -> None:
+    assert_unavailable(
+        answer,
+        "files_unavailable",
+        "Kho lưu trữ tệp tạm thời không trả lời",
+        "The file store does not answer",
+    )
 
 
 def test_what_needs_a_file_waits_for_the_store_and_records_nothing(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.flow import draft_plan, issued_plan
+from tests.e2e.flow import assert_unavailable, draft_plan, issued_plan
 from tests.servers.postgres import PostgresServer
 from tests.servers.tcp_proxy import TcpProxy, proxied
 from tests.stack import Stack, running_stack, sign_in_page
@@ -48,13 +48,12 @@ def test_requests_are_told_the_database_does_not_answer_then_served_again(
 
     relay.cut()
     try:
-        refused = clerk.get(f"/api/v1/documents/{document_id}")
-        assert refused.status_code == 503, refused.text
-        assert refused.headers["Retry-After"] == "30"
-        body = refused.json()
-        assert body["error"] == "records_unavailable"
-        assert "Cơ sở dữ liệu văn bản tạm thời không trả lời" in body["message"]
-        assert "The document database does not answer" in body["message_en"]
+        assert_unavailable(
+            clerk.get(f"/api/v1/documents/{document_id}"),
+            "records_unavailable",
+            "Cơ sở dữ liệu văn bản tạm thời không trả lời",
+            "The document database does not answer",
+        )
         page = browser.get(f"/documents/{document_id}")
         assert page.status_code == 503
         assert "Cơ sở dữ liệu văn bản tạm thời không trả lời" in page.text

@@ -157,8 +157,7 @@ def test_an_unreachable_cluster_is_reported_in_vietnamese_and_english(name: str)
 def test_a_node_gone_down_makes_every_call_unavailable_then_it_answers_again(
     elasticsearch_server: ElasticsearchServer, name: str
 ) -> None:
-    address = elasticsearch_server.url.removeprefix("http://").split(":")
-    with proxied((address[0], int(address[1]))) as relay:
+    with proxied(elasticsearch_server.address) as relay:
         client = Elasticsearch(relay.url, request_timeout=5, max_retries=0)
         with ElasticsearchSearchIndex(relay.url, name, client=client) as index:
             index.upsert([make_document("before", subject="Hội nghị")])

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -60,6 +61,13 @@ class ElasticsearchServer:
     version: str
     startup_seconds: float
     log_path: Path
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """Host and port of `url`."""
+        parts = urlsplit(self.url)
+        assert parts.hostname is not None and parts.port is not None, self.url
+        return parts.hostname, parts.port
 
 
 def free_port() -> int:
