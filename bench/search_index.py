@@ -300,7 +300,7 @@ def index_from_events(
     started = time.perf_counter()
     app.views.catch_up(app.notifications)
     print(f"read model caught up in {time.perf_counter() - started:.0f} s")
-    projection = SearchProjection(index, work / "search-position")
+    projection = SearchProjection(index)
     started, cpu = time.perf_counter(), time.process_time()
     indexed = projection.catch_up(app)
     seconds = time.perf_counter() - started

@@ -195,7 +195,9 @@ def build_runtime(settings: Settings) -> Runtime:
     pki = build_pki(settings)
     index = build_search_index(settings)
     settings.search_dir.mkdir(parents=True, exist_ok=True)
-    projection = SearchProjection(index, settings.search_dir / "position")
+    # Older versions kept the position here, apart from the index it described.
+    (settings.search_dir / "position").unlink(missing_ok=True)
+    projection = SearchProjection(index)
     if getattr(index, "schema_changed", False):  # new index fields: fill them from the events
         projection.restart()
     if isinstance(index, DeferredSearchIndex):  # the same, once it opens

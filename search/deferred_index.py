@@ -76,6 +76,12 @@ class DeferredSearchIndex:
     def count(self) -> int:
         return self._index().count()
 
+    def recorded_position(self) -> int:
+        return self._index().recorded_position()
+
+    def record_position(self, position: int) -> None:
+        self._index().record_position(position)
+
     def close(self) -> None:
         opened = self._opened
         close = getattr(opened, "close", None)

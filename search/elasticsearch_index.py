@@ -18,6 +18,10 @@ physical index `<name>-v<N>`. `reindex()` builds `<name>-v<N+1>` from the docume
 current one (re-analysed by the current code), swaps the alias in one atomic request and drops
 the old index. Writes through this object wait while it reindexes; writers in other processes
 must pause meanwhile (or replay from the projection's position afterwards).
+
+The projection's position is kept per physical index, as a document of `<name>-positions`
+whose id is the index's name: a new version, or a cluster that lost the index, starts at 0
+whatever the web hosts remember, and `reindex()` carries the position over.
 """
 
 from __future__ import annotations
@@ -122,6 +126,10 @@ _MAPPINGS: dict[str, Any] = {
         "source": {"type": "object", "enabled": False},
     },
 }
+_POSITION_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {"position": {"type": "long", "index": False}},
+}
 
 
 class ElasticsearchIndexError(RuntimeError):
@@ -217,6 +225,14 @@ class ElasticsearchSearchIndex:
     def count(self) -> int:
         with _answering():
             return int(self._client.count(index=self._alias)["count"])
+
+    def recorded_position(self) -> int:
+        with _answering():
+            return self._position_of(self.current_index())
+
+    def record_position(self, position: int) -> None:
+        with _answering():
+            self._record_position_of(self.current_index(), position)
 
     def search(self, query: str, scope: SearchScope, limit: int = 20) -> list[SearchHit]:
         """Best hits first; a blank query finds nothing (see `find` for filters and pages)."""
@@ -318,6 +334,7 @@ class ElasticsearchSearchIndex:
         Returns the new index's name."""
         with self._write_lock:
             old = self.current_index()
+            position = self._position_of(old)
             new = self._create_version(max(self._version_numbers(), default=0) + 1)
             batch: list[dict[str, Any]] = []
             for source in self._all_sources(old, batch_size):
@@ -332,20 +349,39 @@ class ElasticsearchSearchIndex:
                     {"add": {"index": new, "alias": self._alias, "is_write_index": True}},
                 ]
             )
+            self._record_position_of(new, position)
             self._client.indices.delete(index=old)
+            self._client.options(ignore_status=404).delete(index=self._positions, id=old)
             return new
 
     def drop(self) -> None:
-        """Delete the alias and every version behind it (for tests and full rebuilds)."""
+        """Delete the alias, every version behind it and their positions (for tests and full
+        rebuilds)."""
         with self._write_lock:
-            for name in self._versions():
+            for name in [*self._versions(), self._positions]:
                 self._client.options(ignore_status=404).indices.delete(index=name)
 
     # -- internals ------------------------------------------------------------------------
 
+    @property
+    def _positions(self) -> str:
+        """The index of the projection's positions, one document per physical index."""
+        return f"{self._alias}-positions"
+
+    def _position_of(self, index: str) -> int:
+        found = self._client.options(ignore_status=404).get(index=self._positions, id=index)
+        return int(found["_source"]["position"]) if found.get("found") else 0
+
+    def _record_position_of(self, index: str, position: int) -> None:
+        self._client.index(index=self._positions, id=index, document={"position": position})
+
     def _ensure_alias(self) -> None:
         """Point the alias at the newest version, creating `-v1` on a fresh cluster; an index of
-        an older mapping is reindexed into a new version first."""
+        an older mapping is reindexed into a new version first. Creates the positions' index
+        if missing (a 400 if another process created it meanwhile)."""
+        self._client.options(ignore_status=400).indices.create(
+            index=self._positions, settings=_SETTINGS, mappings=_POSITION_MAPPINGS
+        )
         if self._client.indices.exists_alias(name=self._alias):
             if self._schema_of(self.current_index()) != _SCHEMA_VERSION:
                 # BadRequestError: another process is upgrading this alias right now.

@@ -178,3 +178,14 @@ class SearchIndex(Protocol):
     def count(self) -> int:
         """How many documents the index holds, whatever their scope."""
         ...
+
+    def recorded_position(self) -> int:
+        """How far into the event store the projection filling this index has got (the id of
+        the last notification it indexed); 0 for an index that holds nothing yet. Kept with
+        the index itself, so that a new, emptied or replaced index is filled again from the
+        first event, whichever host or data directory the projection runs from."""
+        ...
+
+    def record_position(self, position: int) -> None:
+        """Record `position` (see `recorded_position`) once what it covers is upserted."""
+        ...

@@ -7,10 +7,11 @@ below it are found in the index by that scope and indexed again from the current
 so the index stays what a rebuild would give (the read model catches up first; see
 `api.context.WebContext.refresh`).
 
-Its position is recorded beside the index after each batch is committed (one commit per batch
-of up to `BATCH` notifications: a commit is what an index write costs most); upserts are keyed
-by document id, so replaying a batch after a crash changes nothing. Delete the index directory
-and the position file to rebuild from the event store.
+Its position is recorded in the index itself (`SearchIndex.record_position`) after each batch
+is committed (one commit per batch of up to `BATCH` notifications: a commit is what an index
+write costs most); upserts are keyed by document id, so replaying a batch after a crash changes
+nothing. An index that is new, emptied or replaced (a deleted tantivy directory, a new
+Elasticsearch cluster) has no position, so it is filled from the first event.
 
 The body's text is the text blob the draft recorded (`OutgoingDocument.text_sha256`: the typed
 layout, or the upload's text extracted once), so an issued PDF is parsed again only for
@@ -19,9 +20,6 @@ documents drafted before that blob existed (pypdf: ~50 ms a document, 85% of a r
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
 from typing import cast
 from uuid import UUID
 
@@ -54,25 +52,15 @@ MAX_UPSERT = 1_000
 
 
 class SearchProjection:
-    def __init__(self, index: SearchIndex, position_file: Path) -> None:
+    def __init__(self, index: SearchIndex) -> None:
         self.index = index
-        self.position_file = position_file
 
     def position(self) -> int:
-        try:
-            return int(self.position_file.read_text())
-        except (FileNotFoundError, ValueError):
-            return 0
+        return self.index.recorded_position()
 
     def restart(self) -> None:
         """Replays every event into the index on the next catch-up (upserts are idempotent)."""
-        self._record(0)
-
-    def _record(self, position: int) -> None:
-        # a name of this process and thread: several web processes may record at once
-        tmp = self.position_file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(str(position))
-        tmp.replace(self.position_file)
+        self.index.record_position(0)
 
     def catch_up(self, app: OfficeApplication, batch_size: int = BATCH) -> int:
         indexed = 0
@@ -98,7 +86,7 @@ class SearchProjection:
                 chunk = issued[start : start + MAX_UPSERT]
                 self.index.upsert([indexed_document(app, d, tree, folders) for d in chunk])
                 indexed += len(chunk)
-            self._record(notifications[-1].id)
+            self.index.record_position(notifications[-1].id)
 
     def _documents_under(self, unit_ids: list[str]) -> list[UUID]:
         """Indexed documents whose parties are one of `unit_ids` or below it (as indexed)."""

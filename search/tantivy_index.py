@@ -20,7 +20,9 @@ directory; another process that writes meanwhile gets `IndexLockedError`.
 
 The directory records the version of the schema it was built with (`SCHEMA_FILE`): an index of
 another schema or version raises `IndexSchemaError`, or is emptied when asked
-(`replace_other_schema`) so that the projection replays every event into it.
+(`replace_other_schema`) so that the projection replays every event into it. It also holds
+the projection's position (`POSITION_FILE`), so that deleting the directory, or emptying it,
+takes the position with it.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ from search.tantivy_ranking import add_key_fields, hit_count, key_values, ranked
 from search.terms import pairs, terms
 
 __all__ = [
+    "POSITION_FILE",
     "SCHEMA_FILE",
     "SCHEMA_VERSION",
     "IndexLockedError",
@@ -89,6 +92,7 @@ SCHEMA_VERSION = 5
 `search.tantivy_facets`), and the parties among `scope_unit_ids` (`_scope_keys`); 5: urgency
 and file folder in the meta text (the projection replays every document to add them)."""
 SCHEMA_FILE = "eoffice-schema"
+POSITION_FILE = "eoffice-position"
 
 _ANALYZER = "eoffice_vi"
 _PAIR_ANALYZER = "eoffice_pairs"
@@ -191,6 +195,7 @@ class _Shared:
         self.analyzer = _analyzer()
         self.index.register_tokenizer(_ANALYZER, self.analyzer)
         self.index.register_tokenizer(_PAIR_ANALYZER, _pair_analyzer())
+        self.directory = directory
         self.lock = threading.Lock()
         self.issuer_ids = IssuerIds()
         self.writer: tantivy.IndexWriter | None = None
@@ -284,6 +289,20 @@ class TantivySearchIndex:
         shared = self._open()
         shared.index.reload()
         return shared.index.searcher().num_docs
+
+    def recorded_position(self) -> int:
+        try:
+            return int((self._open().directory / POSITION_FILE).read_text())
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def record_position(self, position: int) -> None:
+        path = self._open().directory / POSITION_FILE
+        # a name of this process and thread: several processes (a CLI rebuild beside the web
+        # app) may record at once
+        tmp = path.with_name(f"{POSITION_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(str(position))
+        tmp.replace(path)
 
     def search(self, query: str, scope: SearchScope, limit: int = 20) -> list[SearchHit]:
         """Best hits first; a blank query finds nothing (see `find` for filters and pages)."""

@@ -93,7 +93,7 @@ def test_the_recorded_text_is_indexed_without_parsing_the_pdf(
     monkeypatch.setattr(projection_module, "extract_pdf_text", no_pdf_parsing)
     index = CountingIndex(tmp_path / "index")
     with index:
-        SearchProjection(index, tmp_path / "position").catch_up(app)
+        SearchProjection(index).catch_up(app)
         assert index.upserts == [5]  # one commit for the catch-up's batch
         hits = index.find(SearchQuery(text="mai am"), EVERYWHERE).hits
         assert sorted(hit.document_id for hit in hits) == sorted(documents)
@@ -148,7 +148,7 @@ def test_filing_a_document_makes_its_folder_searchable(tmp_path: Path) -> None:
     folder_id = app.open_folder(clerk, 2025, "HS.07", "Hồ sơ phòng chống thiên tai", 10)
     app.refresh_views()
     with TantivySearchIndex(tmp_path / "index") as index:
-        projection = SearchProjection(index, tmp_path / "position")
+        projection = SearchProjection(index)
         projection.catch_up(app)
         assert index.find(SearchQuery(text="thien tai"), EVERYWHERE).hits == []
         app.file_document(clerk, document_id, folder_id)
@@ -164,7 +164,7 @@ def test_urgency_is_searchable_but_not_the_normal_one(tmp_path: Path) -> None:
     issued(app, ids, b"%PDF-1.7 normal", "Ứng phó bão số 3 (thường lệ)")
     app.refresh_views()
     with TantivySearchIndex(tmp_path / "index") as index:
-        SearchProjection(index, tmp_path / "position").catch_up(app)
+        SearchProjection(index).catch_up(app)
         [hit] = index.find(SearchQuery(text="bao so 3 hoa toc"), EVERYWHERE).hits
         assert hit.document_id == str(flash)
         assert len(index.find(SearchQuery(text="thuong"), EVERYWHERE).hits) == 1  # its body

@@ -77,7 +77,7 @@ def test_a_moved_unit_takes_its_documents_to_the_new_subtree(
 ) -> None:
     app = office(tmp_path)
     ids = with_tree(app)
-    projection = SearchProjection(index, tmp_path / "position")
+    projection = SearchProjection(index)
     below = str(issue_plan(app, ids, "base-a1", ["upper-a1"]))
     elsewhere = str(issue_plan(app, ids, "upper-a2", ["prov-a"]))
     caught_up(app, projection)
@@ -98,7 +98,7 @@ def test_a_merge_moves_the_children_documents_under_the_unit_merged_into(
 ) -> None:
     app = office(tmp_path)
     ids = with_tree(app)
-    projection = SearchProjection(index, tmp_path / "position")
+    projection = SearchProjection(index)
     child = str(issue_plan(app, ids, "base-a1", ["upper-a1"]))
     caught_up(app, projection)
     assert auditor_sees(index, ids["upper-a2"]) == set()

@@ -17,6 +17,7 @@ from search.hits import source_of
 from search.port import SearchScope
 from search.query import SearchQuery
 from search.tantivy_index import (
+    POSITION_FILE,
     SCHEMA_FILE,
     SCHEMA_VERSION,
     IndexSchemaError,
@@ -94,10 +95,13 @@ def test_the_runtime_replays_the_projection_into_a_replaced_index(tmp_path: Path
     directory = settings.search_dir / "tantivy"
     directory.mkdir(parents=True)
     old_tantivy_index(directory)
-    (settings.search_dir / "position").write_text("42")
+    (directory / POSITION_FILE).write_text("42")
+    legacy = settings.search_dir / "position"  # where older versions kept it
+    legacy.write_text("42")
     runtime = build_runtime(settings)
     try:
         assert runtime.search.position() == 0  # every event is replayed into the new index
+        assert not legacy.exists()
     finally:
         close = getattr(runtime.search_index, "close", None)
         if close is not None:
