@@ -1,17 +1,17 @@
 """`SearchIndex` on Elasticsearch 8: the production adapter, behaving like the tantivy one.
 
-Same fields as `search.tantivy_index`: subject, body and meta (`search.hits.meta_text`),
-each indexed twice, as `normalize` and as `fold` give them, cut into words by `search.terms`
-in Python and indexed with the built-in `whitespace` analyzer, so both engines hold the same
-terms. Unit ids, filters and facets are keyword fields (the scope and filters in a bool
-`filter`, score-neutral); the original values travel in `_source` under `source`. Queries are
-built as JSON from `search.query.parse_text`, never parsed by Elasticsearch, so user text
-cannot be a syntax error: every folded word, prefix and phrase must occur in some folded field;
-exact words and the whole-query phrase (its adjacent word pairs, terms of the `*_pairs`
-fields) only add score. Facets are terms aggregations under the same filter, in a search of
-their own (no scores) sent with the page's in one `msearch`, which the node runs side by side.
-Ties are broken by `issued_at` (to the second; newest first), then `document_id`, as in
-tantivy. `scan` pages with `search_after`, past the 10,000-hit window of `find`.
+Same fields as `search.tantivy_index`: the text fields of `search.fields` (subject, meta and
+body as the values of one field per form), cut into words by `search.terms` in Python and
+indexed with the built-in `whitespace` analyzer, so both engines hold the same terms. Unit ids,
+filters and facets are keyword fields (the scope and filters in a bool `filter`,
+score-neutral); the original values travel in `_source` under `source`. Queries are built as
+JSON from `search.query.parse_text`, never parsed by Elasticsearch, so user text cannot be a
+syntax error: every folded word, prefix and phrase must occur in the folded text; the subject,
+exact words and the whole-query phrase (its adjacent word pairs) only add score. Facets are
+terms aggregations under the same filter, in a search of their own (no scores) sent with the
+page's in one `msearch`, which the node runs side by side. Ties are broken by `issued_at` (to
+the second; newest first), then `document_id`, as in tantivy. `scan` pages with
+`search_after`, past the 10,000-hit window of `find`.
 
 Reindexing without downtime: readers and writers use the alias `<name>`, which points at one
 physical index `<name>-v<N>`. `reindex()` builds `<name>-v<N+1>` from the documents of the
@@ -37,6 +37,17 @@ from typing import TYPE_CHECKING, Any
 from elasticsearch import ApiError, BadRequestError, ConnectionTimeout, Elasticsearch
 from elasticsearch import ConnectionError as TransportConnectionError
 
+from search.fields import (
+    EXACT,
+    EXACT_BOOST,
+    MATCHED,
+    PAIR_BOOST,
+    PAIRS,
+    SUBJECT,
+    SUBJECT_BOOST,
+    TEXT_FIELDS,
+    text_parts,
+)
 from search.hits import (
     bounded_facets,
     document_from_source,
@@ -45,7 +56,6 @@ from search.hits import (
     facet_buckets,
     hit_from_source,
     keyword_values,
-    meta_text,
     selected_issuer,
     sort_seconds,
     source_of,
@@ -75,18 +85,11 @@ from search.terms import pairs, terms
 __all__ = ["ElasticsearchIndexError", "ElasticsearchSearchIndex"]
 
 _SCAN_BATCH = 500
-_SCHEMA_VERSION = 4
+_SCHEMA_VERSION = 5
 """2: keyword fields year, number_key, signer_key, issuer_path_ids; dates to the second;
 3: `*_pairs` fields (the whole-query phrase boost as terms); 4: urgency and file folder in the
 meta text (reindexed from the sources, then the projection replays the events: only they
-know the folder of a document indexed before)."""
-
-# The same boosts as search.tantivy_index.
-_FOLDED_FIELDS = {"subject_folded": 2.0, "meta_folded": 1.5, "body_folded": 1.0}
-_EXACT_FIELDS = {"subject_exact": 3.0, "meta_exact": 2.0, "body_exact": 1.5}
-_PHRASE_FIELDS = {"subject_folded": 3.0, "meta_folded": 2.0, "body_folded": 1.0}
-_PAIR_FIELDS = {"subject_pairs": 3.0, "meta_pairs": 2.0, "body_pairs": 1.0}
-_TEXT_FIELDS = (*_EXACT_FIELDS, *_FOLDED_FIELDS, *_PAIR_FIELDS)
+know the folder of a document indexed before); 5: the text fields of `search.fields`."""
 _KEYWORD_FIELDS = (
     "document_id",
     "party_unit_ids",
@@ -111,17 +114,11 @@ _MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "_meta": {"schema": _SCHEMA_VERSION},
     # The analysed copies are rebuilt from `source` (see reindex); no need to keep them.
-    "_source": {"excludes": list(_TEXT_FIELDS)},
+    "_source": {"excludes": list(TEXT_FIELDS)},
     "properties": {
         **{name: {"type": "keyword"} for name in _KEYWORD_FIELDS},
-        **{
-            name: {"type": "text", "analyzer": "whitespace"}
-            for name in (*_EXACT_FIELDS, *_FOLDED_FIELDS)
-        },
-        **{
-            name: {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
-            for name in _PAIR_FIELDS
-        },
+        **{name: {"type": "text", "analyzer": "whitespace"} for name in (MATCHED, SUBJECT, EXACT)},
+        PAIRS: {"type": "text", "analyzer": "whitespace", "index_options": "freqs"},
         "issued_at": {"type": "date"},
         "source": {"type": "object", "enabled": False},
     },
@@ -462,15 +459,17 @@ class ElasticsearchSearchIndex:
 
 
 def _to_elasticsearch(document: IndexedDocument) -> dict[str, Any]:
-    texts = {"subject": document.subject, "body": document.body_text, "meta": meta_text(document)}
     record: dict[str, Any] = dict(keyword_values(document))
     record["document_id"] = document.document_id  # a single value: it is also the _id
-    for name, text in texts.items():
+    for name in (MATCHED, EXACT, PAIRS):
+        record[name] = []
+    for text in text_parts(document):  # one value per part: a position gap between them
         exact = normalize(text)
         folded = terms(fold_normalized(exact))
-        record[f"{name}_exact"] = " ".join(terms(exact))
-        record[f"{name}_folded"] = " ".join(folded)
-        record[f"{name}_pairs"] = " ".join(pairs(folded))
+        record[EXACT].append(" ".join(terms(exact)))
+        record[MATCHED].append(" ".join(folded))
+        record[PAIRS].append(" ".join(pairs(folded)))
+    record[SUBJECT] = record[MATCHED][0]
     # To the second, as tantivy keeps it, so that both engines break ties alike.
     record["issued_at"] = datetime.fromtimestamp(sort_seconds(document.issued_at), UTC).isoformat()
     record["source"] = source_of(document)
@@ -493,51 +492,49 @@ def _hit(hit: dict[str, Any], parsed: ParsedText, sort: Sort, with_snippet: bool
     return hit_from_source(hit["_source"]["source"], score, parsed, with_snippet)
 
 
-def _any_field(word: str, fields: dict[str, float]) -> dict[str, Any]:
-    should = [{"term": {name: {"value": word, "boost": boost}}} for name, boost in fields.items()]
-    return {"bool": {"should": should, "minimum_should_match": 1}}
+def _term(field: str, word: str) -> dict[str, Any]:
+    return {"term": {field: {"value": word}}}
 
 
-def _any_prefix(prefix: str, fields: dict[str, float]) -> dict[str, Any]:
-    should = [
-        {"prefix": {name: {"value": prefix, "boost": boost, "rewrite": "constant_score"}}}
-        for name, boost in fields.items()
-    ]
-    return {"bool": {"should": should, "minimum_should_match": 1}}
+def _prefix(field: str, start: str) -> dict[str, Any]:
+    """Any word starting with `start`, scoring 1 (as tantivy scores a prefix)."""
+    return {"prefix": {field: {"value": start, "rewrite": "constant_score"}}}
 
 
-def _any_of(terms: list[str], fields: dict[str, float]) -> dict[str, Any]:
-    """Scores each of `terms` in each of `fields` (the whole-query phrase's pairs)."""
-    should = [
-        {"term": {name: {"value": term, "boost": boost}}}
-        for name, boost in fields.items()
-        for term in terms
-    ]
-    return {"bool": {"should": should, "minimum_should_match": 1}}
-
-
-def _phrase(words: list[str]) -> dict[str, Any]:
-    phrase = " ".join(words)
-    should = [
-        {"match_phrase": {name: {"query": phrase, "boost": boost}}}
-        for name, boost in _PHRASE_FIELDS.items()
-    ]
-    return {"bool": {"should": should, "minimum_should_match": 1}}
+def _phrase(field: str, words: list[str]) -> dict[str, Any]:
+    return {"match_phrase": {field: {"query": " ".join(words)}}}
 
 
 def _text_query(parsed: ParsedText) -> dict[str, Any]:
-    """Every folded word, prefix and phrase in some folded field; exact words and prefixes and
-    the whole-query phrase only add score. Blank text matches everything."""
+    """Every folded word, prefix and phrase in the folded text (`search.fields.MATCHED`); the
+    subject, exact words and prefixes and the whole-query phrase only add score. Blank text
+    matches everything."""
     if parsed.blank:
         return {"match_all": {}}
-    must = [_any_field(word, _FOLDED_FIELDS) for word in parsed.words]
-    must += [_any_prefix(prefix, _FOLDED_FIELDS) for prefix in parsed.prefixes]
-    must += [_phrase(phrase) for phrase in parsed.phrases]
-    should = [_any_field(word, _EXACT_FIELDS) for word in parsed.exact_words]
-    should += [_any_prefix(prefix, _EXACT_FIELDS) for prefix in parsed.exact_prefixes]
-    adjacent = list(dict.fromkeys(pairs(parsed.sequence)))
-    if adjacent:
-        should.append(_any_of(adjacent, _PAIR_FIELDS))
+    must = [
+        *(_term(MATCHED, word) for word in parsed.words),
+        *(_prefix(MATCHED, start) for start in parsed.prefixes),
+        *(_phrase(MATCHED, words) for words in parsed.phrases),
+    ]
+    in_subject = [
+        *(_term(SUBJECT, word) for word in parsed.words),
+        *(_prefix(SUBJECT, start) for start in parsed.prefixes),
+        *(_phrase(SUBJECT, words) for words in parsed.phrases),
+    ]
+    exact = [
+        *(_term(EXACT, word) for word in parsed.exact_words),
+        *(_prefix(EXACT, start) for start in parsed.exact_prefixes),
+    ]
+    in_order = [_term(PAIRS, pair) for pair in dict.fromkeys(pairs(parsed.sequence))]
+    should = [
+        {"bool": {"should": adding, "boost": boost}}
+        for boost, adding in (
+            (SUBJECT_BOOST, in_subject),
+            (EXACT_BOOST, exact),
+            (PAIR_BOOST, in_order),
+        )
+        if adding
+    ]
     return {"bool": {"must": must, "should": should}}
 
 

@@ -1,16 +1,16 @@
 """`SearchIndex` on tantivy: an embedded index in a directory, for one-machine installs.
 
-Schema: subject, body and meta (`search.hits.meta_text`: number, type, issuer, signer, urgency,
-file folder) are each indexed twice, once as
-`normalize` gives them (exact, diacritics kept) and once as `fold` gives them; both use one
-analyzer (simple tokenizer + lowercase), registered whenever an index is opened. Unit ids are
-raw keyword fields for the scope filter; the original values travel in a stored `source` blob,
-as in Elasticsearch, so nothing long is indexed as a single term.
+Schema: the text fields of `search.fields` (subject, meta and body as three values of one field
+per form: folded, exact, adjacent pairs; and the folded subject alone for its boost); the
+folded and exact ones use one analyzer (simple tokenizer + lowercase), registered whenever an
+index is opened. Unit ids are raw keyword fields for the scope filter; the original values
+travel in a stored `source` blob, as in Elasticsearch, so nothing long is indexed as a single
+term.
 
 Queries are built with tantivy's Query API, never parsed, so user text cannot be a syntax
-error: every folded word, prefix (word*) and "quoted phrase" must occur in some folded field;
-exact words and the whole-query phrase (its adjacent word pairs, matched as terms of the
-`*_pairs` fields) only add score; filters and the scope are score-neutral.
+error: every folded word, prefix (word*) and "quoted phrase" must occur in the folded text;
+the subject, exact words and the whole-query phrase (its adjacent word pairs) only add score
+(`search.fields`); filters and the scope are score-neutral.
 Facets are terms aggregations over fast fields, counted under the same scope, exactly
 (`search.tantivy_facets`: issuers by a numeric key, as segments count apart). The order
 of hits, ties included (newest, then by id, as Elasticsearch sorts), is settled in the engine
@@ -41,13 +41,22 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
+from search.fields import (
+    EXACT,
+    EXACT_BOOST,
+    MATCHED,
+    PAIR_BOOST,
+    PAIRS,
+    SUBJECT,
+    SUBJECT_BOOST,
+    text_parts,
+)
 from search.hits import (
     bounded_facets,
     effective_sort,
     empty_facets,
     hit_from_source,
     keyword_values,
-    meta_text,
     source_of,
 )
 from search.normalize import fold, fold_normalized, normalize
@@ -86,11 +95,12 @@ __all__ = [
     "TantivySearchIndex",
 ]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """2: `newest_key`/`oldest_key` fast fields (ties settled in the engine); 3: `*_pairs` fields
 (the whole-query phrase boost as terms); 4: `issuer_key` (exact issuer counts,
 `search.tantivy_facets`), and the parties among `scope_unit_ids` (`_scope_keys`); 5: urgency
-and file folder in the meta text (the projection replays every document to add them)."""
+and file folder in the meta text (the projection replays every document to add them); 6: the
+text fields of `search.fields` (one field per form, not one per part and form)."""
 SCHEMA_FILE = "eoffice-schema"
 POSITION_FILE = "eoffice-position"
 
@@ -98,15 +108,6 @@ _ANALYZER = "eoffice_vi"
 _PAIR_ANALYZER = "eoffice_pairs"
 _WRITER_HEAP_BYTES = 64_000_000
 
-# Boosts per searched field. A word typed with diacritics that matches them exactly scores
-# in both the exact and the folded field, so it outranks a word that matches only folded.
-_FOLDED_FIELDS = {"subject_folded": 2.0, "meta_folded": 1.5, "body_folded": 1.0}
-_EXACT_FIELDS = {"subject_exact": 3.0, "meta_exact": 2.0, "body_exact": 1.5}
-_PHRASE_FIELDS = {"subject_folded": 3.0, "meta_folded": 2.0, "body_folded": 1.0}
-# The whole-query phrase boost: adjacent folded words of the query (`search.terms.pairs`)
-# matched as terms of these fields, without positions (a phrase query checked positions in
-# every hit: most of a wide scope's search).
-_PAIR_FIELDS = {"subject_pairs": 3.0, "meta_pairs": 2.0, "body_pairs": 1.0}
 _KEYWORD_FIELDS = (
     "document_id",
     "party_unit_ids",
@@ -149,10 +150,9 @@ def _schema() -> tantivy.Schema:
     for name in _KEYWORD_FIELDS:
         fast = name in FACET_NAMES  # facets are aggregations over fast fields
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=fast)
-    for name in (*_EXACT_FIELDS, *_FOLDED_FIELDS):
+    for name in (MATCHED, SUBJECT, EXACT):
         builder.add_text_field(name, tokenizer_name=_ANALYZER)
-    for name in _PAIR_FIELDS:
-        builder.add_text_field(name, tokenizer_name=_PAIR_ANALYZER, index_option="freq")
+    builder.add_text_field(PAIRS, tokenizer_name=_PAIR_ANALYZER, index_option="freq")
     builder.add_date_field("issued_at", indexed=True, fast=True)
     add_key_fields(builder)
     add_issuer_key_field(builder)
@@ -386,7 +386,6 @@ class TantivySearchIndex:
 
 
 def _to_tantivy(document: IndexedDocument) -> tantivy.Document:
-    texts = {"subject": document.subject, "body": document.body_text, "meta": meta_text(document)}
     record = tantivy.Document()
     keywords = keyword_values(document)
     # At or below: a party is in its own subtree (`_scope_keys`).
@@ -396,33 +395,20 @@ def _to_tantivy(document: IndexedDocument) -> tantivy.Document:
     for name, values in keywords.items():
         for value in values:
             record.add_text(name, value)
-    for name, text in texts.items():
+    for part, text in enumerate(text_parts(document)):  # one value per part: a position gap
         exact = normalize(text)
         folded = fold_normalized(exact)
-        record.add_text(f"{name}_exact", exact)
-        record.add_text(f"{name}_folded", folded)
-        record.add_text(f"{name}_pairs", " ".join(pairs(terms(folded))))
+        record.add_text(EXACT, exact)
+        record.add_text(MATCHED, folded)
+        record.add_text(PAIRS, " ".join(pairs(terms(folded))))
+        if part == 0:
+            record.add_text(SUBJECT, folded)
     record.add_date("issued_at", document.issued_at)
     for name, key in key_values(document).items():
         record.add_unsigned(name, key)
     record.add_unsigned(ISSUER_KEY, issuer_key(document.issuer_unit_id))
     record.add_bytes("source", json.dumps(source_of(document), ensure_ascii=False).encode())
     return record
-
-
-def _boosted(
-    queries: Iterator[tuple[tantivy.Query, float]], within: tantivy.Query | None = None
-) -> tantivy.Query:
-    """The sum of `queries`, each with its boost; each joined to `within` when given."""
-    return tantivy.Query.boolean_query(
-        [
-            (
-                tantivy.Occur.Should,
-                tantivy.Query.boost_query(query if within is None else _both(query, within), boost),
-            )
-            for query, boost in queries
-        ]
-    )
 
 
 def _text_query(
@@ -432,72 +418,61 @@ def _text_query(
     within: tantivy.Query | None = None,
     searcher: tantivy.Searcher | None = None,
 ) -> tantivy.Query:
-    """Every folded word, prefix and phrase in some folded field; exact words and prefixes and
-    the whole-query phrase (its adjacent pairs) only add score (left out unless `scoring`: the
-    same documents match without them). Blank text matches everything.
+    """Every folded word, prefix and phrase in the folded text (`search.fields.MATCHED`); the
+    subject, exact words and prefixes and the whole-query phrase (its adjacent pairs) only add
+    score (left out unless `scoring`: the same documents match without them). Blank text
+    matches everything.
 
     `within` (the reader's scope, scoring 0), when given, is joined to every term, prefix
-    and phrase (each "leaf"). tantivy adds up the fields of a word with a union that, asked
-    for a document, scores every document of the next 4,096 in each field; over a narrow
-    scope that is nearly the whole index (a grassroots union's 25 documents among 1,000,000
-    touch 25 windows of 4,096 in each of ~15 fields). Joined, each leaf goes from one
-    document of the scope to the next. The scores are the same sums (x + 0.0), added in
-    another order: equal to the last bit or one unit of it. `searcher`, when given, looks up
-    the words of each prefix (`_prefix_in`)."""
+    and phrase (each "leaf"). tantivy adds up optional clauses with a union that, asked for a
+    document, scores every document of the next 4,096 in each; over a narrow scope that is
+    nearly the whole index (a grassroots union's 25 documents among 1,000,000 touch 25 windows
+    of 4,096 in each field). Joined, each leaf goes from one document of the scope to the next.
+    The scores are the same sums (x + 0.0), added in another order: equal to the last bit or
+    one unit of it. `searcher`, when given, looks up the words of each prefix (`_prefix_in`)."""
     if parsed.blank:
         return tantivy.Query.all_query()
     term = tantivy.Query.term_query
-    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-    for word in parsed.words:
-        any_field = ((term(schema, name, word), boost) for name, boost in _FOLDED_FIELDS.items())
-        clauses.append((tantivy.Occur.Must, _boosted(any_field, within)))
-    for prefix in parsed.prefixes:
-        clauses.append(
-            (tantivy.Occur.Must, _prefix(schema, prefix, _FOLDED_FIELDS, within, searcher))
-        )
-    for phrase in parsed.phrases:
-        any_field = (
-            (tantivy.Query.phrase_query(schema, name, list[str | tuple[int, str]](phrase)), boost)
-            for name, boost in _PHRASE_FIELDS.items()
-        )
-        clauses.append((tantivy.Occur.Must, _boosted(any_field, within)))
+
+    def leaf(query: tantivy.Query) -> tantivy.Query:
+        return query if within is None else _both(query, within)
+
+    def prefix(field: str, start: str) -> tantivy.Query:
+        return _prefix_in(schema, field, start, within, searcher)
+
+    def phrase(field: str, words: list[str]) -> tantivy.Query:
+        return leaf(tantivy.Query.phrase_query(schema, field, list[str | tuple[int, str]](words)))
+
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [
+        *((tantivy.Occur.Must, leaf(term(schema, MATCHED, word))) for word in parsed.words),
+        *((tantivy.Occur.Must, prefix(MATCHED, start)) for start in parsed.prefixes),
+        *((tantivy.Occur.Must, phrase(MATCHED, words)) for words in parsed.phrases),
+    ]
     if not scoring:
         return tantivy.Query.boolean_query(clauses)
-    for word in parsed.exact_words:
-        exact = ((term(schema, name, word), boost) for name, boost in _EXACT_FIELDS.items())
-        clauses.append((tantivy.Occur.Should, _boosted(exact, within)))
-    for prefix in parsed.exact_prefixes:
-        clauses.append(
-            (tantivy.Occur.Should, _prefix(schema, prefix, _EXACT_FIELDS, within, searcher))
-        )
-    adjacent = list(dict.fromkeys(pairs(parsed.sequence)))
-    if adjacent:
-        in_order = (
-            (term(schema, name, pair), boost)
-            for name, boost in _PAIR_FIELDS.items()
-            for pair in adjacent
-        )
-        clauses.append((tantivy.Occur.Should, _boosted(in_order, within)))
+    in_subject = [
+        *(leaf(term(schema, SUBJECT, word)) for word in parsed.words),
+        *(prefix(SUBJECT, start) for start in parsed.prefixes),
+        *(phrase(SUBJECT, words) for words in parsed.phrases),
+    ]
+    exact = [
+        *(leaf(term(schema, EXACT, word)) for word in parsed.exact_words),
+        *(prefix(EXACT, start) for start in parsed.exact_prefixes),
+    ]
+    in_order = [leaf(term(schema, PAIRS, pair)) for pair in dict.fromkeys(pairs(parsed.sequence))]
+    for boost, adding in (
+        (SUBJECT_BOOST, in_subject),
+        (EXACT_BOOST, exact),
+        (PAIR_BOOST, in_order),
+    ):
+        if adding:
+            any_of = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in adding])
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(any_of, boost)))
     return tantivy.Query.boolean_query(clauses)
 
 
 def _both(first: tantivy.Query, second: tantivy.Query) -> tantivy.Query:
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, first), (tantivy.Occur.Must, second)])
-
-
-def _prefix(
-    schema: tantivy.Schema,
-    prefix: str,
-    fields: dict[str, float],
-    within: tantivy.Query | None = None,
-    searcher: tantivy.Searcher | None = None,
-) -> tantivy.Query:
-    """Any word starting with `prefix` (letters and digits only) in one of `fields`; a constant
-    score (the field's boost), as Elasticsearch scores a prefix query."""
-    return _boosted(
-        (_prefix_in(schema, name, prefix, within, searcher), boost)
-        for name, boost in fields.items()
-    )
 
 
 PREFIX_TERMS = 64

@@ -5,6 +5,7 @@ from the first event, whatever the web host remembers; one that is kept resumes 
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,11 +47,23 @@ class Place:
         self._lose()
 
 
+def removed(directory: Path) -> None:
+    """Delete `directory`, as an operator would. A closed tantivy index's reader may still take
+    its meta lock (a file) once as its watcher thread stops: then the removal is tried again."""
+    for _ in range(20):
+        try:
+            shutil.rmtree(directory)
+            return
+        except OSError:
+            time.sleep(0.1)
+    shutil.rmtree(directory)
+
+
 @pytest.fixture(params=["tantivy", "elasticsearch"])
 def place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
     if request.param == "tantivy":
         directory = tmp_path / "index"
-        where = Place(lambda: TantivySearchIndex(directory), lambda: shutil.rmtree(directory))
+        where = Place(lambda: TantivySearchIndex(directory), lambda: removed(directory))
     else:
         server: ElasticsearchServer = request.getfixturevalue("elasticsearch_server")
         alias = f"position-{uuid.uuid4().hex[:8]}"

@@ -79,7 +79,7 @@ def test_elasticsearch_index_of_an_older_mapping_is_reindexed(
         assert index.schema_changed
         assert index.current_index() == f"{alias}-v2"
         mapping = client.indices.get_mapping(index=index.current_index())
-        assert "body_pairs" in mapping[index.current_index()]["mappings"]["properties"]
+        assert "text_pairs" in mapping[index.current_index()]["mappings"]["properties"]
         assert not client.indices.exists(index=f"{alias}-v1")
         assert index.count() == 1
         assert [hit.document_id for hit in index.find(SearchQuery(""), EVERYWHERE).hits] == ["d1"]

@@ -158,6 +158,6 @@ def test_a_prefix_with_few_words_is_read_from_their_postings(
     index: TantivySearchIndex,
 ) -> None:
     searcher = index._open().index.searcher()
-    assert searcher.terms_with_prefix("body_folded", "chuyen")  # a few words: postings
-    many = searcher.terms_with_prefix("body_folded", "ma", limit=tantivy_index.PREFIX_TERMS + 1)
+    assert searcher.terms_with_prefix("text_folded", "chuyen")  # a few words: postings
+    many = searcher.terms_with_prefix("text_folded", "ma", limit=tantivy_index.PREFIX_TERMS + 1)
     assert len(many) > tantivy_index.PREFIX_TERMS  # "ma*" takes the regex path
