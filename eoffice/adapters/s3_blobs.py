@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+import certifi
+import urllib3
 from minio import Minio
 from minio.error import S3Error, ServerError
 from urllib3.exceptions import HTTPError
+from urllib3.util import Retry, Timeout
 
 from documents.blobs import BlobStoreUnavailableError, check_size, sha256_hex
 from documents.errors import NotFoundError
@@ -29,6 +33,27 @@ BUSY_CODES = frozenset(
     {"SlowDown", "ServiceUnavailable", "RequestTimeout", "XMinioServerNotInitialized"}
 )
 """S3 errors of a server that is overloaded or starting: try again later."""
+CONNECT_SECONDS = 3.0
+READ_SECONDS = 30.0
+"""Waits for a connection, and for each read of an answer: the client's defaults (5 minutes
+each, five retries) held a request for minutes when the server's host did not answer."""
+RETRIES = Retry(total=2, backoff_factor=0.1, status_forcelist=[500, 502, 503, 504])
+"""Two more tries, 0.1 and 0.2 s apart: a blip is ridden out, a server that is down answers
+503 within a second (five tries with 0.2 s backoff took ~6 s)."""
+POOL_SIZE = 32
+"""Connections kept per host: the web app serves requests from a pool of threads."""
+
+
+def _http_client() -> urllib3.PoolManager:
+    """The client's own settings but for `CONNECT_SECONDS`, `READ_SECONDS`, `RETRIES` and
+    `POOL_SIZE`."""
+    return urllib3.PoolManager(
+        timeout=Timeout(connect=CONNECT_SECONDS, read=READ_SECONDS),
+        maxsize=POOL_SIZE,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+        retries=RETRIES,
+    )
 
 
 @contextlib.contextmanager
@@ -71,7 +96,12 @@ class S3BlobStore:
         region: str | None = None,
     ) -> None:
         self.client = Minio(
-            endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region
+            endpoint,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=secure,
+            region=region,
+            http_client=_http_client(),
         )
         self.bucket = bucket
         self.max_bytes = max_bytes
