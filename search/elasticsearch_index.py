@@ -39,13 +39,13 @@ from elasticsearch import ConnectionError as TransportConnectionError
 
 from search.fields import (
     EXACT,
-    EXACT_BOOST,
     MATCHED,
-    PAIR_BOOST,
     PAIRS,
     SUBJECT,
-    SUBJECT_BOOST,
     TEXT_FIELDS,
+    Leaves,
+    required_leaves,
+    scoring_leaves,
     text_parts,
 )
 from search.hits import (
@@ -505,35 +505,19 @@ def _phrase(field: str, words: list[str]) -> dict[str, Any]:
     return {"match_phrase": {field: {"query": " ".join(words)}}}
 
 
+_LEAVES = Leaves[dict[str, Any]](term=_term, prefix=_prefix, phrase=_phrase)
+
+
 def _text_query(parsed: ParsedText) -> dict[str, Any]:
     """Every folded word, prefix and phrase in the folded text (`search.fields.MATCHED`); the
     subject, exact words and prefixes and the whole-query phrase only add score. Blank text
     matches everything."""
     if parsed.blank:
         return {"match_all": {}}
-    must = [
-        *(_term(MATCHED, word) for word in parsed.words),
-        *(_prefix(MATCHED, start) for start in parsed.prefixes),
-        *(_phrase(MATCHED, words) for words in parsed.phrases),
-    ]
-    in_subject = [
-        *(_term(SUBJECT, word) for word in parsed.words),
-        *(_prefix(SUBJECT, start) for start in parsed.prefixes),
-        *(_phrase(SUBJECT, words) for words in parsed.phrases),
-    ]
-    exact = [
-        *(_term(EXACT, word) for word in parsed.exact_words),
-        *(_prefix(EXACT, start) for start in parsed.exact_prefixes),
-    ]
-    in_order = [_term(PAIRS, pair) for pair in dict.fromkeys(pairs(parsed.sequence))]
+    must = required_leaves(parsed, _LEAVES)
     should = [
         {"bool": {"should": adding, "boost": boost}}
-        for boost, adding in (
-            (SUBJECT_BOOST, in_subject),
-            (EXACT_BOOST, exact),
-            (PAIR_BOOST, in_order),
-        )
-        if adding
+        for boost, adding in scoring_leaves(parsed, _LEAVES)
     ]
     return {"bool": {"must": must, "should": should}}
 

@@ -1,4 +1,5 @@
-"""The searchable text fields and their boosts: one layout for both engines.
+"""The searchable text fields and their boosts, and which part of a query goes to which field
+(`required_leaves`, `scoring_leaves`): one layout for both engines, which only write the leaves.
 
 A document's text is three parts: its subject, its meta text (`search.hits.meta_text`: number,
 type, issuer, signer, urgency, file folder) and its body. Each part is one value of a field per
@@ -19,8 +20,14 @@ gap), so a phrase or a pair never runs from one part into the next.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
 from search.hits import meta_text
 from search.port import IndexedDocument
+from search.query import ParsedText
+from search.terms import pairs
 
 __all__ = [
     "EXACT",
@@ -31,6 +38,9 @@ __all__ = [
     "SUBJECT",
     "SUBJECT_BOOST",
     "TEXT_FIELDS",
+    "Leaves",
+    "required_leaves",
+    "scoring_leaves",
     "text_parts",
 ]
 
@@ -49,3 +59,50 @@ def text_parts(document: IndexedDocument) -> list[str]:
     """The subject, the meta text and the body: the values of `MATCHED`, `EXACT` and `PAIRS`
     (the subject, first, is also `SUBJECT`'s)."""
     return [document.subject, meta_text(document), document.body_text]
+
+
+Q = TypeVar("Q")
+
+
+@dataclass(frozen=True)
+class Leaves(Generic[Q]):
+    """How an engine writes the leaves of a query, each on one field: a word, any word starting
+    with a prefix (scoring 1), a phrase."""
+
+    term: Callable[[str, str], Q]
+    prefix: Callable[[str, str], Q]
+    phrase: Callable[[str, list[str]], Q]
+
+
+def required_leaves(parsed: ParsedText, leaves: Leaves[Q]) -> list[Q]:
+    """What every hit must have: each folded word, prefix and phrase in `MATCHED`."""
+    return [
+        *(leaves.term(MATCHED, word) for word in parsed.words),
+        *(leaves.prefix(MATCHED, start) for start in parsed.prefixes),
+        *(leaves.phrase(MATCHED, words) for words in parsed.phrases),
+    ]
+
+
+def scoring_leaves(parsed: ParsedText, leaves: Leaves[Q]) -> list[tuple[float, list[Q]]]:
+    """What only adds score, in groups whose scores add up and are then multiplied by the
+    group's boost: the subject's, the exact words' and the adjacent pairs'. Empty groups are
+    left out."""
+    groups = [
+        (
+            SUBJECT_BOOST,
+            [
+                *(leaves.term(SUBJECT, word) for word in parsed.words),
+                *(leaves.prefix(SUBJECT, start) for start in parsed.prefixes),
+                *(leaves.phrase(SUBJECT, words) for words in parsed.phrases),
+            ],
+        ),
+        (
+            EXACT_BOOST,
+            [
+                *(leaves.term(EXACT, word) for word in parsed.exact_words),
+                *(leaves.prefix(EXACT, start) for start in parsed.exact_prefixes),
+            ],
+        ),
+        (PAIR_BOOST, [leaves.term(PAIRS, pair) for pair in dict.fromkeys(pairs(parsed.sequence))]),
+    ]
+    return [(boost, group) for boost, group in groups if group]

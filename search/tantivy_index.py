@@ -43,12 +43,12 @@ import tantivy
 
 from search.fields import (
     EXACT,
-    EXACT_BOOST,
     MATCHED,
-    PAIR_BOOST,
     PAIRS,
     SUBJECT,
-    SUBJECT_BOOST,
+    Leaves,
+    required_leaves,
+    scoring_leaves,
     text_parts,
 )
 from search.hits import (
@@ -432,42 +432,23 @@ def _text_query(
     one unit of it. `searcher`, when given, looks up the words of each prefix (`_prefix_in`)."""
     if parsed.blank:
         return tantivy.Query.all_query()
-    term = tantivy.Query.term_query
 
     def leaf(query: tantivy.Query) -> tantivy.Query:
         return query if within is None else _both(query, within)
 
-    def prefix(field: str, start: str) -> tantivy.Query:
-        return _prefix_in(schema, field, start, within, searcher)
-
-    def phrase(field: str, words: list[str]) -> tantivy.Query:
-        return leaf(tantivy.Query.phrase_query(schema, field, list[str | tuple[int, str]](words)))
-
-    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [
-        *((tantivy.Occur.Must, leaf(term(schema, MATCHED, word))) for word in parsed.words),
-        *((tantivy.Occur.Must, prefix(MATCHED, start)) for start in parsed.prefixes),
-        *((tantivy.Occur.Must, phrase(MATCHED, words)) for words in parsed.phrases),
-    ]
+    leaves = Leaves[tantivy.Query](
+        term=lambda field, word: leaf(tantivy.Query.term_query(schema, field, word)),
+        prefix=lambda field, start: _prefix_in(schema, field, start, within, searcher),
+        phrase=lambda field, words: leaf(
+            tantivy.Query.phrase_query(schema, field, list[str | tuple[int, str]](words))
+        ),
+    )
+    clauses = [(tantivy.Occur.Must, query) for query in required_leaves(parsed, leaves)]
     if not scoring:
         return tantivy.Query.boolean_query(clauses)
-    in_subject = [
-        *(leaf(term(schema, SUBJECT, word)) for word in parsed.words),
-        *(prefix(SUBJECT, start) for start in parsed.prefixes),
-        *(phrase(SUBJECT, words) for words in parsed.phrases),
-    ]
-    exact = [
-        *(leaf(term(schema, EXACT, word)) for word in parsed.exact_words),
-        *(prefix(EXACT, start) for start in parsed.exact_prefixes),
-    ]
-    in_order = [leaf(term(schema, PAIRS, pair)) for pair in dict.fromkeys(pairs(parsed.sequence))]
-    for boost, adding in (
-        (SUBJECT_BOOST, in_subject),
-        (EXACT_BOOST, exact),
-        (PAIR_BOOST, in_order),
-    ):
-        if adding:
-            any_of = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in adding])
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(any_of, boost)))
+    for boost, adding in scoring_leaves(parsed, leaves):
+        any_of = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in adding])
+        clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(any_of, boost)))
     return tantivy.Query.boolean_query(clauses)
 
 
